@@ -1,0 +1,90 @@
+"""Reading the environment into settings: database, broker, channel layer, secrets.
+
+Kept apart from the settings modules so each rule is written once and can be tested.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def persistent_secret_key(data_dir: Path) -> str:
+    """A random key generated once per data folder (never a fixed default)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def resolve_databases(pgdata: Path, embedded_name: str) -> dict[str, dict[str, Any]]:
+    """DATABASE_URL when set; otherwise the embedded server, started on first use of this setting."""
+    import dj_database_url
+
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        from builder.embedded_postgres import ensure_running
+
+        url = ensure_running(pgdata, embedded_name).url(embedded_name)
+        os.environ.setdefault("LLMOPS_EMBEDDED_DB", "1")
+    default = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if default["ENGINE"] not in {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (with the pgvector extension).")
+    return {"default": default}
+
+
+def sqlalchemy_url(db: dict[str, Any]) -> str:
+    """The Django database as an SQLAlchemy URL (psycopg 3 driver), socket or TCP."""
+    user = quote(db.get("USER") or "", safe="")
+    password = quote(db.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = db.get("HOST") or ""
+    port = db.get("PORT") or ""
+    name = db["NAME"]
+    if host.startswith("/"):
+        return f"postgresql+psycopg://{auth}/{name}?host={host}"
+    return f"postgresql+psycopg://{auth}{host}{':' + str(port) if port else ''}/{name}"
+
+
+def resolve_broker_url(db: dict[str, Any]) -> str:
+    """CELERY_BROKER_URL when set; otherwise the database itself through kombu's SQLAlchemy transport."""
+    return os.environ.get("CELERY_BROKER_URL") or "sqla+" + sqlalchemy_url(db)
+
+
+def resolve_channel_layers() -> dict[str, Any]:
+    """REDIS_URL -> Redis channel layer; otherwise PostgreSQL LISTEN/NOTIFY, which crosses processes."""
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [redis_url]}}}
+    return {"default": {"BACKEND": "builder.core.channel_layer.DatabaseChannelLayer", "CONFIG": {}}}

@@ -1,0 +1,12 @@
+"""The explicit allowlist of routes that answer anonymous users. The route-walk test holds every other
+route to a 401/403 (API) or a redirect to the login page."""
+
+PUBLIC_ROUTE_NAMES = frozenset(
+    {
+        "healthz",  # probes: reports component states, no data
+        "login",
+        "admin:login",
+        "admin:index",  # redirects to admin login itself
+        "password_reset",
+    }
+)

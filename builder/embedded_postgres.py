@@ -1,0 +1,107 @@
+"""The embedded PostgreSQL 16 + pgvector that the platform runs on when DATABASE_URL is unset.
+
+pgserver starts one postgres per data folder and stops it when the last process holding it
+exits *normally* (atexit). Two traps are handled here:
+
+* a holder killed by SIGTERM skips atexit, so we turn SIGTERM into SystemExit;
+* a holder killed by SIGKILL leaves its pid in pgserver's holder list, so dead pids are pruned
+  before attaching (otherwise postgres would never be stopped again).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import threading
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+logger = logging.getLogger(__name__)
+
+HOLDERS_FILE = ".handle_pids.json"
+
+
+@dataclass(frozen=True)
+class EmbeddedDatabase:
+    socket_dir: str
+    user: str = "postgres"
+
+    def url(self, name: str) -> str:
+        return socket_url(self.socket_dir, name, self.user)
+
+
+def socket_url(socket_dir: str, name: str, user: str = "postgres") -> str:
+    """A libpq URL for a unix-socket server (the socket folder percent-encoded as the host)."""
+    return f"postgresql://{user}@{quote(socket_dir, safe='')}/{name}"
+
+
+_server = None
+
+
+def ensure_running(pgdata: Path, database: str) -> EmbeddedDatabase:
+    """Start (or attach to) the embedded server for ``pgdata`` and make sure ``database`` exists."""
+    global _server
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    import pgserver
+    from pgserver.postgres_server import PostgresServer
+
+    pgdata.mkdir(parents=True, exist_ok=True)
+    with PostgresServer._lock:
+        _prune_dead_holders(pgdata)
+    if _server is None:
+        _server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        _exit_cleanly_on_sigterm()
+    info = _server.get_postmaster_info()
+    embedded = EmbeddedDatabase(socket_dir=str(info.socket_dir))
+    _create_database(embedded, database)
+    return embedded
+
+
+def _prune_dead_holders(pgdata: Path) -> None:
+    path = pgdata / HOLDERS_FILE
+    if not path.exists():
+        return
+    try:
+        pids = json.loads(path.read_text() or "[]")
+    except ValueError:
+        pids = []
+    alive = [pid for pid in pids if _pid_alive(pid)]
+    if alive != pids:
+        logger.info("embedded postgres: dropped dead holder pids %s", sorted(set(pids) - set(alive)))
+        path.write_text(json.dumps(alive))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM -> SystemExit, so that atexit stops postgres. Keeps a handler someone else set."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None):
+        return
+
+    def _raise_exit(signum, frame):  # noqa: ARG001
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _raise_exit)
+
+
+def _create_database(embedded: EmbeddedDatabase, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(embedded.url("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')

@@ -1,0 +1,34 @@
+"""What each kind of job does. A kind is a function ``(job, progress) -> result``; domains register
+theirs here (ingestion, evaluation, fine-tuning arrive with their issues)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+from builder.jobs.models import Job
+
+Progress = Callable[[float, str], None]
+JobKind = Callable[[Job, Progress], dict[str, Any]]
+
+JOB_KINDS: dict[str, JobKind] = {}
+
+
+def job_kind(name: str) -> Callable[[JobKind], JobKind]:
+    def register(func: JobKind) -> JobKind:
+        JOB_KINDS[name] = func
+        return func
+
+    return register
+
+
+@job_kind("ping")
+def ping(job: Job, progress: Progress) -> dict[str, Any]:
+    """Round trip through the worker: proves enqueue -> worker -> events -> browser."""
+    steps = max(1, min(int(job.input.get("steps", 3)), 20))
+    for step in range(1, steps + 1):
+        time.sleep(float(job.input.get("delay", 0.05)))
+        progress(step / steps, f"step {step} of {steps}")
+    return {"pong": True, "worker": socket.gethostname(), "steps": steps}

@@ -1,0 +1,1 @@
+"""Settings by environment: ``dev`` (default), ``test`` and ``prod``, chosen by DJANGO_SETTINGS_MODULE."""

@@ -1,0 +1,9 @@
+"""Local development and `make run`: the embedded defaults, a key kept in the data folder."""
+
+from builder.config import env_bool, persistent_secret_key
+from builder.settings.base import *  # noqa: F403
+from builder.settings.base import DATA_DIR, SECRET_KEY
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = SECRET_KEY or persistent_secret_key(DATA_DIR)
+WHITENOISE_USE_FINDERS = True
