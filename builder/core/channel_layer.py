@@ -15,8 +15,6 @@ class DatabaseChannelLayer(PostgresChannelLayer):
     def __init__(self, **kwargs: Any) -> None:
         from django.db import connections
 
-        db = connections["default"].settings_dict
-        for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT"):
-            kwargs.setdefault(key, db.get(key))
-        kwargs.setdefault("OPTIONS", {})
+        for key, value in connections["default"].settings_dict.items():
+            kwargs.setdefault(key, value)
         super().__init__(**kwargs)

@@ -7,6 +7,7 @@ PUBLIC_ROUTE_NAMES = frozenset(
         "login",
         "admin:login",
         "admin:index",  # redirects to admin login itself
+        "admin:logout",  # logging out an anonymous user changes nothing
         "password_reset",
     }
 )

@@ -126,6 +126,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background work: CELERY_BROKER_URL (Redis / RabbitMQ), else the database itself
 CELERY_BROKER_URL = resolve_broker_url(DATABASES["default"])
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("LLMOPS_QUEUE", "llmops")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

