@@ -27,29 +27,29 @@ def _paginated(view: APIView, request, queryset, serializer_class):
 
 
 class MeApi(APIView):
-    class Output(serializers.Serializer):
+    class MeOutput(serializers.Serializer):
         id = serializers.IntegerField()
         username = serializers.CharField()
         email = serializers.EmailField(allow_null=True)
         name = serializers.CharField(source="get_full_name")
         is_staff = serializers.BooleanField()
 
-    @extend_schema(responses=Output)
+    @extend_schema(responses=MeOutput)
     def get(self, request):
-        return Response(self.Output(request.user).data)
+        return Response(self.MeOutput(request.user).data)
 
 
 class WorkspaceListApi(APIView):
-    class Input(serializers.Serializer):
+    class WorkspaceCreateInput(serializers.Serializer):
         name = serializers.CharField(max_length=120)
 
     @extend_schema(responses=WorkspaceOutput(many=True))
     def get(self, request):
         return _paginated(self, request, selectors.memberships_of(user=request.user), WorkspaceOutput)
 
-    @extend_schema(request=Input, responses={201: WorkspaceOutput})
+    @extend_schema(request=WorkspaceCreateInput, responses={201: WorkspaceOutput})
     def post(self, request):
-        data = self.Input(data=request.data)
+        data = self.WorkspaceCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         workspace = services.workspace_create(name=data.validated_data["name"], owner=request.user)
         membership = selectors.membership_get(user=request.user, workspace_id=workspace.pk)
@@ -59,16 +59,16 @@ class WorkspaceListApi(APIView):
 class WorkspaceDetailApi(WorkspaceScoped, APIView):
     capabilities = {"PATCH": "manage_workspace"}
 
-    class Input(serializers.Serializer):
+    class WorkspaceRenameInput(serializers.Serializer):
         name = serializers.CharField(max_length=120)
 
     @extend_schema(responses=WorkspaceOutput)
     def get(self, request, workspace_id: int):
         return Response(WorkspaceOutput(self.membership).data)
 
-    @extend_schema(request=Input, responses=WorkspaceOutput)
+    @extend_schema(request=WorkspaceRenameInput, responses=WorkspaceOutput)
     def patch(self, request, workspace_id: int):
-        data = self.Input(data=request.data)
+        data = self.WorkspaceRenameInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.workspace_rename(workspace=self.workspace, name=data.validated_data["name"])
         return Response(WorkspaceOutput(self.membership).data)
@@ -85,7 +85,7 @@ class MemberOutput(serializers.Serializer):
 class MemberListApi(WorkspaceScoped, APIView):
     capabilities = {"POST": "manage_members"}
 
-    class Input(serializers.Serializer):
+    class MemberAddInput(serializers.Serializer):
         email = serializers.EmailField()
         role = serializers.ChoiceField(choices=Role.choices)
 
@@ -93,9 +93,9 @@ class MemberListApi(WorkspaceScoped, APIView):
     def get(self, request, workspace_id: int):
         return _paginated(self, request, selectors.workspace_members(workspace=self.workspace), MemberOutput)
 
-    @extend_schema(request=Input, responses={201: MemberOutput})
+    @extend_schema(request=MemberAddInput, responses={201: MemberOutput})
     def post(self, request, workspace_id: int):
-        data = self.Input(data=request.data)
+        data = self.MemberAddInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_add(workspace=self.workspace, **data.validated_data)
         return Response(MemberOutput(membership).data, status=status.HTTP_201_CREATED)
@@ -104,13 +104,13 @@ class MemberListApi(WorkspaceScoped, APIView):
 class MemberDetailApi(WorkspaceScoped, APIView):
     capabilities = {"PATCH": "manage_members", "DELETE": "manage_members"}
 
-    class Input(serializers.Serializer):
+    class MemberRoleInput(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
-    @extend_schema(request=Input, responses=MemberOutput)
+    @extend_schema(request=MemberRoleInput, responses=MemberOutput)
     def patch(self, request, workspace_id: int, membership_id: int):
         membership = selectors.member_get(workspace=self.workspace, membership_id=membership_id)
-        data = self.Input(data=request.data)
+        data = self.MemberRoleInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.membership_set_role(membership=membership, role=data.validated_data["role"])
         return Response(MemberOutput(membership).data)
@@ -125,12 +125,12 @@ class MemberDetailApi(WorkspaceScoped, APIView):
 class SessionWorkspaceApi(APIView):
     """Switch the workspace the UI works in."""
 
-    class Input(serializers.Serializer):
+    class SessionWorkspaceInput(serializers.Serializer):
         workspace = serializers.IntegerField()
 
-    @extend_schema(request=Input, responses=WorkspaceOutput)
+    @extend_schema(request=SessionWorkspaceInput, responses=WorkspaceOutput)
     def post(self, request):
-        data = self.Input(data=request.data)
+        data = self.SessionWorkspaceInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = selectors.membership_get(user=request.user, workspace_id=data.validated_data["workspace"])
         services.session_workspace_set(session=request.session, workspace=membership.workspace)
@@ -147,19 +147,19 @@ class TokenOutput(serializers.Serializer):
 
 
 class TokenListApi(APIView):
-    class Input(serializers.Serializer):
+    class TokenCreateInput(serializers.Serializer):
         name = serializers.CharField(max_length=120)
 
-    class Created(TokenOutput):
+    class TokenCreated(TokenOutput):
         token = serializers.CharField(help_text="The secret. Shown once; store it now.")
 
     @extend_schema(responses=TokenOutput(many=True))
     def get(self, request):
         return _paginated(self, request, selectors.access_tokens_of(user=request.user), TokenOutput)
 
-    @extend_schema(request=Input, responses={201: Created})
+    @extend_schema(request=TokenCreateInput, responses={201: TokenCreated})
     def post(self, request):
-        data = self.Input(data=request.data)
+        data = self.TokenCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         token, raw = services.access_token_create(user=request.user, name=data.validated_data["name"])
         body = dict(TokenOutput(token).data, token=raw)

@@ -31,7 +31,7 @@ class JobOutput(serializers.Serializer):
 class JobListApi(WorkspaceScoped, APIView):
     capabilities = {"POST": "run"}
 
-    class Input(serializers.Serializer):
+    class JobCreateInput(serializers.Serializer):
         kind = serializers.CharField(max_length=64)
         input = serializers.DictField(required=False, default=dict)
 
@@ -41,9 +41,9 @@ class JobListApi(WorkspaceScoped, APIView):
         page = paginator.paginate_queryset(selectors.jobs_of(workspace=self.workspace), request, view=self)
         return paginator.get_paginated_response(JobOutput(page, many=True).data)
 
-    @extend_schema(request=Input, responses={202: JobOutput})
+    @extend_schema(request=JobCreateInput, responses={202: JobOutput})
     def post(self, request, workspace_id: int):
-        data = self.Input(data=request.data)
+        data = self.JobCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.job_create(workspace=self.workspace, created_by=request.user, **data.validated_data)
         return Response(JobOutput(job).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,35 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from builder.health.models import WorkerHeartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_is_public_and_reports_database_and_broker():
+    body = Client().get("/healthz").json()
+
+    assert body["checks"]["database"]["ok"] is True and body["checks"]["database"]["pgvector"]
+    assert body["checks"]["broker"]["ok"] is True
+
+
+def test_healthz_is_degraded_until_a_worker_reports_then_ok():
+    assert Client().get("/healthz").json()["status"] == "degraded"
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(hostname="w1", started_at=now, last_seen=now)
+    response = Client().get("/healthz")
+
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def test_a_silent_worker_turns_health_degraded():
+    long_ago = timezone.now() - timedelta(minutes=10)
+    WorkerHeartbeat.objects.create(hostname="w1", started_at=long_ago, last_seen=long_ago)
+
+    body = Client().get("/healthz").json()
+
+    assert body["status"] == "degraded" and body["checks"]["worker"]["ok"] is False
