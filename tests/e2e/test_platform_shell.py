@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.conftest import make_member
+from tests.support.members import make_member
 from tests.factories import PASSWORD
 from tests.support.processes import Backends, celery_worker, web_server
 

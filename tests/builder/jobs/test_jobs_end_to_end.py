@@ -12,7 +12,7 @@ from websockets.sync.client import connect
 
 from builder.accounts.services import access_token_create
 from builder.jobs.models import Job, JobStatus
-from tests.conftest import make_member
+from tests.support.members import make_member
 from tests.support.processes import Backends, celery_worker, web_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -28,7 +28,10 @@ async def test_linear_chain_passes_variables_down(build, context):
 
 
 BRANCH_NODES = {
-    "br": ("branch", {"cases": [{"id": "big", "conditions": [{"variable": "inputs.n", "operator": "gt", "value": 10}]}]}),
+    "br": (
+        "branch",
+        {"cases": [{"id": "big", "conditions": [{"variable": "inputs.n", "operator": "gt", "value": 10}]}]},
+    ),
     "yes": ("sample_echo", {"value": "big"}),
     "no": ("sample_echo", {"value": "small"}),
     "after_no": ("sample_echo", {"value": "after {{ no.value }}"}),
@@ -101,7 +104,11 @@ async def test_iteration_maps_a_subgraph_over_a_list_in_order(build, context):
         "nodes": [
             {"id": "start", "type": "start"},
             {"id": "wait", "type": "sample_sleep", "config": {"seconds": 0.02}},
-            {"id": "fmt", "type": "template", "config": {"template": "{{ inputs.prefix }}{{ inputs.index }}={{ inputs.item }}"}},
+            {
+                "id": "fmt",
+                "type": "template",
+                "config": {"template": "{{ inputs.prefix }}{{ inputs.index }}={{ inputs.item }}"},
+            },
             {"id": "end", "type": "end", "config": {"outputs": {"line": "fmt.text"}}},
         ],
         "edges": [
@@ -112,8 +119,16 @@ async def test_iteration_maps_a_subgraph_over_a_list_in_order(build, context):
     }
     graph = build(
         {
-            "loop": ("iteration", {"items": "inputs.words", "graph": sub, "inputs": {"prefix": "inputs.prefix"},
-                                   "output": "line", "parallelism": 3}),
+            "loop": (
+                "iteration",
+                {
+                    "items": "inputs.words",
+                    "graph": sub,
+                    "inputs": {"prefix": "inputs.prefix"},
+                    "output": "line",
+                    "parallelism": 3,
+                },
+            ),
             "end": ("end", {"outputs": {"lines": "loop.results"}}),
         },
         ["start>loop", "loop>end"],
@@ -129,7 +144,10 @@ async def test_iteration_maps_a_subgraph_over_a_list_in_order(build, context):
 
 async def test_compiled_graph_runs_many_times_independently(build, context):
     graph = build(
-        {"a": ("sample_echo", {"value": "{{ inputs.topic }}!"}), "end": ("end", {"outputs": {"r": "a.value"}})},
+        {
+            "a": ("sample_echo", {"value": "{{ inputs.topic }}!"}),
+            "end": ("end", {"outputs": {"r": "a.value"}}),
+        },
         ["start>a", "a>end"],
         TOPIC,
     )

@@ -48,8 +48,11 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/ok":
             self._send(200, b"hello", "text/plain; charset=utf-8")
         elif path == "/json":
-            self._send(200, json.dumps({"items": [{"name": "a", "price": 3}, {"name": "b", "price": 12}]}).encode(),
-                       "application/json")
+            self._send(
+                200,
+                json.dumps({"items": [{"name": "a", "price": 3}, {"name": "b", "price": 12}]}).encode(),
+                "application/json",
+            )
         elif path == "/status":
             self._send(int(query["code"]), b"status body", "text/plain")
         elif path == "/redirect":
@@ -57,8 +60,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/loop":
             self._redirect(302, "/loop")
         elif path == "/echo":
-            info = {"method": self.command, "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
-                    "body": body.decode()}
+            info = {
+                "method": self.command,
+                "path": self.path,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "body": body.decode(),
+            }
             self._send(200, json.dumps(info).encode(), "application/json")
         elif path == "/big":
             self._send(200, b"x" * int(query["n"]), "text/plain")

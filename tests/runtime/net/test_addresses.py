@@ -30,7 +30,9 @@ def test_host_names_are_not_ip_literals(name: str) -> None:
     assert parse_ip_literal(name) is None
 
 
-@pytest.mark.parametrize("bad", ["1.2.3.4.5", "256.1.1.1", "08.0.0.1", "1.2.65536", "[fe80::1%25eth0]", "::zz"])
+@pytest.mark.parametrize(
+    "bad", ["1.2.3.4.5", "256.1.1.1", "08.0.0.1", "1.2.65536", "[fe80::1%25eth0]", "::zz"]
+)
 def test_numeric_hosts_that_are_not_addresses_are_bad_urls(bad: str) -> None:
     with pytest.raises(NetError) as caught:
         parse_ip_literal(bad)

@@ -22,7 +22,14 @@ def client_for(server: LocalServer, **kwargs: object) -> SafeHttpClient:
 
 @pytest.mark.parametrize(
     "url",
-    ["ftp://example.com/", "file:///etc/passwd", "gopher://example.com/", "http://", "no scheme", "http://u:p@example.com/"],
+    [
+        "ftp://example.com/",
+        "file:///etc/passwd",
+        "gopher://example.com/",
+        "http://",
+        "no scheme",
+        "http://u:p@example.com/",
+    ],
 )
 async def test_only_plain_http_urls_are_accepted(url: str) -> None:
     async with SafeHttpClient() as client:
@@ -91,7 +98,9 @@ async def test_http_errors_are_returned_or_raised_on_request(server: LocalServer
 async def test_secret_references_in_headers_are_resolved(server: LocalServer) -> None:
     secrets = MappingSecretResolver({"API_KEY": "sk-test-123"})
     async with client_for(server, secrets=secrets) as client:
-        response = await client.get(server.url("/echo"), headers={"Authorization": "Bearer {{ secrets.API_KEY }}"})
+        response = await client.get(
+            server.url("/echo"), headers={"Authorization": "Bearer {{ secrets.API_KEY }}"}
+        )
     assert response.json()["headers"]["authorization"] == "Bearer sk-test-123"
 
 

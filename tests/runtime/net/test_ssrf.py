@@ -3,7 +3,14 @@
 import httpx
 import pytest
 
-from runtime.net import AddressPolicy, NetError, SafeHttpClient, StaticResolver, SystemResolver, safe_transport
+from runtime.net import (
+    AddressPolicy,
+    NetError,
+    SafeHttpClient,
+    StaticResolver,
+    SystemResolver,
+    safe_transport,
+)
 from tests.runtime.net.local_server import LocalServer, local_server
 
 INTERNAL_NAMES = StaticResolver(
@@ -43,7 +50,9 @@ def corpus_urls(server: LocalServer) -> list[str]:
 
 
 @pytest.mark.parametrize("index", range(len(corpus(0))))
-async def test_internal_destinations_are_refused(server: LocalServer, corpus_urls: list[str], index: int) -> None:
+async def test_internal_destinations_are_refused(
+    server: LocalServer, corpus_urls: list[str], index: int
+) -> None:
     url = corpus_urls[index]
     hits_before = len(server.hits)
     async with SafeHttpClient(resolver=INTERNAL_NAMES) as client:
@@ -109,3 +118,23 @@ async def test_safe_transport_refuses_other_schemes() -> None:
         with pytest.raises(NetError) as caught:
             await client.get("ws://example.com/")
     assert caught.value.code == "bad_url"
+
+
+class _CountingResolver:
+    """Answers 127.0.0.1 once, then another address: a rebinding attempt."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        self.calls += 1
+        return ["127.0.0.1"] if self.calls == 1 else ["127.0.0.2"]
+
+
+async def test_the_checked_address_is_the_one_connected_to(server: LocalServer) -> None:
+    resolver = _CountingResolver()
+    policy = AddressPolicy.from_lists(networks=["127.0.0.1/32"])
+    async with SafeHttpClient(policy=policy, resolver=resolver) as client:
+        response = await client.get(f"http://rebind.test:{server.port}/echo")
+    assert response.json()["headers"]["host"] == f"rebind.test:{server.port}"
+    assert resolver.calls == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from runtime.engine.compiled import CompiledGraph, compile_graph
@@ -22,7 +23,7 @@ def linear_graph(
                 *nodes,
                 {"id": "end", "type": "end", "config": {"outputs": outputs or {}}},
             ],
-            "edges": [{"id": f"e{i}", "source": a, "target": b} for i, (a, b) in enumerate(zip(ids, ids[1:]))],
+            "edges": [{"id": f"e{i}", "source": a, "target": b} for i, (a, b) in enumerate(pairwise(ids))],
         }
     )
     return compile_graph(spec)

@@ -9,7 +9,12 @@ from tests.runtime.nodes.linear_graph import linear_graph
 from tests.runtime.nodes.scripted_provider import ScriptedProvider, calls, says
 from tests.runtime.support.openai_stand_in import Reply, StandInServer
 
-OUTPUTS = {"text": "agent.text", "steps": "agent.steps", "iterations": "agent.iterations", "usage": "agent.usage"}
+OUTPUTS = {
+    "text": "agent.text",
+    "steps": "agent.steps",
+    "iterations": "agent.iterations",
+    "usage": "agent.usage",
+}
 
 
 def agent(**config: Any) -> dict[str, Any]:
@@ -27,7 +32,9 @@ def context(provider: Any) -> ExecutionContext:
 
 async def run_agent(provider: Any, hook: RecordingHook | None = None, **config: Any) -> Any:
     graph = linear_graph(agent(**config), inputs={"question": "string"}, outputs=OUTPUTS)
-    return await graph.run({"question": "What is 6 * 7?"}, context=context(provider), hooks=[hook] if hook else [])
+    return await graph.run(
+        {"question": "What is 6 * 7?"}, context=context(provider), hooks=[hook] if hook else []
+    )
 
 
 async def test_function_calling_loop_runs_tools_then_answers() -> None:
@@ -36,7 +43,11 @@ async def test_function_calling_loop_runs_tools_then_answers() -> None:
     result = await run_agent(provider, hook)
     assert result.ok, result.error
     out = result.outputs
-    assert (out["text"], out["iterations"], out["usage"]) == ("It is 42.", 2, {"input_tokens": 20, "output_tokens": 10})
+    assert (out["text"], out["iterations"], out["usage"]) == (
+        "It is 42.",
+        2,
+        {"input_tokens": 20, "output_tokens": 10},
+    )
     assert [(s["tool"], s["observation"], s["error"]) for s in out["steps"]] == [
         ("calculator", '{"expression": "6 * 7", "result": 42}', None)
     ]
@@ -82,7 +93,9 @@ async def test_react_protocol_for_models_without_tool_calling() -> None:
     assert result.outputs["text"] == "42"
     first, second = provider.requests
     assert first.tools is None and "\nObservation:" in (first.stop or [])
-    assert "Action Input:" in (first.messages[0].content or "") and "calculator:" in (first.messages[0].content or "")
+    assert "Action Input:" in (first.messages[0].content or "") and "calculator:" in (
+        first.messages[0].content or ""
+    )
     assert second.messages[-1].role == "user"
     assert second.messages[-1].content == 'Observation: {"expression": "6 * 7", "result": 42}'
 
@@ -96,7 +109,10 @@ async def test_react_accepts_a_bare_input_for_one_argument_tools() -> None:
 
 async def test_agent_through_the_openai_compatible_provider(openai_stand_in: StandInServer) -> None:
     openai_stand_in.script(
-        Reply(text=None, tool_calls=[{"id": "call_a", "name": "calculator", "arguments": '{"expression": "6*7"}'}]),
+        Reply(
+            text=None,
+            tool_calls=[{"id": "call_a", "name": "calculator", "arguments": '{"expression": "6*7"}'}],
+        ),
         Reply(text="The answer is 42."),
     )
     provider = OpenAICompatibleProvider(name="scripted", base_url=openai_stand_in.base_url)

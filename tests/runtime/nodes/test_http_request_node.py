@@ -71,7 +71,9 @@ async def test_internal_addresses_fail_the_node_with_ssrf_blocked(server: LocalS
 
 
 async def test_error_statuses_are_outputs_unless_asked_to_fail(server: LocalServer) -> None:
-    lenient = linear_graph(http_node(url=server.url("/status?code=404")), outputs={"status": "call.status", "ok": "call.ok"})
+    lenient = linear_graph(
+        http_node(url=server.url("/status?code=404")), outputs={"status": "call.status", "ok": "call.ok"}
+    )
     strict = linear_graph(http_node(url=server.url("/status?code=404"), fail_on_error_status=True))
     assert (await lenient.run({}, context=context_for(server))).outputs == {"status": 404, "ok": False}
     failed = await strict.run({}, context=context_for(server))
@@ -94,3 +96,9 @@ async def test_runs_without_an_http_client_fail_clearly() -> None:
     graph = linear_graph(http_node(url="https://example.com/"))
     result = await graph.run({}, context=ExecutionContext())
     assert result.error is not None and result.error["code"] == "no_http"
+
+
+def test_invalid_header_names_are_config_errors() -> None:
+    with pytest.raises(GraphInvalid) as caught:
+        linear_graph(http_node(url="https://example.com/", headers={"Bad Header": "x"}))
+    assert [issue.field for issue in caught.value.issues] == ["headers.Bad Header"]

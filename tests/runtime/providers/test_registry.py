@@ -74,6 +74,7 @@ def test_default_map_always_has_the_local_model() -> None:
     providers = default_providers()
 
     assert list(providers) == ["local"]
+    assert isinstance(providers["local"], ModelProvider)
     assert DEFAULT_CHAT == ("local", "smollm2-135m-instruct")
     assert DEFAULT_CHAT[1] in providers["local"].model_names()  # type: ignore[attr-defined]
 

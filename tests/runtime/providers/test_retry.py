@@ -52,7 +52,7 @@ async def test_call_with_retry_sleeps_between_attempts() -> None:
 
     policy = RetryPolicy(max_retries=2, base_delay_s=0.5, jitter=0.0)
     assert await call_with_retry(call, policy, sleep=fake_sleep) == "ok"
-    assert slept == [1.5, 0.5]
+    assert slept == [1.5, 1.0]  # the second retry backs off twice as long
 
 
 @pytest.mark.parametrize(

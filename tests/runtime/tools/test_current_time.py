@@ -16,7 +16,11 @@ def registry() -> ToolRegistry:
 async def test_time_in_an_iana_zone(registry: ToolRegistry) -> None:
     result = await registry.call("current_time", {"timezone": "Asia/Tokyo"})
     assert result["iso"] == "2026-03-01T21:30:05+09:00"
-    assert (result["weekday"], result["utc_offset"], result["unix"]) == ("Sunday", "+0900", int(FIXED.timestamp()))
+    assert (result["weekday"], result["utc_offset"], result["unix"]) == (
+        "Sunday",
+        "+0900",
+        int(FIXED.timestamp()),
+    )
 
 
 async def test_default_zone_is_utc(registry: ToolRegistry) -> None:

@@ -36,7 +36,9 @@ async def test_internal_addresses_are_refused_with_the_client_code(server: Local
     assert len(server.hits) == hits_before
 
 
-@pytest.mark.parametrize(("path", "code"), [("/status?code=404", "http_error"), ("/binary", "unsupported_content")])
+@pytest.mark.parametrize(
+    ("path", "code"), [("/status?code=404", "http_error"), ("/binary", "unsupported_content")]
+)
 async def test_errors_and_unreadable_content_have_codes(server: LocalServer, path: str, code: str) -> None:
     with pytest.raises(ToolError) as caught:
         await registry_for(server).call("fetch_web_page", {"url": server.url(path)})

@@ -1,0 +1,77 @@
+"""What prompt-like nodes share: the model reference config and one streamed model call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from runtime.context import RunState
+from runtime.errors import NodeError
+from runtime.nodes.base import NodeConfig
+from runtime.providers.base import ChatMessage, ChatRequest, ChatResult, Usage
+
+
+class ModelRef(NodeConfig):
+    """Which model to call, and how."""
+
+    provider: str = Field(min_length=1, title="Provider", description="Name of a configured model provider.")
+    model: str = Field(min_length=1, title="Model", description="Model name at that provider.")
+    temperature: float | None = Field(None, ge=0, le=2, title="Temperature")
+    top_p: float | None = Field(None, gt=0, le=1, title="Top P")
+    max_tokens: int | None = Field(None, ge=1, title="Max tokens")
+    stop: list[str] | None = Field(None, title="Stop sequences")
+    seed: int | None = Field(None, title="Seed")
+    json_mode: bool = Field(False, title="JSON mode", description="Ask for a JSON object and parse it.")
+
+
+class MessageTemplate(NodeConfig):
+    role: Literal["system", "user", "assistant"] = Field(title="Role")
+    template: str = Field(title="Content", description="Jinja2 template of the message.")
+
+
+@dataclass(slots=True)
+class ModelAnswer:
+    text: str
+    usage: Usage
+    cost: float | None
+    result: ChatResult
+
+
+async def call_model(
+    run: RunState,
+    node_id: str,
+    ref: ModelRef,
+    messages: list[ChatMessage],
+    *,
+    stream: bool,
+    json_mode: bool | None = None,
+) -> ModelAnswer:
+    """Call the referenced model; stream ``node.delta`` events when ``stream`` is set."""
+    provider = run.provider(ref.provider, node_id=node_id)
+    request = ChatRequest(
+        model=ref.model,
+        messages=messages,
+        temperature=ref.temperature,
+        top_p=ref.top_p,
+        max_tokens=ref.max_tokens,
+        stop=ref.stop,
+        seed=ref.seed,
+        json_mode=ref.json_mode if json_mode is None else json_mode,
+    )
+    result: ChatResult | None = None
+    if stream:
+        async for piece in provider.stream(request):
+            if isinstance(piece, ChatResult):
+                result = piece
+            elif piece.text:
+                run.emit_delta(node_id, piece.text)
+        if result is None:
+            raise NodeError(
+                "the model stream ended without a result", code="empty_completion", retryable=True
+            )
+    else:
+        result = await provider.chat(request)
+    usage = result.usage
+    return ModelAnswer(result.text, usage, run.cost(ref.provider, result.model or ref.model, usage), result)

@@ -1,0 +1,169 @@
+"""Blocking text generation with a loaded local model (runs in a worker thread).
+
+Generation goes through ``model.generate``; streamed text comes out of a ``TextStreamer``
+subclass that hands each finished piece to a callback. Generations are serialised by one
+process-wide lock: on CPU two at once only share the same cores, and seeding torch's global
+generator is only reproducible when no other generation draws from it meanwhile.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from runtime.providers.base import ChatMessage
+from runtime.providers.local_models import LoadedModel
+
+_generation_lock = threading.Lock()
+JSON_MODE_INSTRUCTION = "Answer with one valid JSON object and nothing else."
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationParams:
+    max_new_tokens: int
+    temperature: float | None = None
+    top_p: float | None = None
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    #: ``time.monotonic()`` after which generation stops with ``finish_reason="timeout"``.
+    deadline: float | None = None
+
+    @property
+    def greedy(self) -> bool:
+        return not self.temperature
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    text: str
+    input_tokens: int
+    output_tokens: int
+    finish_reason: str
+
+
+def chat_dicts(messages: Sequence[ChatMessage], *, json_mode: bool = False) -> list[dict[str, str]]:
+    """Messages as the plain dicts chat templates expect."""
+    out = [{"role": m.role, "content": m.content or ""} for m in messages]
+    if json_mode:
+        if out and out[0]["role"] == "system":
+            out[0] = {"role": "system", "content": f"{out[0]['content']}\n{JSON_MODE_INSTRUCTION}".strip()}
+        else:
+            out.insert(0, {"role": "system", "content": JSON_MODE_INSTRUCTION})
+    return out
+
+
+def encode_prompt(tokenizer: Any, messages: list[dict[str, str]]) -> Any:
+    """Token ids and attention mask for the prompt, through the model's chat template if it has one."""
+    if getattr(tokenizer, "chat_template", None):
+        return tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_dict=True, return_tensors="pt"
+        )
+    plain = "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant:"
+    return tokenizer(plain, return_tensors="pt")
+
+
+def cut_at_stop(text: str, stops: Sequence[str]) -> str:
+    """``text`` up to (not including) the first stop string."""
+    cuts = [text.find(s) for s in stops if s and s in text]
+    return text[: min(cuts)] if cuts else text
+
+
+class StopFilter:
+    """Streams text but holds back what may be the start of a stop string, and ends at one."""
+
+    def __init__(self, stops: Sequence[str]) -> None:
+        self._stops = [s for s in stops if s]
+        self._buffer = ""
+        self.stopped = False
+
+    def feed(self, text: str) -> str:
+        if self.stopped:
+            return ""
+        self._buffer += text
+        cut = cut_at_stop(self._buffer, self._stops)
+        if len(cut) < len(self._buffer):
+            self.stopped = True
+            self._buffer = ""
+            return cut
+        hold = max(
+            (k for s in self._stops for k in range(1, len(s)) if self._buffer.endswith(s[:k])), default=0
+        )
+        ready = self._buffer[: len(self._buffer) - hold]
+        self._buffer = self._buffer[len(ready) :]
+        return ready
+
+    def flush(self) -> str:
+        rest = "" if self.stopped else self._buffer
+        self._buffer = ""
+        return rest
+
+
+def generate_blocking(
+    loaded: LoadedModel,
+    messages: list[dict[str, str]],
+    params: GenerationParams,
+    *,
+    on_text: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Generated:
+    """Generate a reply; ``on_text`` receives decoded pieces as they form; ``cancel`` stops early."""
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList, TextStreamer
+
+    class _CallbackStreamer(TextStreamer):
+        def on_finalized_text(self, text: str, stream_end: bool = False) -> None:
+            if text and on_text is not None:
+                on_text(text)
+
+    class _Cancelled(StoppingCriteria):
+        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+            stop = (cancel is not None and cancel.is_set()) or _past(params.deadline)
+            return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
+
+    tokenizer, model = loaded.tokenizer, loaded.model
+    encoded = encode_prompt(tokenizer, messages)
+    # Only what a causal LM takes (BERT-style tokenizers add token_type_ids).
+    inputs = {k: encoded[k] for k in ("input_ids", "attention_mask") if k in encoded}
+    prompt_len = int(inputs["input_ids"].shape[1])
+    eos = model.generation_config.eos_token_id
+    eos_ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+    kwargs: dict[str, Any] = {
+        "max_new_tokens": params.max_new_tokens,
+        "do_sample": not params.greedy,
+        "pad_token_id": tokenizer.pad_token_id
+        if tokenizer.pad_token_id is not None
+        else next(iter(eos_ids), 0),
+        "stopping_criteria": StoppingCriteriaList([_Cancelled()]),
+    }
+    if not params.greedy:
+        kwargs["temperature"] = params.temperature
+        if params.top_p is not None:
+            kwargs["top_p"] = params.top_p
+    if params.stop:
+        kwargs.update(stop_strings=list(params.stop), tokenizer=tokenizer)
+    if on_text is not None:
+        kwargs["streamer"] = _CallbackStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
+
+    with _generation_lock, torch.inference_mode():
+        if params.seed is not None:
+            torch.manual_seed(params.seed)
+        output = model.generate(**inputs, **kwargs)
+
+    new_ids = output[0, prompt_len:].tolist()
+    text = cut_at_stop(tokenizer.decode(new_ids, skip_special_tokens=True), params.stop)
+    if cancel is not None and cancel.is_set():
+        finish = "cancelled"
+    elif _past(params.deadline):
+        finish = "timeout"
+    elif len(new_ids) >= params.max_new_tokens and (not new_ids or new_ids[-1] not in eos_ids):
+        finish = "length"
+    else:
+        finish = "stop"
+    return Generated(text=text, input_tokens=prompt_len, output_tokens=len(new_ids), finish_reason=finish)
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline

@@ -1,0 +1,127 @@
+"""The graph spec: the JSON/YAML document the editor draws and the engine runs.
+
+A spec is plain data. Node configs stay untyped dicts here; the node registry turns them into
+each node type's pydantic config during validation/compilation. Variables flow between nodes
+only through explicit references: ``{{ node_id.field }}`` in templates, ``node_id.field``
+selectors in config fields, ``inputs.<name>`` for app inputs and ``sys.run_id``/``sys.now``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FORMAT_VERSION = 1
+RESERVED_NAMESPACES = frozenset({"inputs", "sys"})
+SYS_VARIABLES = ("run_id", "now")
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+VariableType = Literal["string", "number", "boolean", "object", "array"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Position(_Strict):
+    x: float = 0.0
+    y: float = 0.0
+
+
+ErrorStrategy = Literal["abort", "retry", "fail_branch", "default_value"]
+
+
+class NodeSettings(_Strict):
+    """Execution policy of one node: timeout, retries and what a failure does to the run."""
+
+    timeout_s: float | None = Field(None, gt=0, title="Timeout (s)", description="Per attempt.")
+    max_retries: int = Field(
+        0, ge=0, le=10, title="Retries", description="Extra attempts after a retryable failure."
+    )
+    retry_backoff_s: float = Field(0.5, ge=0, title="Backoff (s)", description="First retry delay; doubles.")
+    retry_max_backoff_s: float = Field(30.0, ge=0, title="Max backoff (s)")
+    error_strategy: ErrorStrategy = Field(
+        "abort",
+        title="On error",
+        description="abort the run, retry then abort, route to the `fail` handle, or output default values.",
+    )
+    default_outputs: dict[str, Any] = Field(default_factory=dict, title="Default outputs")
+
+
+class NodeSpec(_Strict):
+    id: str = Field(pattern=IDENTIFIER)
+    type: str
+    version: int = 1
+    title: str = ""
+    config: dict[str, Any] = Field(default_factory=dict)
+    position: Position = Field(default_factory=Position)
+    settings: NodeSettings = Field(default_factory=NodeSettings)
+
+
+class EdgeSpec(_Strict):
+    id: str
+    source: str
+    source_handle: str = "out"
+    target: str
+    target_handle: str = "in"
+
+
+class AppInput(_Strict):
+    name: str = Field(pattern=IDENTIFIER)
+    type: VariableType = "string"
+    default: Any = None
+    description: str = ""
+    required: bool = True
+
+
+class AppOutput(_Strict):
+    name: str = Field(pattern=IDENTIFIER)
+    type: VariableType | Literal["any"] = "any"
+    description: str = ""
+
+
+class GraphSpec(_Strict):
+    """A whole app graph: nodes, edges, declared inputs and outputs."""
+
+    format_version: int = FORMAT_VERSION
+    name: str = ""
+    description: str = ""
+    inputs: list[AppInput] = Field(default_factory=list)
+    outputs: list[AppOutput] = Field(default_factory=list)
+    nodes: list[NodeSpec] = Field(default_factory=list)
+    edges: list[EdgeSpec] = Field(default_factory=list)
+
+    @field_validator("format_version")
+    @classmethod
+    def _known_format(cls, value: int) -> int:
+        if value > FORMAT_VERSION:
+            raise ValueError(f"format_version {value} is newer than this runtime ({FORMAT_VERSION})")
+        return value
+
+    def node(self, node_id: str) -> NodeSpec | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    # --- load / dump -------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GraphSpec:
+        return cls.model_validate(data)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> GraphSpec:
+        return cls.model_validate_json(text)
+
+    @classmethod
+    def from_yaml(cls, text: str) -> GraphSpec:
+        return cls.model_validate(yaml.safe_load(text))
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
