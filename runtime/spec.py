@@ -83,8 +83,19 @@ class AppOutput(_Strict):
     description: str = ""
 
 
+class Note(_Strict):
+    """A sticky note on the canvas. The engine ignores notes; they travel with the graph."""
+
+    id: str
+    text: str = ""
+    position: Position = Field(default_factory=Position)
+    width: float = Field(220.0, gt=0)
+    height: float = Field(140.0, gt=0)
+    color: str = Field("yellow", max_length=32)
+
+
 class GraphSpec(_Strict):
-    """A whole app graph: nodes, edges, declared inputs and outputs."""
+    """A whole app graph: nodes, edges, declared inputs and outputs (and the canvas's notes)."""
 
     format_version: int = FORMAT_VERSION
     name: str = ""
@@ -93,6 +104,7 @@ class GraphSpec(_Strict):
     outputs: list[AppOutput] = Field(default_factory=list)
     nodes: list[NodeSpec] = Field(default_factory=list)
     edges: list[EdgeSpec] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
 
     @field_validator("format_version")
     @classmethod

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "builder.core",
     "builder.accounts",
     "builder.jobs",
+    "builder.flows",
+    "builder.runs",
     "builder.health",
     "builder.web",
 ]
@@ -72,6 +74,8 @@ TEMPLATES = [
 # --- Database: DATABASE_URL, else the embedded PostgreSQL 16 + pgvector in LLMOPS_DATA_DIR/postgres
 EMBEDDED_DB_NAME = os.environ.get("LLMOPS_DB_NAME", "llmops")
 DATABASES = resolve_databases(DATA_DIR / "postgres", EMBEDDED_DB_NAME)
+# channels_postgres (the default channel layer) reaches its tables through this alias.
+DATABASES["channels_postgres"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -153,3 +157,8 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
     },
 }
+
+# --- Outbound requests (http_request node, web-page tool, remote model providers): private,
+# loopback and metadata addresses are refused unless opened here.
+LLMOPS_HTTP_ALLOWLIST = env_list("LLMOPS_HTTP_ALLOWLIST", [])
+LLMOPS_HTTP_ALLOW_NETWORKS = env_list("LLMOPS_HTTP_ALLOW_NETWORKS", [])

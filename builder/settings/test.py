@@ -17,3 +17,7 @@ STORAGES = {
 }
 WORKER_HEARTBEAT_SECONDS = 1
 WHITENOISE_USE_FINDERS = True
+
+# One test database per pytest process, so that two suites running at once never collide.
+DATABASES["default"]["TEST"] = {"NAME": f"test_llmops_{os.getpid()}"}  # noqa: F405
+DATABASES["channels_postgres"]["NAME"] = DATABASES["default"]["NAME"]  # noqa: F405

@@ -9,9 +9,10 @@ retries are off (``max_retries=0``) because :mod:`runtime.providers.retry` honou
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, Self
 
+import httpx
 import openai
 from openai import AsyncOpenAI
 
@@ -53,8 +54,10 @@ class OpenAICompatibleProvider:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         retry: RetryPolicy | None = None,
         stream_usage: bool = True,
+        transport_factory: Callable[[], httpx.AsyncBaseTransport] | None = None,
     ) -> None:
         self.name = name
+        self._transport_factory = transport_factory
         self.base_url = base_url
         self.timeout_s = timeout_s
         self.retry = retry or RetryPolicy()
@@ -99,6 +102,11 @@ class OpenAICompatibleProvider:
                 default_headers=self.__headers,
                 timeout=self.timeout_s,
                 max_retries=0,
+                http_client=(
+                    httpx.AsyncClient(transport=self._transport_factory(), timeout=self.timeout_s)
+                    if self._transport_factory
+                    else None
+                ),
             )
             self._client_loop = loop
         return self._client_instance

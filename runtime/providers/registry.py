@@ -73,8 +73,14 @@ ProviderConfig = Annotated[OpenAICompatibleConfig | LocalConfig, Field(discrimin
 _config_adapter: TypeAdapter[OpenAICompatibleConfig | LocalConfig] = TypeAdapter(ProviderConfig)
 
 
-def _build_openai_compatible(config: OpenAICompatibleConfig) -> ModelProvider:
+TransportFactory = Callable[[], Any]
+
+
+def _build_openai_compatible(
+    config: OpenAICompatibleConfig, transport_factory: TransportFactory | None = None
+) -> ModelProvider:
     return OpenAICompatibleProvider(
+        transport_factory=transport_factory,
         name=config.name,
         base_url=config.base_url,
         api_key=config.api_key.get_secret_value() if config.api_key else None,
@@ -85,7 +91,7 @@ def _build_openai_compatible(config: OpenAICompatibleConfig) -> ModelProvider:
     )
 
 
-def _build_local(config: LocalConfig) -> ModelProvider:
+def _build_local(config: LocalConfig, transport_factory: TransportFactory | None = None) -> ModelProvider:
     provider = LocalProvider(
         name=config.name, cache_dir=config.cache_dir, default_max_tokens=config.default_max_tokens
     )
@@ -95,7 +101,7 @@ def _build_local(config: LocalConfig) -> ModelProvider:
 
 
 #: Provider kinds and how to build each (a plain registry; add a kind here).
-PROVIDER_KINDS: dict[str, Callable[[Any], ModelProvider]] = {
+PROVIDER_KINDS: dict[str, Callable[[Any, TransportFactory | None], ModelProvider]] = {
     "openai_compatible": _build_openai_compatible,
     "local": _build_local,
 }
@@ -114,16 +120,22 @@ def parse_provider_config(config: Mapping[str, Any]) -> OpenAICompatibleConfig |
         raise ProviderConfigError(f"invalid provider config: {problems}", provider=name) from None
 
 
-def provider_from_config(config: Mapping[str, Any]) -> ModelProvider:
-    """Build a provider from ``{kind, name, ...}`` (see :class:`OpenAICompatibleConfig`, :class:`LocalConfig`)."""
+def provider_from_config(
+    config: Mapping[str, Any], *, transport_factory: TransportFactory | None = None
+) -> ModelProvider:
+    """Build a provider from ``{kind, name, ...}`` (see :class:`OpenAICompatibleConfig`, :class:`LocalConfig`).
+
+    ``transport_factory`` makes the httpx transport of remote providers (e.g. the SSRF-safe one
+    from :mod:`runtime.net`), so a user-configured base URL cannot reach private addresses."""
     parsed = parse_provider_config(config)
-    return PROVIDER_KINDS[parsed.kind](parsed)
+    return PROVIDER_KINDS[parsed.kind](parsed, transport_factory)
 
 
 def default_providers(
     configs: Iterable[Mapping[str, Any]] = (),
     *,
     local: LocalProvider | None = None,
+    transport_factory: TransportFactory | None = None,
 ) -> dict[str, ModelProvider]:
     """Providers by name: the local one (always present, name ``local``) plus ``configs``.
 
@@ -142,7 +154,7 @@ def default_providers(
                 "the name 'local' is reserved for the local provider", provider=parsed.name
             )
         seen.add(parsed.name)
-        providers[parsed.name] = PROVIDER_KINDS[parsed.kind](parsed)
+        providers[parsed.name] = PROVIDER_KINDS[parsed.kind](parsed, transport_factory)
     return providers
 
 

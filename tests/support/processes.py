@@ -81,14 +81,14 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def celery_worker(backends: Backends) -> Iterator[subprocess.Popen]:
+def celery_worker(backends: Backends, **extra_env: str) -> Iterator[subprocess.Popen]:
     """A worker in its own process; ready once its heartbeat reaches the database."""
     from builder.health.models import WorkerHeartbeat
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "builder", "worker", "--pool", "solo", "--loglevel", "WARNING",
          "--hostname", f"test-worker-{os.getpid()}@%h"],
-        env=backends.env(),
+        env={**backends.env(), **extra_env},
     )
     try:
         deadline = time.monotonic() + 60
@@ -102,13 +102,13 @@ def celery_worker(backends: Backends) -> Iterator[subprocess.Popen]:
 
 
 @contextmanager
-def web_server(backends: Backends) -> Iterator[str]:
+def web_server(backends: Backends, **extra_env: str) -> Iterator[str]:
     """uvicorn serving the ASGI app (HTTP + websockets); yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "builder.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--lifespan", "off", "--log-level", "warning"],
-        env=backends.env(),
+        env={**backends.env(), **extra_env},
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,0 +1,129 @@
+"""Thin API views of runs: start a debug or single-node run, list, detail with traces, cancel,
+and each node's last trace."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from builder.accounts.permissions import WorkspaceScoped
+from builder.core.pagination import Pagination
+from builder.flows.selectors import app_get, version_get
+from builder.runs import selectors, services
+
+
+class TraceOutput(serializers.Serializer):
+    node_id = serializers.CharField()
+    node_type = serializers.CharField()
+    status = serializers.CharField()
+    outputs = serializers.JSONField()
+    handle = serializers.CharField()
+    error = serializers.SerializerMethodField()
+    attempt = serializers.IntegerField()
+    latency_ms = serializers.FloatField()
+    tokens_in = serializers.IntegerField()
+    tokens_out = serializers.IntegerField()
+    cost = serializers.FloatField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    run_id = serializers.UUIDField()
+
+    def get_error(self, trace) -> dict | None:
+        return {"code": trace.error_code, "message": trace.error_message} if trace.error_code else None
+
+
+class RunOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    app_id = serializers.IntegerField()
+    version = serializers.IntegerField(source="version.number", default=None)
+    source = serializers.CharField()
+    status = serializers.CharField()
+    target_node_id = serializers.CharField()
+    inputs = serializers.JSONField()
+    outputs = serializers.JSONField()
+    error = serializers.SerializerMethodField()
+    tokens_in = serializers.IntegerField()
+    tokens_out = serializers.IntegerField()
+    cost = serializers.FloatField()
+    latency_ms = serializers.FloatField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_error(self, run) -> dict | None:
+        if not run.error_code:
+            return None
+        return {"code": run.error_code, "message": run.error_message, "node_id": run.error_node_id or None}
+
+
+class RunDetailOutput(RunOutput):
+    graph = serializers.JSONField()
+    traces = TraceOutput(many=True, source="traces.all")
+
+
+class AppRunListApi(WorkspaceScoped, APIView):
+    capabilities = {"POST": "run"}
+
+    class RunCreateInput(serializers.Serializer):
+        inputs = serializers.DictField(required=False, default=dict)
+        version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    @extend_schema(responses=RunOutput(many=True))
+    def get(self, request, workspace_id: int, app_id: int):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        paginator = Pagination()
+        runs = selectors.runs_of(workspace=self.workspace, app=app).select_related("version")
+        page = paginator.paginate_queryset(runs, request, view=self)
+        return paginator.get_paginated_response(RunOutput(page, many=True).data)
+
+    @extend_schema(request=RunCreateInput, responses={202: RunOutput})
+    def post(self, request, workspace_id: int, app_id: int):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        data = self.RunCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        number = data.validated_data["version"]
+        version = version_get(app=app, number=number) if number is not None else None
+        run = services.run_create(app=app, user=request.user, inputs=data.validated_data["inputs"], version=version)
+        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class NodeRunApi(WorkspaceScoped, APIView):
+    capabilities = {"POST": "run"}
+
+    class NodeRunInput(serializers.Serializer):
+        variables = serializers.DictField(required=False, default=dict)
+
+    @extend_schema(request=NodeRunInput, responses={202: RunOutput})
+    def post(self, request, workspace_id: int, app_id: int, node_id: str):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        data = self.NodeRunInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.run_create(
+            app=app, user=request.user, inputs=data.validated_data["variables"], node_id=node_id
+        )
+        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class LastTracesApi(WorkspaceScoped, APIView):
+    @extend_schema(responses={200: None})
+    def get(self, request, workspace_id: int, app_id: int):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        traces = selectors.last_traces(app=app)
+        return Response({node_id: TraceOutput(trace).data for node_id, trace in traces.items()})
+
+
+class RunDetailApi(WorkspaceScoped, APIView):
+    @extend_schema(responses=RunDetailOutput)
+    def get(self, request, workspace_id: int, run_id: str):
+        return Response(RunDetailOutput(selectors.run_get(workspace=self.workspace, run_id=run_id)).data)
+
+
+class RunCancelApi(WorkspaceScoped, APIView):
+    capabilities = {"POST": "run"}
+
+    @extend_schema(request=None, responses=RunOutput)
+    def post(self, request, workspace_id: int, run_id: str):
+        run = services.run_cancel(run=selectors.run_get(workspace=self.workspace, run_id=run_id))
+        return Response(RunOutput(run).data)
