@@ -9,6 +9,11 @@ from __future__ import annotations
 import pytest
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests run last: their Playwright event loop must not be alive during async tests."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
+
+
 @pytest.fixture
 def member_factory(db):
     from tests.support.members import make_member
