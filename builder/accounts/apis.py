@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from builder.accounts import selectors, services
 from builder.accounts.models import Role
 from builder.accounts.permissions import WorkspaceScoped
-from builder.core.pagination import Pagination
+from builder.core.pagination import paginated_response
 
 
 class WorkspaceOutput(serializers.Serializer):
@@ -18,12 +18,6 @@ class WorkspaceOutput(serializers.Serializer):
     name = serializers.CharField(source="workspace.name")
     slug = serializers.CharField(source="workspace.slug")
     role = serializers.CharField()
-
-
-def _paginated(view: APIView, request, queryset, serializer_class):
-    paginator = Pagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 class MeApi(APIView):
@@ -45,7 +39,7 @@ class WorkspaceListApi(APIView):
 
     @extend_schema(responses=WorkspaceOutput(many=True))
     def get(self, request):
-        return _paginated(self, request, selectors.memberships_of(user=request.user), WorkspaceOutput)
+        return paginated_response(self, request, selectors.memberships_of(user=request.user), WorkspaceOutput)
 
     @extend_schema(request=WorkspaceCreateInput, responses={201: WorkspaceOutput})
     def post(self, request):
@@ -91,7 +85,7 @@ class MemberListApi(WorkspaceScoped, APIView):
 
     @extend_schema(responses=MemberOutput(many=True))
     def get(self, request, workspace_id: int):
-        return _paginated(self, request, selectors.workspace_members(workspace=self.workspace), MemberOutput)
+        return paginated_response(self, request, selectors.workspace_members(workspace=self.workspace), MemberOutput)
 
     @extend_schema(request=MemberAddInput, responses={201: MemberOutput})
     def post(self, request, workspace_id: int):
@@ -155,7 +149,7 @@ class TokenListApi(APIView):
 
     @extend_schema(responses=TokenOutput(many=True))
     def get(self, request):
-        return _paginated(self, request, selectors.access_tokens_of(user=request.user), TokenOutput)
+        return paginated_response(self, request, selectors.access_tokens_of(user=request.user), TokenOutput)
 
     @extend_schema(request=TokenCreateInput, responses={201: TokenCreated})
     def post(self, request):

@@ -1,8 +1,12 @@
-"""Loads the demo workspace from fixtures/demo (idempotent: a second start changes nothing)."""
+"""Loads the demo workspace from fixtures/ (idempotent: a second start changes nothing).
+
+fixtures/demo/workspace.json names the workspace; every fixtures/apps/*.yaml becomes an app
+(the same files `llmops run` runs), unless the workspace already has an app of that name."""
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -11,12 +15,13 @@ from django.db import transaction
 from builder.accounts.models import Membership, Role, User, Workspace
 from builder.accounts.services import workspace_create
 
-DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+logger = logging.getLogger(__name__)
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
 @transaction.atomic
 def demo_load(*, owner: User) -> Workspace:
-    spec = json.loads((DEMO_DIR / "workspace.json").read_text())
+    spec = json.loads((FIXTURES / "demo" / "workspace.json").read_text())
     workspace = Workspace.objects.filter(slug=spec["slug"]).first()
     if workspace is None:
         workspace = workspace_create(name=spec["name"], owner=owner)
@@ -24,4 +29,26 @@ def demo_load(*, owner: User) -> Workspace:
             workspace.slug = spec["slug"]
             workspace.save(update_fields=["slug"])
     Membership.objects.get_or_create(workspace=workspace, user=owner, defaults={"role": Role.OWNER})
+    demo_apps_load(workspace=workspace, owner=owner)
+    from builder.knowledge.demo import demo_knowledge_load
+
+    demo_knowledge_load(workspace=workspace, owner=owner)
     return workspace
+
+
+def demo_apps_load(*, workspace: Workspace, owner: User) -> list[str]:
+    """Import the example apps the workspace does not have yet; returns the names imported."""
+    from builder.flows.interchange import import_report
+    from builder.flows.models import App
+    from builder.flows.services import app_create
+
+    imported = []
+    for path in sorted((FIXTURES / "apps").glob("*.yaml")):
+        report = import_report(content=path.read_text(), filename=path.name)
+        if App.objects.filter(workspace=workspace, name=report.name).exists():
+            continue
+        app_create(
+            workspace=workspace, name=report.name, description=report.description, user=owner, graph=report.graph
+        )
+        imported.append(report.name)
+    return imported

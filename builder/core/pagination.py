@@ -1,4 +1,5 @@
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
 
 
 class Pagination(LimitOffsetPagination):
@@ -6,3 +7,10 @@ class Pagination(LimitOffsetPagination):
 
     default_limit = 50
     max_limit = 500
+
+
+def paginated_response(view, request, queryset, serializer_class) -> Response:
+    """One page of ``queryset`` rendered with ``serializer_class``, in the standard list shape."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)

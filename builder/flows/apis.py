@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder.accounts.permissions import WorkspaceScoped
-from builder.core.pagination import Pagination
+from builder.core.pagination import paginated_response
 from builder.flows import selectors, services
 from builder.flows.graphs import graph_issues, parse_graph
 from runtime.diff import diff_graphs
@@ -75,9 +75,7 @@ class AppListApi(WorkspaceScoped, APIView):
     )
     def get(self, request, workspace_id: int):
         apps = selectors.apps_of(workspace=self.workspace, search=request.query_params.get("search", ""))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(apps, request, view=self)
-        return paginator.get_paginated_response(AppOutput(page, many=True).data)
+        return paginated_response(self, request, apps, AppOutput)
 
     @extend_schema(request=AppCreateInput, responses={201: AppOutput})
     def post(self, request, workspace_id: int):
@@ -163,9 +161,7 @@ class VersionListApi(WorkspaceScoped, APIView):
     @extend_schema(responses=VersionOutput(many=True))
     def get(self, request, workspace_id: int, app_id: int):
         app = selectors.app_get(workspace=self.workspace, app_id=app_id)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.versions_of(app=app), request, view=self)
-        return paginator.get_paginated_response(VersionOutput(page, many=True).data)
+        return paginated_response(self, request, selectors.versions_of(app=app), VersionOutput)
 
     @extend_schema(request=VersionCreateInput, responses={201: VersionDetailOutput})
     def post(self, request, workspace_id: int, app_id: int):

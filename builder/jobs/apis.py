@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder.accounts.permissions import WorkspaceScoped
-from builder.core.pagination import Pagination
+from builder.core.pagination import paginated_response
 from builder.jobs import selectors, services
 
 
@@ -37,9 +37,7 @@ class JobListApi(WorkspaceScoped, APIView):
 
     @extend_schema(responses=JobOutput(many=True))
     def get(self, request, workspace_id: int):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.jobs_of(workspace=self.workspace), request, view=self)
-        return paginator.get_paginated_response(JobOutput(page, many=True).data)
+        return paginated_response(self, request, selectors.jobs_of(workspace=self.workspace), JobOutput)
 
     @extend_schema(request=JobCreateInput, responses={202: JobOutput})
     def post(self, request, workspace_id: int):

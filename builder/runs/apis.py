@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder.accounts.permissions import WorkspaceScoped
-from builder.core.pagination import Pagination
+from builder.core.pagination import paginated_response
 from builder.flows.selectors import app_get, version_get
 from builder.runs import selectors, services
 
@@ -73,10 +73,8 @@ class AppRunListApi(WorkspaceScoped, APIView):
     @extend_schema(responses=RunOutput(many=True))
     def get(self, request, workspace_id: int, app_id: int):
         app = app_get(workspace=self.workspace, app_id=app_id)
-        paginator = Pagination()
         runs = selectors.runs_of(workspace=self.workspace, app=app).select_related("version")
-        page = paginator.paginate_queryset(runs, request, view=self)
-        return paginator.get_paginated_response(RunOutput(page, many=True).data)
+        return paginated_response(self, request, runs, RunOutput)
 
     @extend_schema(request=RunCreateInput, responses={202: RunOutput})
     def post(self, request, workspace_id: int, app_id: int):

@@ -1,0 +1,186 @@
+"""``llmops``: validate and run app graphs from the command line, no server or database needed.
+
+    llmops validate fixtures/apps/support_triage.yaml
+    llmops run fixtures/apps/faq_over_docs.yaml --knowledge fixtures/apps/faq_docs \\
+        --input question="How do I create an API token?" --stream
+    llmops bench --runs 500
+
+The commands live in :mod:`runtime.cli.commands` and :mod:`runtime.cli.running`; this module
+only parses the arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+EPILOG = """\
+examples:
+  llmops validate fixtures/apps/support_triage.yaml
+  llmops run fixtures/apps/support_triage.yaml --input message="I was charged twice" --stream
+  llmops run fixtures/apps/faq_over_docs.yaml --knowledge fixtures/apps/faq_docs \\
+      --input question="How do I create an API token?" --stream
+  llmops run app.yaml --provider openai=https://api.openai.com/v1 --model openai/gpt-4o-mini
+  llmops bench --runs 500 --w3-runs 50
+
+exit codes: 0 ok, 1 invalid graph or failed run, 2 unreadable file or bad arguments
+"""
+
+VALIDATE_EPILOG = """\
+Lists every issue with its stable code and where it is (node, edge, config field).
+
+examples:
+  llmops validate fixtures/apps/support_triage.yaml
+  llmops validate my_app.json --json
+
+exit codes: 0 valid, 1 the graph has issues, 2 the file cannot be read or parsed
+"""
+
+RUN_EPILOG = """\
+Model nodes use the local model (SmolLM2-135M-Instruct, on CPU) unless the app names another
+provider. Add OpenAI-compatible providers with --provider NAME=BASE_URL (key from the
+environment variable LLMOPS_<NAME>_API_KEY) or with LLMOPS_OPENAI_BASE_URL and
+LLMOPS_OPENAI_API_KEY (provider "openai"); --model sends every model node to one of them.
+
+The answer goes to stdout (token by token with --stream); the per-node trace table, progress
+and errors go to stderr. --json prints one JSON document (with --stream: one JSON event per
+line, then the result).
+
+examples:
+  llmops run fixtures/apps/webhook_notifier.yaml --input event=deploy_failed --input severity=9
+  llmops run fixtures/apps/batch_summariser.yaml --inputs-json '{"documents": ["first", "second"]}'
+  llmops run fixtures/apps/research_assistant.yaml --input question="What is 12*7?" --stream
+  LLMOPS_OPENAI_API_KEY=sk-... llmops run fixtures/apps/support_triage.yaml \\
+      --provider openai=https://api.openai.com/v1 --model openai/gpt-4o-mini \\
+      --input message="The app crashes on login" --stream
+
+exit codes: 0 succeeded, 1 invalid graph or failed run (error code, node and message
+shown), 2 unreadable file or bad arguments, 130 interrupted
+"""
+
+BENCH_EPILOG = """\
+Runs the engine workloads W1 (chain of 10), W2 (branch) and W3 (fan-out/fan-in, async and
+blocking) next to plain Python and prints median, p99 and overhead per node.
+
+examples:
+  llmops bench
+  llmops bench --runs 200 --w3-runs 20
+"""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="llmops",
+        description="Validate, run and benchmark LLMOps Studio app graphs (YAML or JSON files).",
+        epilog=EPILOG,
+        formatter_class=formatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the runtime's log messages")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a graph file and list its issues",
+        epilog=VALIDATE_EPILOG,
+        formatter_class=formatter,
+        description="Check a graph file without running it.",
+    )
+    validate.add_argument("file", metavar="FILE", help="graph file (.yaml, .yml or .json)")
+    validate.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    run = commands.add_parser(
+        "run",
+        help="run a graph and show its answer and trace",
+        epilog=RUN_EPILOG,
+        formatter_class=formatter,
+        description="Validate and run a graph once.",
+    )
+    run.add_argument("file", metavar="FILE", help="graph file (.yaml, .yml or .json)")
+    run.add_argument(
+        "-i",
+        "--input",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an app input (repeatable); numbers, booleans and JSON arrays/objects follow the input's declared type",
+    )
+    run.add_argument(
+        "--inputs-json", metavar="JSON", help="all inputs as one JSON object, or @FILE to read it from a file"
+    )
+    run.add_argument("--stream", action="store_true", help="print the answer as it is generated")
+    run.add_argument("--json", action="store_true", help="print events and result as JSON")
+    run.add_argument(
+        "--knowledge",
+        metavar="DIR",
+        help="folder of .md/.txt files searched by the app's retrieval nodes (split into paragraphs)",
+    )
+    run.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="NAME=BASE_URL",
+        help="add an OpenAI-compatible provider (repeatable); key from LLMOPS_<NAME>_API_KEY",
+    )
+    run.add_argument("--model", metavar="PROVIDER/MODEL", help="run every model node on this model")
+    run.add_argument("--max-tokens", type=_positive, metavar="N", help="max new tokens of every model node")
+    run.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="let HTTP nodes and tools reach this otherwise blocked (private/local) host",
+    )
+
+    bench = commands.add_parser(
+        "bench",
+        help="run the engine benchmark (W1-W3) and print its table",
+        epilog=BENCH_EPILOG,
+        formatter_class=formatter,
+        description="Engine benchmark from BENCHMARKS.md.",
+    )
+    bench.add_argument("--runs", type=_positive, default=2000, help="timed runs of W1 and W2 (default 2000)")
+    bench.add_argument("--w3-runs", type=_positive, default=300, help="timed runs of each W3 variant (default 300)")
+    bench.add_argument("--warmup", type=_positive, help="untimed warm-up runs of W1 and W2")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``llmops`` console script."""
+    # transformers draws progress bars while loading the local model; the CLI says it in words.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command == "run":
+        from runtime.cli.running import cmd_run as command
+    else:
+        from runtime.cli.commands import cmd_bench, cmd_validate
+
+        command = cmd_validate if args.command == "validate" else cmd_bench
+    try:
+        return command(args)
+    except BrokenPipeError:  # `llmops run ... | head`
+        sys.stderr.close()
+        return 0
+
+
+__all__ = ["build_parser", "main"]

@@ -1,0 +1,22 @@
+import pytest
+
+from builder.core.demo import demo_load
+from builder.flows.models import App
+from builder.flows.graphs import graph_issues, parse_graph
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_workspace_gets_the_example_apps_once_and_they_are_valid():
+    admin = UserFactory()
+
+    workspace = demo_load(owner=admin)
+    demo_load(owner=admin)  # a second start
+
+    apps = App.objects.filter(workspace=workspace)
+    assert apps.count() >= 4
+    assert len({app.name for app in apps}) == apps.count()
+    for app in apps:
+        assert graph_issues(parse_graph(app.draft)) == [], app.name
+    assert workspace.memberships.get(user=admin).role == "owner"
