@@ -10,11 +10,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from builder.core.errors import InvalidInput
 from builder.flows.errors import DraftConflict, GraphInvalid
 from builder.flows.graphs import graph_issues, parse_graph, starter_graph
 from builder.flows.models import App, AppVersion, VersionKind
-
-from builder.core.errors import InvalidInput
 
 
 def _unique_slug(workspace, name: str, exclude_pk: int | None = None) -> str:

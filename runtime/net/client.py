@@ -297,7 +297,7 @@ def _next_hop(hop: _Hop, status: int, location: str) -> _Hop:
     except NetError as exc:
         raise NetError(exc.code, f"redirect refused: {exc.message}") from None
     method, content, headers = hop.method, hop.content, dict(hop.headers)
-    if status == 303 and method != "HEAD" or status in (301, 302) and method == "POST":
+    if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
         method, content = "GET", None
         headers.pop("content-type", None)
         headers.pop("content-length", None)

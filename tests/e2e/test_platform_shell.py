@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.support.members import make_member
 from tests.factories import PASSWORD
+from tests.support.members import make_member
 from tests.support.processes import Backends, celery_worker, web_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
