@@ -57,3 +57,23 @@ def test_api_docs_render_from_local_files_for_signed_in_users(owner):
     assert "swagger-ui" in html and "cdn" not in html.lower()
     schema = signed_in(owner).get("/api/schema/?format=json")
     assert "/api/workspaces/" in schema.json()["paths"]
+
+
+def test_operators_manage_workspaces_in_the_admin(owner):
+    from tests.factories import UserFactory
+
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(operator)
+
+    listing = client.get("/admin/accounts/workspace/")
+    detail = client.get(f"/admin/accounts/workspace/{owner.workspace.pk}/change/")
+
+    assert listing.status_code == 200 and owner.workspace.name in listing.content.decode()
+    assert detail.status_code == 200 and owner.user.username in detail.content.decode()
+
+
+def test_members_without_staff_rights_are_kept_out_of_the_admin(owner):
+    response = signed_in(owner).get("/admin/")
+
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
