@@ -15,11 +15,21 @@ const WORKSPACES = {
   ],
 };
 
+/** Answers the shell's calls by URL (the Apps page lists apps too). */
+function shellFetch(extra: (url: string) => Response | undefined = () => undefined) {
+  return vi.fn(async (url: string) => {
+    const r = extra(url);
+    if (r) return r;
+    if (url.startsWith('/api/workspaces/1/apps/')) return jsonResponse(200, { count: 0, results: [] });
+    return jsonResponse(200, WORKSPACES);
+  });
+}
+
 describe('App shell', () => {
   beforeEach(() => {
     FakeWebSocket.reset();
     vi.stubGlobal('WebSocket', FakeWebSocket);
-    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(jsonResponse(200, WORKSPACES)));
+    vi.stubGlobal('fetch', shellFetch());
     setCsrfToken('csrf-abc');
   });
   afterEach(() => {
@@ -42,8 +52,8 @@ describe('App shell', () => {
 
   it('shows an honest coming-soon page for areas not built yet', async () => {
     renderWithShell(<App />);
-    await userEvent.click(screen.getByRole('link', { name: /Knowledge/ }));
-    expect(screen.getByRole('heading', { level: 1, name: 'Knowledge' })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('link', { name: /Evaluations/ }));
+    expect(screen.getByRole('heading', { level: 1, name: 'Evaluations' })).toBeInTheDocument();
     expect(screen.getByTestId('coming-soon')).toHaveTextContent('Coming soon');
     expect(screen.queryByRole('heading', { name: 'Live events' })).not.toBeInTheDocument();
   });
@@ -71,10 +81,7 @@ describe('App shell', () => {
   });
 
   it('switches workspace through the session API, then reloads', async () => {
-    const fetchMock = vi
-      .fn()
-      .mockResolvedValueOnce(jsonResponse(200, WORKSPACES))
-      .mockResolvedValueOnce(jsonResponse(200, { workspace: 2 }));
+    const fetchMock = shellFetch((url) => (url === '/api/session/workspace/' ? jsonResponse(200, { workspace: 2 }) : undefined));
     vi.stubGlobal('fetch', fetchMock);
     const reload = vi.fn();
     vi.stubGlobal('location', { ...window.location, reload });
@@ -84,7 +91,7 @@ describe('App shell', () => {
     await userEvent.click(await screen.findByRole('menuitemradio', { name: /Side Project/ }));
 
     await waitFor(() => expect(reload).toHaveBeenCalled());
-    const [url, init] = fetchMock.mock.calls[1] as [string, RequestInit];
+    const [url, init] = fetchMock.mock.calls.find(([u]) => u === '/api/session/workspace/') as unknown as [string, RequestInit];
     expect(url).toBe('/api/session/workspace/');
     expect(init).toMatchObject({ method: 'POST', body: '{"workspace":2}' });
     expect(init.headers).toMatchObject({ 'X-CSRFToken': 'csrf-abc' });

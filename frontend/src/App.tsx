@@ -1,9 +1,15 @@
+import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { AREAS } from './areas';
 import { ComingSoon } from './components/ComingSoon';
 import { Layout } from './components/Layout';
+import { KnowledgeBasePage } from './knowledge/KnowledgeBasePage';
+import { KnowledgeListPage } from './knowledge/KnowledgeListPage';
 import { AppsPage } from './pages/AppsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+
+// The editor (React Flow, dagre) loads only when an app is opened.
+const EditorPage = lazy(() => import('./editor/EditorPage').then((m) => ({ default: m.EditorPage })));
 
 /** Routes under /app (the router's basename). */
 export function App() {
@@ -11,6 +17,16 @@ export function App() {
     <Routes>
       <Route element={<Layout />}>
         <Route index element={<AppsPage />} />
+        <Route
+          path="apps/:appId"
+          element={
+            <Suspense fallback={<p className="muted">Opening the editor…</p>}>
+              <EditorPage />
+            </Suspense>
+          }
+        />
+        <Route path="knowledge" element={<KnowledgeListPage />} />
+        <Route path="knowledge/:kbId" element={<KnowledgeBasePage />} />
         {AREAS.filter((a) => !a.available).map((area) => (
           <Route key={area.path} path={area.path} element={<ComingSoon area={area} />} />
         ))}

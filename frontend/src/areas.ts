@@ -24,7 +24,7 @@ export const AREAS: readonly Area[] = [
   {
     path: '/knowledge',
     label: 'Knowledge',
-    available: false,
+    available: true,
     summary: 'Upload documents into knowledge bases and retrieve from them in your apps.',
   },
   {

@@ -1,16 +1,16 @@
+import { AppList } from '../apps/AppList';
 import { LiveEventsPanel } from '../components/LiveEventsPanel';
 import { useSession } from '../session';
 
 export function AppsPage() {
   const session = useSession();
+  const canEdit = session.role !== 'viewer' && session.role !== 'annotator';
   return (
-    <section className="page" aria-labelledby="page-title">
-      <h1 id="page-title">Apps</h1>
-      <div className="empty-state">
-        <p className="empty-title">No apps yet</p>
-        <p className="muted">The node-graph editor for building apps is on its way.</p>
+    <section className="page page-wide" aria-labelledby="page-title">
+      <AppList workspaceId={session.workspaceId} canEdit={canEdit} />
+      <div className="apps-activity">
+        <LiveEventsPanel workspaceId={session.workspaceId} />
       </div>
-      <LiveEventsPanel workspaceId={session.workspaceId} />
     </section>
   );
 }

@@ -1,0 +1,103 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { jsonResponse, renderWithShell } from '../test/render';
+import { AppList, relativeTime } from './AppList';
+
+const APP = {
+  id: 7,
+  name: 'Support bot',
+  slug: 'support-bot',
+  description: 'Answers tickets',
+  status: 'draft',
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+  updated_by: 'ada',
+  latest_version: 3,
+  node_count: 5,
+};
+
+type Handler = (url: string, init: RequestInit) => Response | undefined;
+
+function mockFetch(...handlers: Handler[]) {
+  const fn = vi.fn(async (url: string, init: RequestInit = {}) => {
+    for (const h of handlers) {
+      const r = h(url, init);
+      if (r) return r;
+    }
+    return jsonResponse(404, { error: { code: 'not_found', message: `no mock for ${url}` } });
+  });
+  vi.stubGlobal('fetch', fn);
+  return fn;
+}
+
+const listHandler: Handler = (url, init) =>
+  url.startsWith('/api/workspaces/1/apps/?') && (init.method ?? 'GET') === 'GET' ? jsonResponse(200, { count: 1, results: [APP] }) : undefined;
+
+describe('Apps list', () => {
+  beforeEach(() => vi.useRealTimers());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('lists apps with their status, size, version and last edit', async () => {
+    mockFetch(listHandler);
+    renderWithShell(<AppList workspaceId="1" canEdit />);
+    const card = await screen.findByTestId('app-7');
+    expect(within(card).getByRole('link', { name: 'Support bot' })).toHaveAttribute('href', '/apps/7');
+    expect(card).toHaveTextContent('draft');
+    expect(card).toHaveTextContent('5 nodes');
+    expect(card).toHaveTextContent('v3');
+    expect(card).toHaveTextContent('edited 5 min ago by ada');
+  });
+
+  it('asks before deleting, and deletes only after the confirmation', async () => {
+    const fetchMock = mockFetch(listHandler, (_url, init) => (init.method === 'DELETE' ? new Response(null, { status: 204 }) : undefined));
+    renderWithShell(<AppList workspaceId="1" canEdit />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete Support bot' }));
+    const dialog = screen.getByRole('alertdialog', { name: /Delete “Support bot”/ });
+    expect(fetchMock.mock.calls.some(([, i]) => (i as RequestInit)?.method === 'DELETE')).toBe(false);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete app' }));
+    await waitFor(() =>
+      expect(fetchMock.mock.calls.some(([u, i]) => u === '/api/workspaces/1/apps/7/' && (i as RequestInit)?.method === 'DELETE')).toBe(true),
+    );
+  });
+
+  it('shows the import report (dry run) before anything is created, with unmapped nodes', async () => {
+    const report = {
+      format: 'dify',
+      name: 'Imported bot',
+      graph: { nodes: [{ id: 'start' }, { id: 'llm' }], edges: [] },
+      issues: [],
+      unmapped: [{ id: 'x1', title: 'Web scraper', type: 'tool', reason: 'Tool provider not available' }],
+      warnings: [],
+    };
+    const fetchMock = mockFetch(listHandler, (url, init) => {
+      if (url === '/api/workspaces/1/apps/import/?dry_run=1') return jsonResponse(200, report);
+      if (url === '/api/workspaces/1/apps/import/' && init.method === 'POST') return jsonResponse(201, { app: { ...APP, id: 9 }, report });
+      return undefined;
+    });
+    renderWithShell(<AppList workspaceId="1" canEdit />);
+    const file = new File(['kind: app\nworkflow: {}'], 'bot.yml', { type: 'text/yaml' });
+    await userEvent.upload(await screen.findByTestId('import-file'), file);
+
+    const dialog = await screen.findByTestId('import-report');
+    expect(await within(dialog).findByText('Dify DSL')).toBeInTheDocument();
+    expect(within(dialog).getByText('Web scraper')).toBeInTheDocument();
+    expect(within(dialog).getByText('Tool provider not available')).toBeInTheDocument();
+    const creates = () => fetchMock.mock.calls.filter(([u]) => u === '/api/workspaces/1/apps/import/');
+    expect(creates()).toHaveLength(0); // only the dry run so far
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Create app' }));
+    await waitFor(() => expect(creates()).toHaveLength(1));
+    const body = JSON.parse((creates()[0]![1] as RequestInit).body as string);
+    expect(body).toEqual({ content: 'kind: app\nworkflow: {}', filename: 'bot.yml' });
+  });
+});
+
+describe('relativeTime', () => {
+  it('reads like a person would say it', () => {
+    const now = Date.parse('2026-05-01T12:00:00Z');
+    expect(relativeTime('2026-05-01T11:59:50Z', now)).toBe('just now');
+    expect(relativeTime('2026-05-01T09:00:00Z', now)).toBe('3 h ago');
+    expect(relativeTime('2026-04-29T12:00:00Z', now)).toBe('2 days ago');
+  });
+});

@@ -1,0 +1,153 @@
+/** Right panel for the selected node: Settings (generated form) and Last run. */
+import { memo, useMemo, useState } from 'react';
+import type { AppInput, Issue, ModelOption, NodeSettings, NodeSpec, NodeTypeDef, ToolOption, Trace } from '../../apps/types';
+import type { LiveNode } from '../run/liveRun';
+import { TraceView, type TraceLike } from '../run/TraceView';
+import { TypeIcon } from '../canvas/icons';
+import { configFields, type Field } from '../model/schemaForm';
+import type { VariableOption } from '../model/upstream';
+import { FormEnvContext, issueMatches, type FormEnv } from './formEnv';
+import { InputsEditor } from './InputsEditor';
+import { NodeSettingsForm } from './NodeSettingsForm';
+import { ObjectFields } from './SchemaForm';
+import { SingleNodeRun } from './SingleNodeRun';
+
+export interface NodePanelProps {
+  appId: string;
+  spec: NodeSpec;
+  def: NodeTypeDef | undefined;
+  readOnly: boolean;
+  issues: Issue[];
+  models: ModelOption[] | null;
+  tools: ToolOption[] | null;
+  inputs: AppInput[];
+  liveTrace: LiveNode | null;
+  lastTrace: Trace | null;
+  lastRuns: Record<string, Trace>;
+  nodeIds: ReadonlySet<string>;
+  startId: string | null;
+  running: boolean;
+  getVariables: (nodeId: string) => VariableOption[];
+  onUpdate: (id: string, fn: (s: NodeSpec) => NodeSpec, key?: string) => void;
+  onInputs: (inputs: AppInput[], key?: string) => void;
+  onDelete: (id: string) => void;
+  onRunNode: (id: string, variables: Record<string, unknown>) => void;
+  onClose: () => void;
+}
+
+const fieldsCache = new WeakMap<object, Field[]>();
+function fieldsOf(def: NodeTypeDef): Field[] {
+  let f = fieldsCache.get(def.config_schema);
+  if (!f) fieldsCache.set(def.config_schema, (f = configFields(def.config_schema)));
+  return f;
+}
+
+function NodePanelInner(p: NodePanelProps) {
+  const { spec, def, readOnly } = p;
+  const [tab, setTab] = useState<'settings' | 'last'>('settings');
+  const nodeId = spec.id;
+  const { getVariables, issues, onUpdate } = p;
+  const env: FormEnv = useMemo(
+    () => ({
+      nodeId,
+      readOnly,
+      models: p.models,
+      tools: p.tools,
+      getVariables: () => getVariables(nodeId),
+      issuesAt: (path: string) => issues.filter((i) => issueMatches(i.field, path)),
+    }),
+    [nodeId, readOnly, p.models, p.tools, getVariables, issues],
+  );
+  const fields = def ? fieldsOf(def) : [];
+  const trace: TraceLike | null = p.liveTrace ?? p.lastTrace;
+  const title = spec.title || def?.title || spec.type;
+
+  return (
+    <aside className="side-panel node-panel" aria-label={`${title} settings`} data-testid="node-panel">
+      <header className="side-head">
+        <span className={`fnode-icon cat-${def?.category ?? 'unknown'}`}>
+          <TypeIcon name={def?.icon ?? 'node'} />
+        </span>
+        <input
+          className="title-input"
+          aria-label="Node title"
+          value={spec.title}
+          placeholder={def?.title ?? spec.type}
+          readOnly={readOnly}
+          onChange={(e) => onUpdate(nodeId, (s) => ({ ...s, title: e.target.value }), `title:${nodeId}`)}
+        />
+        <button type="button" className="icon-btn" onClick={p.onClose} aria-label="Close panel" title="Close (Esc)">
+          ×
+        </button>
+      </header>
+      <p className="side-sub">
+        {def?.description ?? `Unknown node type “${spec.type}”.`} <code className="muted">{nodeId}</code>
+      </p>
+      <div className="tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={tab === 'settings'} onClick={() => setTab('settings')}>
+          Settings
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'last'} onClick={() => setTab('last')}>
+          Last run
+          {trace && <span className={`dot status-${trace.status}`} aria-hidden="true" />}
+        </button>
+      </div>
+      <div className="side-body">
+        {tab === 'settings' ? (
+          <FormEnvContext.Provider value={env}>
+            {issues.length > 0 && (
+              <ul className="node-issue-list" aria-label="Issues on this node">
+                {issues.map((i, n) => (
+                  <li key={n}>
+                    {i.field && <code>{i.field}</code>} {i.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {def?.is_start && <InputsEditor inputs={p.inputs} onChange={p.onInputs} readOnly={readOnly} />}
+            {def && fields.length > 0 && (
+              <ObjectFields
+                fields={fields}
+                path=""
+                value={spec.config}
+                root={def.config_schema}
+                onChange={(config) => onUpdate(nodeId, (s) => ({ ...s, config: config as Record<string, unknown> }), `config:${nodeId}`)}
+              />
+            )}
+            {!def && <p className="muted">This type is not known to the server; its config is kept as is.</p>}
+            {def && !def.is_start && (
+              <NodeSettingsForm
+                settings={spec.settings ?? {}}
+                readOnly={readOnly}
+                onChange={(settings: NodeSettings, key) => onUpdate(nodeId, (s) => ({ ...s, settings }), `settings:${nodeId}:${key}`)}
+              />
+            )}
+            {!readOnly && (
+              <button type="button" className="button-danger-quiet" onClick={() => p.onDelete(nodeId)} title="Delete (Del)">
+                Delete node
+              </button>
+            )}
+          </FormEnvContext.Provider>
+        ) : (
+          <div className="last-run">
+            {trace ? <TraceView trace={trace} /> : <p className="muted">This node has not run yet.</p>}
+            {def && !def.is_start && !readOnly && (
+              <SingleNodeRun
+                key={nodeId}
+                appId={p.appId}
+                spec={spec}
+                nodeIds={p.nodeIds}
+                lastRuns={p.lastRuns}
+                startId={p.startId}
+                running={p.running}
+                onRun={(vars) => p.onRunNode(nodeId, vars)}
+              />
+            )}
+          </div>
+        )}
+      </div>
+    </aside>
+  );
+}
+
+export const NodePanel = memo(NodePanelInner);

@@ -1,0 +1,223 @@
+/** Test-run panel: inputs form, Start run, streamed answer, per-node trace, recent runs. */
+import { memo, useState } from 'react';
+import { errorMessage } from '../../api/client';
+import type { AppInput, Issue, Run } from '../../apps/types';
+import { shortcutLabel } from '../model/keyboard';
+import { answerText, type LiveRun } from './liveRun';
+import { Badges, formatMs, TraceView } from './TraceView';
+
+export interface RunPanelProps {
+  inputs: AppInput[];
+  issues: Issue[];
+  live: LiveRun | null;
+  run: Run | null;
+  starting: boolean;
+  error: unknown;
+  recent: Run[];
+  connection: string;
+  viewingRunId: string | null;
+  values: Record<string, string>;
+  onValues: (v: Record<string, string>) => void;
+  onStart: () => void;
+  onOpenRun: (id: string) => void;
+  onBackToDraft: () => void;
+  onFocusNode: (id: string) => void;
+  nodeTitle: (id: string) => string;
+  nodeType: (id: string) => string | undefined;
+  onClose: () => void;
+}
+
+/** Form text -> the typed value of an app input. */
+export function coerceInput(input: Pick<AppInput, 'type'>, text: string): unknown {
+  switch (input.type) {
+    case 'number':
+      return text.trim() === '' ? null : Number(text);
+    case 'boolean':
+      return text === 'true';
+    case 'object':
+    case 'array':
+      try {
+        return text.trim() ? JSON.parse(text) : input.type === 'array' ? [] : {};
+      } catch {
+        return text;
+      }
+    default:
+      return text;
+  }
+}
+
+function RunPanelInner(p: RunPanelProps) {
+  const [openTrace, setOpenTrace] = useState<string | null>(null);
+  const blocked = p.issues.length > 0;
+  const live = p.live;
+  const running = !!live && (live.status === 'running' || live.status === 'queued');
+  const answer = live ? answerText(live, p.nodeType) : '';
+  const run = p.run && live && p.run.id === live.id ? p.run : null;
+
+  return (
+    <aside className="side-panel run-panel" aria-label="Test run">
+      <header className="side-head">
+        <h2>Test run</h2>
+        <span className={`connection connection-${p.connection}`} title={`Live updates: ${p.connection}`}>
+          <span className="dot" aria-hidden="true" />
+        </span>
+        <button type="button" className="icon-btn" onClick={p.onClose} aria-label="Close run panel">
+          ×
+        </button>
+      </header>
+      <div className="side-body">
+        {p.viewingRunId && (
+          <div className="notice notice-info">
+            <span>Showing a past run on a read-only canvas.</span>
+            <button type="button" className="button-small" onClick={p.onBackToDraft}>
+              Back to draft
+            </button>
+          </div>
+        )}
+        <form
+          className="run-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!blocked) p.onStart();
+          }}
+        >
+          {p.inputs.length === 0 && <p className="muted small">This app takes no inputs.</p>}
+          {p.inputs.map((input) => {
+            const id = `run-input-${input.name}`;
+            const v = p.values[input.name] ?? '';
+            const set = (nv: string) => p.onValues({ ...p.values, [input.name]: nv });
+            return (
+              <div className="field" key={input.name}>
+                <label htmlFor={id} className="field-label">
+                  {input.name}
+                  {input.required && <span className="req"> *</span>}
+                  <span className="muted small"> {input.type}</span>
+                </label>
+                {input.type === 'boolean' ? (
+                  <select id={id} value={v || 'false'} onChange={(e) => set(e.target.value)}>
+                    <option value="true">true</option>
+                    <option value="false">false</option>
+                  </select>
+                ) : input.type === 'number' ? (
+                  <input id={id} type="number" step="any" value={v} onChange={(e) => set(e.target.value)} />
+                ) : (
+                  <textarea
+                    id={id}
+                    rows={input.type === 'string' ? 3 : 4}
+                    className={input.type === 'string' ? '' : 'mono'}
+                    value={v}
+                    placeholder={input.type === 'string' ? '' : input.type === 'array' ? '[ ]' : '{ }'}
+                    onChange={(e) => set(e.target.value)}
+                  />
+                )}
+                {input.description && <p className="field-help">{input.description}</p>}
+              </div>
+            );
+          })}
+          {blocked && (
+            <p className="run-blocked" role="note" data-testid="run-blocked">
+              Fix the {p.issues.length} issue{p.issues.length === 1 ? '' : 's'} in the checklist before running.
+            </p>
+          )}
+          <div className="run-actions">
+            <span title={blocked ? `The graph has ${p.issues.length} issue(s); see the checklist.` : `Run (${shortcutLabel('Ctrl+Enter')})`}>
+              <button type="submit" className="button-primary" disabled={blocked || p.starting} data-testid="run-start">
+                {p.starting ? 'Starting…' : 'Start run'}
+              </button>
+            </span>
+          </div>
+        </form>
+        {p.error !== null && p.error !== undefined && <p className="trace-error" role="alert">{errorMessage(p.error)}</p>}
+
+        {live && (
+          <section className="run-result" aria-label="Result">
+            <div className="run-result-head">
+              <h3>Result</h3>
+              <Badges
+                t={{
+                  status: live.status,
+                  latency_ms: run?.latency_ms ?? null,
+                  tokens_in: run?.tokens_in ?? null,
+                  tokens_out: run?.tokens_out ?? null,
+                  cost: run?.cost ?? null,
+                }}
+              />
+            </div>
+            <div className={`run-answer ${running ? 'streaming' : ''}`} data-testid="run-answer" aria-live="polite" data-status={live.status}>
+              {answer || (running ? <span className="muted">Waiting for the answer…</span> : <span className="muted">No answer text.</span>)}
+            </div>
+            {live.error && (
+              <p className="trace-error" role="alert">
+                {live.error.message}
+                {live.error.node_id && (
+                  <>
+                    {' '}
+                    in{' '}
+                    <button type="button" className="link-btn" onClick={() => p.onFocusNode(live.error!.node_id!)}>
+                      {p.nodeTitle(live.error.node_id)}
+                    </button>
+                  </>
+                )}
+              </p>
+            )}
+            <h3>Trace</h3>
+            <ol className="trace-list">
+              {live.order.map((id) => {
+                const n = live.nodes[id];
+                if (!n) return null;
+                const open = openTrace === id;
+                return (
+                  <li key={id} className={`trace-item status-${n.status}`}>
+                    <button
+                      type="button"
+                      className="trace-row"
+                      aria-expanded={open}
+                      onClick={() => {
+                        setOpenTrace(open ? null : id);
+                        p.onFocusNode(id);
+                      }}
+                    >
+                      <span className={`trace-dot status-${n.status}`} aria-hidden="true" />
+                      <span className="trace-title">{p.nodeTitle(id)}</span>
+                      <span className="muted small">{n.status === 'succeeded' && typeof n.latency_ms === 'number' ? formatMs(n.latency_ms) : n.status}</span>
+                    </button>
+                    {open && <TraceView trace={n} />}
+                  </li>
+                );
+              })}
+            </ol>
+          </section>
+        )}
+
+        <section className="run-history" aria-label="Recent runs">
+          <h3>Recent runs</h3>
+          {p.recent.length === 0 ? (
+            <p className="muted small">No runs yet.</p>
+          ) : (
+            <ul>
+              {p.recent.map((r) => (
+                <li key={r.id}>
+                  <button
+                    type="button"
+                    className={`history-row ${p.viewingRunId === r.id ? 'active' : ''}`}
+                    onClick={() => p.onOpenRun(r.id)}
+                    title="Open this run on a read-only canvas"
+                  >
+                    <span className={`trace-dot status-${r.status}`} aria-hidden="true" />
+                    <span>{new Date(r.created_at).toLocaleString()}</span>
+                    <span className="muted small">
+                      {r.source === 'node' ? 'node' : r.version ? `v${r.version}` : 'draft'}
+                      {typeof r.latency_ms === 'number' ? ` · ${formatMs(r.latency_ms)}` : ''}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </aside>
+  );
+}
+
+export const RunPanel = memo(RunPanelInner);
