@@ -7,3 +7,4 @@ from builder.settings.base import DATA_DIR, SECRET_KEY
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = SECRET_KEY or persistent_secret_key(DATA_DIR)
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True  # a rebuilt frontend/dist is served without a restart
