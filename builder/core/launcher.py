@@ -45,7 +45,7 @@ class Supervisor:
         python = sys.executable
         self.children["web"] = subprocess.Popen(
             [python, "-m", "uvicorn", "builder.asgi:application", "--host", self.host, "--port", str(self.port),
-             "--no-access-log", "--lifespan", "off", "--timeout-graceful-shutdown", "5"],
+             "--no-access-log", "--lifespan", "on", "--timeout-graceful-shutdown", "5"],
             env=env,
         )
         concurrency = os.environ.get("LLMOPS_WORKER_CONCURRENCY", "2")

@@ -11,3 +11,7 @@ PUBLIC_ROUTE_NAMES = frozenset(
         "password_reset",
     }
 )
+
+# The public API (/v1/: run, runs, chat completions, models) is not in Django's URLconf:
+# builder.asgi sends it to builder.publishing.gateway, which authenticates every request by API
+# key (401 without one). tests/builder/publishing cover its auth.

@@ -8,7 +8,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from builder.config import env_bool, env_int, env_list, resolve_broker_url, resolve_channel_layers, resolve_databases
+from builder.config import (
+    env_bool,
+    env_int,
+    env_list,
+    resolve_broker_url,
+    resolve_channel_layers,
+    resolve_databases,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("LLMOPS_DATA_DIR", BASE_DIR / ".data")).resolve()
@@ -36,6 +43,7 @@ INSTALLED_APPS = [
     "builder.jobs",
     "builder.flows",
     "builder.runs",
+    "builder.publishing",
     "builder.health",
     "builder.web",
 ]

@@ -107,7 +107,7 @@ def web_server(backends: Backends, **extra_env: str) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "builder.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--lifespan", "off", "--log-level", "warning"],
+         "--lifespan", "on", "--log-level", "warning"],
         env={**backends.env(), **extra_env},
     )
     base = f"http://127.0.0.1:{port}"

@@ -1,0 +1,64 @@
+"""Error codes of publishing and of the public API (stable: clients match on them)."""
+
+from builder.core.errors import ApplicationError, Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class LabelNotFound(NotFound):
+    code = "label_not_found"
+
+
+class LabelUnchanged(Conflict):
+    code = "label_unchanged"
+
+
+class LabelProtected(Conflict):
+    code = "label_protected"
+
+
+class NothingToRollBack(Conflict):
+    code = "nothing_to_roll_back"
+
+
+class KeyScopeInvalid(InvalidInput):
+    code = "api_key_scope_invalid"
+
+
+class NotAuthenticated(ApplicationError):
+    """No key, a malformed key, an unknown key or a revoked key."""
+
+    code = "invalid_api_key"
+    status = 401
+
+
+class WrongScope(PermissionDenied):
+    code = "api_key_scope"
+
+
+class RateLimited(ApplicationError):
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
+class AppNotPublished(NotFound):
+    code = "app_not_found"
+
+
+class RunNotFound(NotFound):
+    code = "run_not_found"
+
+
+class RequestTooLarge(ApplicationError):
+    code = "request_too_large"
+    status = 413
+
+
+class BadRequest(InvalidInput):
+    code = "invalid_request"
+
+
+class InputsInvalid(InvalidInput):
+    code = "inputs_invalid"

@@ -1,0 +1,162 @@
+"""What a call runs: app slug + label (or version) → an immutable version, compiled once.
+
+Label and app lookups are cached for ``TARGET_CACHE_SECONDS`` (a label move or rollback is served
+within that time by every process, at once by the process that made it); compiled graphs are
+cached per version forever (versions never change); execution contexts per workspace."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from builder.accounts.models import Workspace
+from builder.flows.graphs import parse_graph
+from builder.flows.models import App, AppVersion
+from builder.publishing import cache_bus
+from builder.publishing.errors import AppNotPublished, LabelNotFound
+from builder.publishing.gateway.db import db
+from builder.publishing.gateway.models import serving_context
+from builder.publishing.models import PRODUCTION, Label
+from runtime import CompiledGraph, ExecutionContext, compile_graph
+
+TARGET_CACHE_SECONDS = 1.0
+CONTEXT_CACHE_SECONDS = 60.0
+_MAX_COMPILED = 256
+_ANSWER_IS_TEXT_OF = re.compile(r"^\s*\{\{\s*([A-Za-z0-9_\-]+)\.text\s*\}\}\s*$")
+
+
+@dataclass(slots=True)
+class Compiled:
+    version_id: int
+    number: int
+    graph: dict[str, Any]
+    compiled: CompiledGraph
+    query_input: str | None  # the first declared string input (chat: the last user message)
+    history_input: str | None  # "history" when declared (chat: the earlier messages)
+    delta_nodes: frozenset[str]  # whose node.delta events are the answer's text
+
+
+@dataclass(slots=True)
+class Target:
+    app_id: int
+    slug: str
+    workspace_id: int
+    label: str
+    version: Compiled
+    context: ExecutionContext
+
+
+def _answer_stream_nodes(graph: dict[str, Any]) -> frozenset[str]:
+    """Answer nodes' deltas are the answer — except that an answer that only repeats a streaming
+    prompt's text (``{{ llm.text }}``) streams that prompt's tokens instead, as they arrive."""
+    nodes = {n["id"]: n for n in graph.get("nodes", [])}
+    chosen = set()
+    for node in nodes.values():
+        if node.get("type") != "answer":
+            continue
+        match = _ANSWER_IS_TEXT_OF.match((node.get("config") or {}).get("template", ""))
+        source = nodes.get(match.group(1)) if match else None
+        if source is not None and source.get("type") == "prompt" and (source.get("config") or {}).get("stream", True):
+            chosen.add(source["id"])
+        else:
+            chosen.add(node["id"])
+    return frozenset(chosen)
+
+
+def _compile(version: AppVersion) -> Compiled:
+    spec = parse_graph(version.graph)
+    inputs = version.graph.get("inputs", [])
+    query = next((i["name"] for i in inputs if i.get("type", "string") == "string" and i["name"] != "history"), None)
+    history = "history" if any(i["name"] == "history" for i in inputs) else None
+    return Compiled(version.pk, version.number, version.graph, compile_graph(spec), query, history,
+                    _answer_stream_nodes(version.graph))
+
+
+def _resolve(workspace_id: int, slug: str, label: str | None, number: int | None) -> tuple[int, int, str]:
+    """(app id, version id, label) or a not-found error; the endpoint must be on."""
+    app = App.objects.filter(workspace_id=workspace_id, slug=slug, publication__enabled=True).values("id").first()
+    if app is None:
+        raise AppNotPublished(f"No published app {slug!r} in this workspace.")
+    if number is not None:
+        version_id = AppVersion.objects.filter(app_id=app["id"], number=number).values_list("id", flat=True).first()
+        if version_id is None:
+            raise AppNotPublished(f"{slug} has no version {number}.", code="version_not_found")
+        return app["id"], version_id, ""
+    name = label or PRODUCTION
+    version_id = Label.objects.filter(app_id=app["id"], name=name).values_list("version_id", flat=True).first()
+    if version_id is None:
+        raise LabelNotFound(f"{slug} has no label {name!r}.")
+    return app["id"], version_id, name
+
+
+def _load_version(version_id: int) -> Compiled:
+    return _compile(AppVersion.objects.get(pk=version_id))
+
+
+def _load_context(workspace_id: int) -> ExecutionContext:
+    return serving_context(workspace=Workspace.objects.get(pk=workspace_id))
+
+
+class Catalog:
+    def __init__(self) -> None:
+        self._targets: dict[tuple, tuple[float, int, tuple[int, int, str]]] = {}
+        self._compiled: OrderedDict[int, Compiled] = OrderedDict()
+        self._contexts: dict[int, tuple[float, ExecutionContext]] = {}
+
+    async def target(self, *, workspace_id: int, slug: str, label: str | None, number: int | None) -> Target:
+        now = time.monotonic()
+        generation = cache_bus.generation()
+        key = (workspace_id, slug, label, number)
+        hit = self._targets.get(key)
+        if hit is not None and hit[0] > now and hit[1] == generation:
+            app_id, version_id, label_name = hit[2]
+        else:
+            app_id, version_id, label_name = await db(_resolve, workspace_id, slug, label, number)
+            if len(self._targets) > 10_000:
+                self._targets.clear()
+            self._targets[key] = (now + TARGET_CACHE_SECONDS, generation, (app_id, version_id, label_name))
+        return Target(app_id, slug, workspace_id, label_name, await self._version(version_id),
+                      await self._context(workspace_id, now))
+
+    async def _version(self, version_id: int) -> Compiled:
+        compiled = self._compiled.get(version_id)
+        if compiled is None:
+            compiled = await db(_load_version, version_id)
+            self._compiled[version_id] = compiled
+            while len(self._compiled) > _MAX_COMPILED:
+                self._compiled.popitem(last=False)[1].compiled.close()
+        return compiled
+
+    async def _context(self, workspace_id: int, now: float) -> ExecutionContext:
+        hit = self._contexts.get(workspace_id)
+        if hit is None or hit[0] <= now:
+            hit = (now + CONTEXT_CACHE_SECONDS, await db(_load_context, workspace_id))
+            self._contexts[workspace_id] = hit
+        return hit[1]
+
+
+def published_apps(*, workspace_id: int, app_id: int | None) -> list[dict[str, Any]]:
+    """Apps a key may call, with their labels: what ``GET /v1/models`` lists."""
+    apps = App.objects.filter(workspace_id=workspace_id, publication__enabled=True, labels__name=PRODUCTION)
+    if app_id is not None:
+        apps = apps.filter(pk=app_id)
+    rows = list(apps.values("id", "slug", "name", "created_at").distinct())
+    labels: dict[int, list[str]] = {}
+    for app, name in Label.objects.filter(app_id__in=[r["id"] for r in rows]).values_list("app_id", "name"):
+        labels.setdefault(app, []).append(name)
+    for row in rows:
+        row["labels"] = sorted(labels.get(row["id"], []))
+    return rows
+
+
+def split_model(model: str) -> tuple[str, str | None, int | None]:
+    """``slug``, ``slug@label`` or ``slug@v3`` → (slug, label, version number)."""
+    slug, _, ref = model.partition("@")
+    if not ref:
+        return slug, None, None
+    if re.fullmatch(r"v\d+", ref):
+        return slug, None, int(ref[1:])
+    return slug, ref, None

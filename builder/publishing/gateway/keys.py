@@ -1,0 +1,95 @@
+"""API keys at the gate: Bearer parsing, a short cache of key lookups (a revoked key stops
+working within ``KEY_CACHE_SECONDS``; at once in the process that revoked it) and per-key rate
+limits (a token bucket per key and process)."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from builder.publishing import cache_bus
+from builder.publishing.errors import NotAuthenticated, RateLimited, WrongScope
+from builder.publishing.gateway.db import db
+from builder.publishing.models import ApiKey, ApiKeyScope
+from builder.publishing.services import KEY_PREFIX, key_hash
+
+KEY_CACHE_SECONDS = 3.0
+_MAX_CACHED = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    id: int
+    prefix: str
+    workspace_id: int
+    app_id: int | None
+    rate_limit_per_minute: int | None
+
+    def allows_app(self, app_id: int) -> bool:
+        return self.app_id is None or self.app_id == app_id
+
+    def check_app(self, app_id: int) -> None:
+        if not self.allows_app(app_id):
+            raise WrongScope("This API key may only call another app.")
+
+
+def _lookup(secret_hash: str) -> KeyInfo | None:
+    row = (
+        ApiKey.objects.filter(secret_hash=secret_hash, revoked_at__isnull=True)
+        .values("id", "prefix", "workspace_id", "app_id", "scope", "rate_limit_per_minute").first()
+    )
+    if row is None:
+        return None
+    app_id = row["app_id"] if row["scope"] == ApiKeyScope.APP else None
+    return KeyInfo(row["id"], row["prefix"], row["workspace_id"], app_id, row["rate_limit_per_minute"])
+
+
+class KeyGate:
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[float, int, KeyInfo | None]] = {}
+        self._buckets: dict[int, list[float]] = {}  # key id -> [tokens, last refill]
+        self.used: dict[int, float] = {}  # key id -> last use (wall clock), drained by the writer
+
+    async def authenticate(self, authorization: str | None) -> KeyInfo:
+        if not authorization:
+            raise NotAuthenticated("Send an API key: 'Authorization: Bearer lsk_...'.", code="missing_api_key")
+        scheme, _, raw = authorization.partition(" ")
+        raw = raw.strip()
+        if scheme.lower() != "bearer" or not raw.startswith(KEY_PREFIX):
+            raise NotAuthenticated("The Authorization header must be 'Bearer lsk_...'.")
+        digest = key_hash(raw)
+        now = time.monotonic()
+        generation = cache_bus.generation()
+        hit = self._cache.get(digest)
+        if hit is not None and hit[0] > now and hit[1] == generation:
+            info = hit[2]
+        else:
+            info = await db(_lookup, digest)
+            if len(self._cache) >= _MAX_CACHED:
+                self._cache.clear()
+            self._cache[digest] = (now + KEY_CACHE_SECONDS, generation, info)
+        if info is None:
+            raise NotAuthenticated("This API key is not valid or has been revoked.")
+        self._limit(info, now)
+        self.used[info.id] = time.time()
+        return info
+
+    def _limit(self, info: KeyInfo, now: float) -> None:
+        limit = info.rate_limit_per_minute
+        if not limit:
+            return
+        rate = limit / 60.0
+        bucket = self._buckets.get(info.id)
+        if bucket is None:
+            bucket = self._buckets[info.id] = [float(limit), now]
+        tokens = min(float(limit), bucket[0] + (now - bucket[1]) * rate)
+        bucket[1] = now
+        if tokens < 1.0:
+            bucket[0] = tokens
+            retry_after = max(1, math.ceil((1.0 - tokens) / rate))
+            raise RateLimited(
+                f"This API key may make {limit} requests per minute. Retry after {retry_after} s.",
+                retry_after=retry_after,
+            )
+        bucket[0] = tokens - 1.0

@@ -1,0 +1,160 @@
+"""Runs of the public API, executed inline on the web process's event loop.
+
+A :class:`LiveRun` is its own task: a client that hangs up does not cancel it; it finishes and
+is handed to the :mod:`store`. Until the store has written it, the registry answers reads of
+it (status, events, idempotent replays) from memory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from typing import Any
+
+from builder.publishing.gateway.catalog import Target
+from builder.publishing.gateway.keys import KeyInfo
+from builder.runs.recorder import TraceRecorder
+from runtime import RunResult
+from runtime.events import Event, NodeDelta, RunFailed, RunTotals
+
+logger = logging.getLogger(__name__)
+
+TERMINAL = frozenset({"run.finished", "run.failed"})
+
+
+class LiveRun:
+    """One run: its public event stream (ids from 1), its trace, its result."""
+
+    def __init__(self, *, key: KeyInfo, target: Target, inputs: dict[str, Any], source: str, stream: bool,
+                 end_user: str, idempotency_key: str | None):
+        self.id = str(uuid.uuid4())
+        self.key = key
+        self.target = target
+        self.inputs = inputs
+        self.source = source
+        self.stream = stream
+        self.end_user = end_user
+        self.idempotency_key = idempotency_key
+        self.started_at = time.time()
+        self.finished_at: float | None = None
+        self.events: list[Event] = []
+        self.recorder = TraceRecorder()
+        self.result: RunResult | None = None
+        self.done = asyncio.Event()
+        self.stored = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        self._changed: asyncio.Event | None = None
+        self._delta_nodes = target.version.delta_nodes
+        self.task: asyncio.Task[None] | None = None
+
+    # --- the runtime hook --------------------------------------------------------------------
+    def on_event(self, event: Event) -> None:
+        self.recorder.on_event(event)
+        if type(event) is NodeDelta and event.node_id not in self._delta_nodes:
+            return  # an intermediate node's tokens: not the answer
+        self.events.append(event)
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
+
+    def changed(self) -> asyncio.Event:
+        """An event set at the next appended event (for streams waiting on this run)."""
+        if self._changed is None:
+            self._changed = asyncio.Event()
+        return self._changed
+
+    @property
+    def status(self) -> str:
+        return self.result.status if self.result else "running"
+
+    async def execute(self) -> None:
+        target = self.target
+        try:
+            result = await target.version.compiled.run(
+                self.inputs, context=target.context, hooks=[self], run_id=self.id
+            )
+        except asyncio.CancelledError:  # the server is stopping: record the run as cancelled
+            result = self._crashed("cancelled", "The server stopped while the run was in progress.")
+        except Exception as exc:  # noqa: BLE001 - the platform failed, not the app: record it
+            logger.exception("api run %s crashed", self.id)
+            result = self._crashed("internal_error", f"The run crashed: {type(exc).__name__}.")
+        self.result = result
+        self.finished_at = time.time()
+        self.done.set()
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
+        from builder.publishing.gateway.store import store
+
+        store.submit(self)
+
+    def _crashed(self, code: str, message: str) -> RunResult:
+        if not self.events or self.events[-1].type not in TERMINAL:
+            self.on_event(RunFailed(self.id, time.time(), code, message, None, RunTotals()))
+        return RunResult(self.id, "cancelled" if code == "cancelled" else "failed", {},
+                         {"code": code, "message": message})
+
+    def mark_stored(self) -> None:
+        self.stored.set()
+
+
+def public_event(event: Event) -> tuple[str, dict[str, Any]]:
+    """(SSE event name, data) of a runtime event: ``node.delta`` of the answer becomes ``delta``."""
+    if type(event) is NodeDelta:
+        return "delta", {"node_id": event.node_id, "text": event.text}
+    data = event.to_dict()
+    data.pop("run_id", None)
+    return event.type, data
+
+
+class Registry:
+    """Runs of this process that are running or not yet written."""
+
+    def __init__(self) -> None:
+        self.runs: dict[str, LiveRun] = {}
+        self.by_idempotency: dict[tuple[int, str], LiveRun] = {}
+        self._locks: dict[tuple[int, str], list] = {}
+
+    def start(self, **kwargs: Any) -> LiveRun:
+        live = LiveRun(**kwargs)
+        self.runs[live.id] = live
+        if live.idempotency_key:
+            self.by_idempotency[(live.key.id, live.idempotency_key)] = live
+        live.task = asyncio.get_running_loop().create_task(live.execute(), name=f"api-run-{live.id[:8]}")
+        return live
+
+    @contextlib.asynccontextmanager
+    async def idempotency_lock(self, key_id: int, idempotency_key: str):
+        slot = (key_id, idempotency_key)
+        entry = self._locks.get(slot)
+        if entry is None:
+            entry = self._locks[slot] = [asyncio.Lock(), 0]
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                self._locks.pop(slot, None)
+
+    def forget(self, live: LiveRun) -> None:
+        """Called from the writer thread once the run is in the database."""
+        self.runs.pop(live.id, None)
+        if live.idempotency_key:
+            self.by_idempotency.pop((live.key.id, live.idempotency_key), None)
+        try:
+            live._loop.call_soon_threadsafe(live.mark_stored)
+        except RuntimeError:  # the loop is closed (shutdown): nobody waits any more
+            pass
+
+    async def drain(self, timeout: float) -> None:
+        """Let running runs finish (clean shutdown), at most ``timeout`` seconds."""
+        tasks = [r.task for r in list(self.runs.values()) if r.task is not None and not r.task.done()]
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+
+
+registry = Registry()

@@ -1,0 +1,294 @@
+"""``/v1/apps/{slug}/run`` and ``/v1/runs/...``: run an app (JSON or SSE), read a run, replay and
+resume its events, leave feedback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from typing import Any
+
+from builder.publishing.errors import BadRequest, InputsInvalid, RunNotFound
+from builder.publishing.gateway.catalog import Catalog, Target
+from builder.publishing.gateway.db import db
+from builder.publishing.gateway.http import KEEPALIVE, EventStream, Request, Send, send_json, sse_frame
+from builder.publishing.gateway.keys import KeyGate, KeyInfo
+from builder.publishing.gateway.live import TERMINAL, LiveRun, public_event, registry
+from builder.publishing.models import ApiRun
+from builder.publishing.services import feedback_create
+from builder.runs.models import Run
+from runtime.errors import InputInvalid
+
+MAX_BODY_BYTES = int(os.environ.get("LLMOPS_V1_MAX_REQUEST_BYTES", 1024 * 1024))
+KEEPALIVE_SECONDS = float(os.environ.get("LLMOPS_SSE_KEEPALIVE_SECONDS", "15"))
+
+
+def _text(body: dict[str, Any], name: str, limit: int = 200) -> str:
+    value = body.get(name) or ""
+    if not isinstance(value, str) or len(value) > limit:
+        raise BadRequest(f"'{name}' must be a string of at most {limit} characters.")
+    return value
+
+
+def _version_ref(body: dict[str, Any]) -> tuple[str | None, int | None]:
+    label, version = body.get("label"), body.get("version")
+    if label is not None and version is not None:
+        raise BadRequest("Give either 'version' or 'label', not both.")
+    if isinstance(version, str) and version[:1] in "vV" and version[1:].isdigit():
+        version = int(version[1:])
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
+        raise BadRequest("'version' is a version number such as 3 (or 'v3').")
+    if label is not None and not isinstance(label, str):
+        raise BadRequest("'label' is a label name such as 'production'.")
+    return label, version
+
+
+def check_inputs(target: Target, inputs: Any) -> dict[str, Any]:
+    if not isinstance(inputs, dict):
+        raise BadRequest("'inputs' must be a JSON object.")
+    try:
+        target.version.compiled.prepare_inputs(inputs)
+    except InputInvalid as exc:
+        raise InputsInvalid(str(exc)) from None
+    return inputs
+
+
+def usage_of(live: LiveRun) -> dict[str, int]:
+    totals = live.result.totals
+    return {"input_tokens": totals.tokens_in, "output_tokens": totals.tokens_out,
+            "total_tokens": totals.tokens_in + totals.tokens_out}
+
+
+
+def blocking_body(live: LiveRun) -> tuple[int, dict[str, Any]]:
+    result = live.result
+    version, label = live.target.version.number, live.target.label or None
+    if result.status != "succeeded":
+        error = result.error or {}
+        return 502, {"error": {
+            "code": "run_failed", "message": error.get("message") or "The run failed.",
+            "details": {"run_id": live.id, "cause": error.get("code"), "node_id": error.get("node_id"),
+                        "version": version, "label": label},
+        }}
+    return 200, {
+        "run_id": live.id, "status": result.status, "outputs": result.outputs, "usage": usage_of(live),
+        "cost": result.totals.cost, "latency_ms": round(result.totals.latency_ms, 2), "version": version,
+        "label": label,
+    }
+
+
+def _stored_body(run: Run, api: ApiRun) -> tuple[int, dict[str, Any]]:
+    if run.status != "succeeded":
+        return 502, {"error": {
+            "code": "run_failed", "message": run.error_message or "The run failed.",
+            "details": {"run_id": str(run.pk), "cause": run.error_code or None, "node_id": run.error_node_id or None,
+                        "version": run.version.number if run.version else None, "label": api.label or None},
+        }}
+    return 200, {
+        "run_id": str(run.pk), "status": run.status, "outputs": run.outputs,
+        "usage": {"input_tokens": run.tokens_in, "output_tokens": run.tokens_out,
+                  "total_tokens": run.tokens_in + run.tokens_out},
+        "cost": run.cost, "latency_ms": run.latency_ms, "version": run.version.number if run.version else None,
+        "label": api.label or None,
+    }
+
+
+def _stored_api_run(**filters: Any) -> tuple[Run, ApiRun] | None:
+    api = ApiRun.objects.select_related("run", "run__version").filter(**filters).first()
+    return (api.run, api) if api else None
+
+
+async def stream_live(request: Request, send: Send, live: LiveRun, *, after: int = 0,
+                      frame=None, finish: bytes = b"") -> None:
+    """Send the run's events after id ``after`` and then each new one as it happens, with a
+    keepalive comment when nothing happened for KEEPALIVE_SECONDS; always ends with the terminal
+    event. A client that hangs up only stops the writing: the run goes on and is stored."""
+    frame = frame or _run_frame
+    stream = EventStream(send)
+    await stream.start([(b"x-run-id", live.id.encode())])
+    hangup = asyncio.ensure_future(request.wait_disconnect())
+    sent = after
+    try:
+        while True:
+            while sent < len(live.events):
+                event = live.events[sent]
+                sent += 1
+                raw = frame(sent, event)
+                if raw and not await stream.write(raw):
+                    return
+                if event.type in TERMINAL:
+                    if finish:
+                        await stream.write(finish)
+                    return
+            changed = live.changed()
+            waiter = asyncio.ensure_future(changed.wait())
+            done, _ = await asyncio.wait({waiter, hangup}, timeout=KEEPALIVE_SECONDS,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if hangup in done:
+                waiter.cancel()
+                return
+            if not done:
+                waiter.cancel()
+                if not await stream.write(KEEPALIVE):
+                    return
+    finally:
+        hangup.cancel()
+        await stream.end()
+
+
+def _run_frame(number: int, event) -> bytes:
+    name, data = public_event(event)
+    return sse_frame(name, data, number)
+
+
+async def replay_stored(send: Send, run_id: str, events: list[dict[str, Any]], after: int) -> None:
+    stream = EventStream(send)
+    await stream.start([(b"x-run-id", run_id.encode())])
+    for item in events:
+        if item["id"] > after and not await stream.write(sse_frame(item["event"], item["data"], item["id"])):
+            break
+    await stream.end()
+
+
+class RunRoutes:
+    def __init__(self, gate: KeyGate, catalog: Catalog):
+        self.gate = gate
+        self.catalog = catalog
+
+    async def run_app(self, request: Request, send: Send, slug: str) -> None:
+        key = await self.gate.authenticate(request.headers.get("authorization"))
+        body = await request.json(MAX_BODY_BYTES)
+        label, number = _version_ref(body)
+        stream = body.get("stream", False)
+        if not isinstance(stream, bool):
+            raise BadRequest("'stream' is true or false.")
+        end_user = _text(body, "user")
+        idempotency_key = _text(body, "idempotency_key") or request.headers.get("idempotency-key") or None
+        target = await self.catalog.target(workspace_id=key.workspace_id, slug=slug, label=label, number=number)
+        key.check_app(target.app_id)
+        inputs = check_inputs(target, body.get("inputs", {}))
+        start = dict(key=key, target=target, inputs=inputs, source="api", stream=stream, end_user=end_user,
+                     idempotency_key=idempotency_key)
+        if not idempotency_key:
+            await self.answer(request, send, registry.start(**start), stream)
+            return
+        async with registry.idempotency_lock(key.id, idempotency_key):  # concurrent twins wait here
+            first = await self._first_run(key, idempotency_key)
+            if first is None:
+                live = registry.start(**start)
+        if first is None:
+            await self.answer(request, send, live, stream)
+        else:
+            await self._replay(request, send, first, stream)
+
+    async def answer(self, request: Request, send: Send, live: LiveRun, stream: bool,
+                     headers: list[tuple[bytes, bytes]] | None = None) -> None:
+        if stream:
+            await stream_live(request, send, live)
+            return
+        await live.done.wait()
+        status, payload = blocking_body(live)
+        await send_json(send, status, payload, headers)
+
+    async def _first_run(self, key: KeyInfo, idempotency_key: str) -> LiveRun | tuple[Run, ApiRun] | None:
+        live = registry.by_idempotency.get((key.id, idempotency_key))
+        if live is not None:
+            return live
+        return await db(_stored_api_run, api_key_id=key.id, idempotency_key=idempotency_key)
+
+    async def _replay(self, request: Request, send: Send, first: LiveRun | tuple[Run, ApiRun], stream: bool) -> None:
+        """The first run with this idempotency key answers again (running or done): nothing runs twice."""
+        replayed = [(b"idempotent-replayed", b"true")]
+        if isinstance(first, LiveRun):
+            await self.answer(request, send, first, stream, replayed)
+            return
+        run, api = first
+        if stream:
+            await replay_stored(send, str(run.pk), api.events, 0)
+        else:
+            status, payload = _stored_body(run, api)
+            await send_json(send, status, payload, replayed)
+
+    async def run_get(self, request: Request, send: Send, run_id: str) -> None:
+        key = await self.gate.authenticate(request.headers.get("authorization"))
+        live = self._live(key, run_id)
+        if live is not None:
+            body: dict[str, Any] = {"id": live.id, "status": live.status, "app": live.target.slug,
+                                    "version": live.target.version.number, "label": live.target.label or None,
+                                    "source": live.source, "inputs": live.inputs}
+            if live.result is not None:
+                code, done = blocking_body(live)
+                body.update(done if code == 200 else {"error": done["error"]})
+                body.pop("run_id", None)
+            await send_json(send, 200, body)
+            return
+        run, api = await self._stored(key, run_id)
+        code, done = _stored_body(run, api)
+        body = {"id": str(run.pk), "status": run.status, "app": run.app.slug,
+                "version": run.version.number if run.version else None, "label": api.label or None,
+                "source": run.source, "inputs": run.inputs, "created_at": run.created_at,
+                "finished_at": run.finished_at}
+        body.update(done if code == 200 else {"error": done["error"]})
+        body.pop("run_id", None)
+        await send_json(send, 200, body)
+
+    async def run_events(self, request: Request, send: Send, run_id: str) -> None:
+        key = await self.gate.authenticate(request.headers.get("authorization"))
+        raw_after = request.headers.get("last-event-id") or request.query.get("after") or "0"
+        if not raw_after.isdigit():
+            raise BadRequest("Last-Event-ID is the id of the last event received (a number).")
+        after = int(raw_after)
+        live = self._live(key, run_id)
+        if live is not None:
+            await stream_live(request, send, live, after=after)
+            return
+        run, api = await self._stored(key, run_id)
+        await replay_stored(send, str(run.pk), api.events, after)
+
+    async def feedback(self, request: Request, send: Send, run_id: str) -> None:
+        key = await self.gate.authenticate(request.headers.get("authorization"))
+        body = await request.json(64 * 1024)
+        rating = body.get("rating")
+        rating = {"up": 1, "down": -1, "thumbs_up": 1, "thumbs_down": -1}.get(rating, rating)
+        if rating not in (None, 1, -1):
+            raise BadRequest("'rating' is 'up' or 'down' (or 1 / -1).")
+        score = body.get("score")
+        is_number = isinstance(score, (int, float)) and not isinstance(score, bool)
+        if score is not None and (not is_number or not 0 <= score <= 1):
+            raise BadRequest("'score' is a number between 0 and 1.")
+        comment = _text(body, "comment", 10_000)
+        if rating is None and score is None and not comment:
+            raise BadRequest("Send a 'rating', a 'score' or a 'comment'.")
+        live = self._live(key, run_id)
+        if live is not None:
+            await live.stored.wait()  # the run row must exist first
+        else:
+            await self._stored(key, run_id)
+        saved = await db(feedback_create, run_id=run_id, api_key_id=key.id, rating=rating, score=score,
+                         comment=comment, end_user=_text(body, "user"))
+        await send_json(send, 201, {"id": saved.pk, "run_id": run_id, "rating": rating, "score": score,
+                                    "comment": comment})
+
+    def _live(self, key: KeyInfo, run_id: str) -> LiveRun | None:
+        live = registry.runs.get(run_id)
+        if live is None or live.key.workspace_id != key.workspace_id or not key.allows_app(live.target.app_id):
+            return None
+        return live
+
+    async def _stored(self, key: KeyInfo, run_id: str) -> tuple[Run, ApiRun]:
+        try:
+            uuid.UUID(run_id)
+        except ValueError:
+            raise RunNotFound("Run not found.") from None
+        filters: dict[str, Any] = {"run_id": run_id, "run__workspace_id": key.workspace_id}
+        if key.app_id is not None:
+            filters["run__app_id"] = key.app_id
+        found = await db(_stored_api_run_with_app, **filters)
+        if found is None:
+            raise RunNotFound("Run not found.")
+        return found
+
+
+def _stored_api_run_with_app(**filters: Any) -> tuple[Run, ApiRun] | None:
+    api = ApiRun.objects.select_related("run", "run__version", "run__app").filter(**filters).first()
+    return (api.run, api) if api else None

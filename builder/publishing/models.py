@@ -1,0 +1,143 @@
+"""Publishing: labels that point at immutable versions (with an audit list of every move), API
+keys for the public endpoint, what the endpoint adds to a run (key, label, events), feedback."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+PRODUCTION = "production"
+
+
+class Publication(models.Model):
+    """An app's endpoint: on once the app has been published, off when a builder turns it off."""
+
+    app = models.OneToOneField("flows.App", on_delete=models.CASCADE, related_name="publication")
+    enabled = models.BooleanField(default=True)
+    first_published_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.app} ({'on' if self.enabled else 'off'})"
+
+
+class Label(models.Model):
+    """A movable name (``production``, ``staging``) for one version of an app."""
+
+    app = models.ForeignKey("flows.App", on_delete=models.CASCADE, related_name="labels")
+    name = models.SlugField(max_length=40)
+    version = models.ForeignKey("flows.AppVersion", on_delete=models.RESTRICT, related_name="labels")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["app", "name"], name="label_name_unique_in_app")]
+
+    def __str__(self) -> str:
+        return f"{self.app}@{self.name}"
+
+
+class LabelMoveKind(models.TextChoices):
+    PUBLISH = "publish", "Publish"
+    MOVE = "move", "Move"
+    ROLLBACK = "rollback", "Rollback"
+    DELETE = "delete", "Delete"
+
+
+class LabelMove(models.Model):
+    """The audit list: who moved which label of an app, when, from which version to which."""
+
+    app = models.ForeignKey("flows.App", on_delete=models.CASCADE, related_name="label_moves")
+    label = models.CharField(max_length=40)
+    kind = models.CharField(max_length=16, choices=LabelMoveKind.choices)
+    from_number = models.PositiveIntegerField(null=True, blank=True)
+    to_number = models.PositiveIntegerField(null=True, blank=True)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-moved_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: v{self.from_number} -> v{self.to_number}"
+
+
+class ApiKeyScope(models.TextChoices):
+    WORKSPACE = "workspace", "Every published app of the workspace"
+    APP = "app", "One app"
+
+
+class ApiKey(models.Model):
+    """A key for the public endpoint. Only a SHA-256 of the secret is stored; the prefix stays visible."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="api_keys")
+    app = models.ForeignKey("flows.App", null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys")
+    scope = models.CharField(max_length=16, choices=ApiKeyScope.choices, default=ApiKeyScope.WORKSPACE)
+    name = models.CharField(max_length=120)
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope="workspace", app__isnull=True) | models.Q(scope="app", app__isnull=False),
+                name="api_key_scope_matches_app",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ApiRun(models.Model):
+    """What the public endpoint adds to a :class:`~builder.runs.models.Run`: the key, the label it
+    was called through, the caller's end user, the idempotency key and the event stream (for
+    ``GET /v1/runs/{id}/events`` replay)."""
+
+    run = models.OneToOneField("runs.Run", primary_key=True, on_delete=models.CASCADE, related_name="api")
+    api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
+    label = models.CharField(max_length=40, blank=True, default="")
+    end_user = models.CharField(max_length=200, blank=True, default="")
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    stream = models.BooleanField(default=False)
+    events = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "idempotency_key"], name="idempotency_key_unique_per_key")
+        ]
+        indexes = [models.Index(fields=["api_key", "-run"])]
+
+    def __str__(self) -> str:
+        return f"api run {self.run_id}"
+
+
+class Feedback(models.Model):
+    """A caller's verdict on a run: thumbs up/down, a score in [0, 1], a comment."""
+
+    run = models.ForeignKey("runs.Run", on_delete=models.CASCADE, related_name="feedback")
+    api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rating = models.SmallIntegerField(null=True, blank=True, help_text="1 thumbs up, -1 thumbs down.")
+    score = models.FloatField(null=True, blank=True)
+    comment = models.TextField(blank=True, default="")
+    end_user = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"feedback on {self.run_id}"

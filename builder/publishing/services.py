@@ -1,0 +1,168 @@
+"""Writes of publishing: publish (validate → version → move ``production``), move and roll back
+labels (every move recorded), turn the endpoint off and on, create and revoke API keys, feedback."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from builder.core.errors import InvalidInput
+from builder.flows.models import App, AppVersion
+from builder.flows.services import version_create
+from builder.publishing import cache_bus
+from builder.publishing.errors import (
+    KeyScopeInvalid,
+    LabelNotFound,
+    LabelProtected,
+    LabelUnchanged,
+    NothingToRollBack,
+)
+from builder.publishing.models import (
+    PRODUCTION,
+    ApiKey,
+    ApiKeyScope,
+    Feedback,
+    Label,
+    LabelMove,
+    LabelMoveKind,
+    Publication,
+)
+
+KEY_PREFIX = "lsk_"
+
+
+@transaction.atomic
+def app_publish(*, app: App, user, message: str = "") -> tuple[AppVersion, Label]:
+    """One click: validate the draft, snapshot it as a version, point ``production`` at it and
+    turn the endpoint on. A draft with issues is refused (``graph_invalid``) and nothing changes."""
+    version = version_create(app=app, message=message or "Published", user=user)
+    label = _label_set(app=app, name=PRODUCTION, version=version, user=user, kind=LabelMoveKind.PUBLISH)
+    Publication.objects.update_or_create(app=app, defaults={"enabled": True})
+    return version, label
+
+
+def publication_set(*, app: App, enabled: bool) -> Publication:
+    """Turn the endpoint off (calls answer ``app_not_found``) or back on."""
+    publication, _ = Publication.objects.update_or_create(app=app, defaults={"enabled": enabled})
+    cache_bus.bump()
+    return publication
+
+
+@transaction.atomic
+def label_move(*, app: App, name: str, version: AppVersion, user) -> Label:
+    """Create ``name`` or point it at ``version`` (recorded as a move, or a rollback when the
+    version is older than the one it leaves)."""
+    name = _clean_label(name)
+    current = Label.objects.select_for_update().filter(app=app, name=name).first()
+    if current is not None and current.version_id == version.pk:
+        raise LabelUnchanged(f"{name} already points at version {version.number}.")
+    kind = LabelMoveKind.MOVE
+    if current is not None and version.number < current.version.number:
+        kind = LabelMoveKind.ROLLBACK
+    return _label_set(app=app, name=name, version=version, user=user, kind=kind)
+
+
+@transaction.atomic
+def label_rollback(*, app: App, name: str = PRODUCTION, user) -> Label:
+    """Move ``name`` back to the version it pointed at before its last move forward."""
+    label = Label.objects.select_for_update().select_related("version").filter(app=app, name=name).first()
+    if label is None:
+        raise LabelNotFound(f"The app has no label {name!r}.")
+    previous = (
+        LabelMove.objects.filter(app=app, label=name, to_number=label.version.number)
+        .exclude(from_number=None).order_by("-moved_at", "-id").first()
+    )
+    target = None
+    if previous is not None:
+        target = AppVersion.objects.filter(app=app, number=previous.from_number).first()
+    if target is None:
+        raise NothingToRollBack(f"{name} has no earlier version to go back to.")
+    return _label_set(app=app, name=name, version=target, user=user, kind=LabelMoveKind.ROLLBACK)
+
+
+@transaction.atomic
+def label_delete(*, app: App, name: str, user) -> None:
+    if name == PRODUCTION:
+        raise LabelProtected("The production label cannot be deleted; turn the endpoint off instead.")
+    label = Label.objects.select_for_update().select_related("version").filter(app=app, name=name).first()
+    if label is None:
+        raise LabelNotFound(f"The app has no label {name!r}.")
+    LabelMove.objects.create(
+        app=app, label=name, kind=LabelMoveKind.DELETE, from_number=label.version.number, moved_by=user
+    )
+    label.delete()
+    cache_bus.bump()
+
+
+def _label_set(*, app: App, name: str, version: AppVersion, user, kind: str) -> Label:
+    label = Label.objects.select_for_update().select_related("version").filter(app=app, name=name).first()
+    from_number = label.version.number if label is not None else None
+    if label is None:
+        label = Label(app=app, name=name)
+    label.version, label.updated_by = version, user
+    label.save()
+    LabelMove.objects.create(
+        app=app, label=name, kind=kind, from_number=from_number, to_number=version.number, moved_by=user
+    )
+    transaction.on_commit(cache_bus.bump)
+    return label
+
+
+def _clean_label(name: str) -> str:
+    from django.utils.text import slugify
+
+    cleaned = slugify(name or "")[:40]
+    if not cleaned or cleaned != name:
+        raise InvalidInput("A label is a short lowercase name such as 'staging'.", code="label_name_invalid")
+    return cleaned
+
+
+def api_key_create(
+    *, workspace, name: str, user, app: App | None = None, rate_limit_per_minute: int | None = None
+) -> tuple[ApiKey, str]:
+    """A new key; returns it with its secret, shown once and never stored. With ``app`` the key
+    may call only that app; without, every published app of the workspace."""
+    if app is not None and app.workspace_id != workspace.pk:
+        raise KeyScopeInvalid("The app belongs to another workspace.")
+    if rate_limit_per_minute is not None and rate_limit_per_minute < 1:
+        raise InvalidInput("A rate limit is at least 1 request per minute.", code="rate_limit_invalid")
+    prefix = secrets.token_hex(4)
+    raw = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(
+        workspace=workspace, app=app, scope=ApiKeyScope.APP if app else ApiKeyScope.WORKSPACE,
+        name=(name or "").strip()[:120] or "key", prefix=prefix, secret_hash=key_hash(raw),
+        rate_limit_per_minute=rate_limit_per_minute, created_by=user,
+    )
+    return key, raw
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    """Revoke at once in this process; other processes honour it within seconds (their cache)."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    cache_bus.bump()
+    return key
+
+
+def key_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def feedback_create(
+    *, run_id, api_key_id: int | None, rating: int | None, score: float | None, comment: str, end_user: str
+) -> Feedback:
+    return Feedback.objects.create(
+        run_id=run_id, api_key_id=api_key_id, rating=rating, score=score, comment=comment[:10_000],
+        end_user=end_user[:200],
+    )
+
+
+def api_key_touch(*, used: dict[int, Any]) -> None:
+    """Record last use of several keys at once (the gateway batches them)."""
+    for key_id, when in used.items():
+        ApiKey.objects.filter(pk=key_id).update(last_used_at=when)

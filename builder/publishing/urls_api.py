@@ -1,0 +1,17 @@
+from django.urls import path
+
+from builder.publishing import apis
+
+ws = "workspaces/<int:workspace_id>/"
+app = ws + "apps/<int:app_id>/"
+urlpatterns = [
+    path(app + "publish/", apis.PublishApi.as_view(), name="app-publish"),
+    path(app + "publish/endpoint/", apis.EndpointApi.as_view(), name="app-endpoint"),
+    path(app + "publish/runs/", apis.ApiRunListApi.as_view(), name="app-api-runs"),
+    path(app + "labels/", apis.LabelListApi.as_view(), name="label-list"),
+    path(app + "labels/audit/", apis.LabelAuditApi.as_view(), name="label-audit"),
+    path(app + "labels/<slug:name>/", apis.LabelDetailApi.as_view(), name="label-detail"),
+    path(app + "labels/<slug:name>/rollback/", apis.LabelRollbackApi.as_view(), name="label-rollback"),
+    path(ws + "api-keys/", apis.ApiKeyListApi.as_view(), name="api-key-list"),
+    path(ws + "api-keys/<int:key_id>/", apis.ApiKeyDetailApi.as_view(), name="api-key-detail"),
+]

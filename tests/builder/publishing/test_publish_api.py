@@ -1,0 +1,185 @@
+"""The Publish panel's API: one-click publish, labels, rollback with its audit list, endpoint
+info and snippets, API keys shown once and revocable — all within one workspace."""
+
+import pytest
+
+from builder.flows.services import app_create, draft_save
+from builder.publishing.models import ApiKey, Label, LabelMove
+from builder.publishing.services import key_hash
+from tests.builder.publishing.graphs import greeting_graph
+from tests.support.isolation import Call, assert_isolated
+
+pytestmark = pytest.mark.django_db
+
+
+def make_app(member, graph=None, name="Greeter"):
+    return app_create(workspace=member.workspace, name=name, user=member.user, graph=graph or greeting_graph())
+
+
+def url(member, app, suffix=""):
+    return f"/api/workspaces/{member.workspace.pk}/apps/{app.pk}/{suffix}"
+
+
+def publish(member, app, message=""):
+    return member.client.post(url(member, app, "publish/"), {"message": message}, format="json")
+
+
+def edit(member, app, greeting):
+    app.refresh_from_db()
+    draft_save(app=app, graph=greeting_graph(greeting), revision=app.draft_revision, user=member.user)
+
+
+def test_publishing_validates_versions_and_points_production_at_the_new_version(owner):
+    app = make_app(owner)
+
+    response = publish(owner, app, "first release")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["published"] and body["production_version"] == 1
+    assert [(lbl["name"], lbl["version"]) for lbl in body["labels"]] == [("production", 1)]
+    assert app.versions.get().message == "first release"
+
+
+def test_a_draft_with_issues_is_not_published_and_nothing_changes(owner):
+    graph = greeting_graph()
+    graph["edges"] = []  # nothing reaches the answer
+    app = make_app(owner, graph)
+
+    response = publish(owner, app)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "graph_invalid"
+    assert not app.versions.exists() and not Label.objects.filter(app=app).exists()
+
+
+def test_rollback_moves_production_back_and_the_audit_list_says_who_when_from_and_to(owner):
+    app = make_app(owner)
+    publish(owner, app)
+    edit(owner, app, "Howdy")
+    publish(owner, app)
+
+    response = owner.client.post(url(owner, app, "labels/production/rollback/"))
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["version"] == 1
+    audit = owner.client.get(url(owner, app, "labels/audit/")).json()["results"]
+    assert [(m["kind"], m["from_version"], m["to_version"]) for m in audit] == [
+        ("rollback", 2, 1), ("publish", 1, 2), ("publish", None, 1)]
+    assert {m["moved_by"] for m in audit} == {owner.user.username}
+    assert all(m["moved_at"] for m in audit)
+
+
+def test_rollback_without_an_earlier_version_says_so(owner):
+    app = make_app(owner)
+    publish(owner, app)
+
+    response = owner.client.post(url(owner, app, "labels/production/rollback/"))
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "nothing_to_roll_back"
+
+
+def test_other_labels_can_be_created_moved_and_deleted_but_production_stays(owner):
+    app = make_app(owner)
+    publish(owner, app)
+    edit(owner, app, "Howdy")
+    publish(owner, app)
+
+    created = owner.client.post(url(owner, app, "labels/"), {"name": "staging", "version": 2}, format="json")
+    moved = owner.client.put(url(owner, app, "labels/staging/"), {"version": 1}, format="json")
+    same = owner.client.put(url(owner, app, "labels/staging/"), {"version": 1}, format="json")
+    refused = owner.client.delete(url(owner, app, "labels/production/"))
+    deleted = owner.client.delete(url(owner, app, "labels/staging/"))
+
+    assert created.json()["version"] == 2 and moved.json()["version"] == 1
+    assert same.json()["error"]["code"] == "label_unchanged"
+    assert refused.json()["error"]["code"] == "label_protected"
+    assert deleted.status_code == 204
+    assert list(LabelMove.objects.filter(app=app, label="staging").values_list("kind", flat=True)) == [
+        "delete", "rollback", "move"]
+
+
+def test_a_label_name_must_be_a_slug(owner):
+    app = make_app(owner)
+    publish(owner, app)
+
+    response = owner.client.post(url(owner, app, "labels/"), {"name": "Not OK", "version": 1}, format="json")
+
+    assert response.json()["error"]["code"] == "label_name_invalid"
+
+
+def test_the_endpoint_info_has_urls_and_snippets_that_name_the_app(owner):
+    app = make_app(owner)
+    publish(owner, app)
+
+    info = owner.client.get(url(owner, app, "publish/endpoint/")).json()
+
+    assert info["run_url"] == f"http://testserver/v1/apps/{app.slug}/run"
+    assert info["example_inputs"] == {"name": "Hello"}
+    assert set(info["snippets"]) == {"curl", "curl_stream", "python_openai", "javascript_sse"}
+    assert f'model="{app.slug}"' in info["snippets"]["python_openai"]
+    assert info["state"]["published"]
+
+
+def test_the_endpoint_can_be_turned_off_and_on(owner):
+    app = make_app(owner)
+    publish(owner, app)
+
+    off = owner.client.patch(url(owner, app, "publish/"), {"enabled": False}, format="json").json()
+    on = owner.client.patch(url(owner, app, "publish/"), {"enabled": True}, format="json").json()
+
+    assert not off["published"] and on["published"]
+
+
+def test_an_api_key_is_shown_once_stored_hashed_and_revocable(owner):
+    keys_url = f"/api/workspaces/{owner.workspace.pk}/api-keys/"
+
+    created = owner.client.post(keys_url, {"name": "website", "rate_limit_per_minute": 60}, format="json").json()
+    listed = owner.client.get(keys_url).json()["results"]
+    revoked = owner.client.delete(f"{keys_url}{created['id']}/").json()
+
+    assert created["secret"].startswith(f"lsk_{created['prefix']}_")
+    assert created["scope"] == "workspace" and created["rate_limit_per_minute"] == 60
+    assert "secret" not in listed[0] and listed[0]["prefix"] == created["prefix"]
+    key = ApiKey.objects.get(pk=created["id"])
+    assert key.secret_hash == key_hash(created["secret"]) and created["secret"] not in key.secret_hash
+    assert revoked["revoked_at"] is not None
+
+
+def test_an_app_scoped_key_names_its_app(owner):
+    app = make_app(owner)
+
+    created = owner.client.post(
+        f"/api/workspaces/{owner.workspace.pk}/api-keys/", {"name": "one app", "app_id": app.pk}, format="json"
+    ).json()
+
+    assert created["scope"] == "app" and created["app_slug"] == app.slug
+
+
+def test_viewers_see_the_publish_panel_but_cannot_publish_or_make_keys(owner, member_factory):
+    viewer = member_factory("viewer", workspace=owner.workspace)
+    app = make_app(owner)
+
+    assert viewer.client.get(url(viewer, app, "publish/")).status_code == 200
+    assert publish(viewer, app).json()["error"]["code"] == "role_forbidden"
+    made = viewer.client.post(f"/api/workspaces/{owner.workspace.pk}/api-keys/", {"name": "x"}, format="json")
+    assert made.status_code == 403
+
+
+def test_another_workspace_cannot_see_or_touch_publishing(owner, outsider):
+    app = make_app(owner)
+    publish(owner, app)
+    key = owner.client.post(f"/api/workspaces/{owner.workspace.pk}/api-keys/", {"name": "k"}, format="json").json()
+    base = url(owner, app)
+    keys = f"/api/workspaces/{owner.workspace.pk}/api-keys/"
+
+    assert_isolated(outsider.client, [
+        Call("GET", base + "publish/"), Call("POST", base + "publish/"),
+        Call("PATCH", base + "publish/", {"enabled": False}), Call("GET", base + "publish/endpoint/"),
+        Call("GET", base + "labels/"), Call("POST", base + "labels/", {"name": "x", "version": 1}),
+        Call("PUT", base + "labels/production/", {"version": 1}), Call("DELETE", base + "labels/production/"),
+        Call("POST", base + "labels/production/rollback/"), Call("GET", base + "labels/audit/"),
+        Call("GET", base + "publish/runs/"),
+        Call("GET", keys), Call("POST", keys, {"name": "x"}), Call("DELETE", f"{keys}{key['id']}/"),
+    ], watch=[Label.objects.all(), LabelMove.objects.all(), ApiKey.objects.all()])
