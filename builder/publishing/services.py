@@ -72,9 +72,12 @@ def label_rollback(*, app: App, name: str = PRODUCTION, user) -> Label:
     label = Label.objects.select_for_update().select_related("version").filter(app=app, name=name).first()
     if label is None:
         raise LabelNotFound(f"The app has no label {name!r}.")
+    # The last move *forward* onto the current version: rolling back twice walks further back
+    # (v3 -> v2 -> v1) instead of bouncing between the last two versions.
     previous = (
-        LabelMove.objects.filter(app=app, label=name, to_number=label.version.number)
-        .exclude(from_number=None).order_by("-moved_at", "-id").first()
+        LabelMove.objects.filter(app=app, label=name, to_number=label.version.number,
+                                 from_number__lt=label.version.number)
+        .order_by("-moved_at", "-id").first()
     )
     target = None
     if previous is not None:

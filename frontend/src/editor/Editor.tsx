@@ -26,6 +26,8 @@ import { useEditorKeys } from './useEditorKeys';
 import { useGraphDocument } from './useGraphDocument';
 import { useValidation } from './useValidation';
 import { VersionsDrawer } from './versions/VersionsDrawer';
+import { PublishDrawer } from '../publishing/PublishDrawer';
+import { usePublish } from '../publishing/usePublish';
 
 type View =
   | { kind: 'edit' }
@@ -72,7 +74,7 @@ export function Editor({
   const [tools, setTools] = useState<ToolOption[] | null>(null);
   const [view, setView] = useState<View>(EDIT);
   const [viewNodes, setViewNodes] = useState<CanvasNode[]>([]);
-  const [drawer, setDrawer] = useState<'run' | 'versions' | null>(null);
+  const [drawer, setDrawer] = useState<'run' | 'versions' | 'publish' | null>(null);
   const [picker, setPicker] = useState<PickerRequest | null>(null);
   const [mode, setMode] = useState<PointerMode>('pointer');
   const [showShortcuts, setShowShortcuts] = useState(false);
@@ -456,6 +458,20 @@ export function Editor({
   const { flush } = sync;
   const toggleRun = useCallback(() => setDrawer((d) => (d === 'run' ? null : 'run')), []);
   const toggleVersions = useCallback(() => setDrawer((d) => (d === 'versions' ? null : 'versions')), []);
+  const pub = usePublish(workspaceId, appId, validation.issues, sync.flush);
+  const { publish } = pub;
+  const onPublish = useCallback(() => {
+    setDrawer('publish');
+    void publish();
+  }, [publish]);
+  const togglePublish = useCallback(() => setDrawer((d) => (d === 'publish' ? null : 'publish')), []);
+  const openApiRun = useCallback(
+    (id: string) => {
+      setDrawer('run');
+      void openRun(id);
+    },
+    [openRun],
+  );
   const onExportClick = useCallback((f: 'yaml' | 'json') => void onExport(f), [onExport]);
   const openShortcuts = useCallback(() => setShowShortcuts(true), []);
   const retrySave = useCallback(() => void flush(), [flush]);
@@ -503,6 +519,11 @@ export function Editor({
           onFocusIssue={focusIssue}
           onShortcuts={openShortcuts}
           onRetrySave={retrySave}
+          publishOpen={drawer === 'publish'}
+          publishBusy={pub.busy}
+          live={!!pub.state?.published}
+          onPublish={onPublish}
+          onPublishPanel={togglePublish}
         />
         {sync.conflict && (
           <div className="conflict-bar" role="alert" data-testid="draft-conflict">
@@ -641,6 +662,18 @@ export function Editor({
                 setDrawer(null);
                 if (view.kind === 'diff' || view.kind === 'version') setView(EDIT);
               }}
+            />
+          )}
+          {drawer === 'publish' && (
+            <PublishDrawer
+              workspaceId={workspaceId}
+              appId={appId}
+              canEdit={canEdit}
+              pub={pub}
+              nodeTitle={nodeTitle}
+              onFocusIssue={focusIssue}
+              onOpenRun={openApiRun}
+              onClose={() => setDrawer(null)}
             />
           )}
         </div>

@@ -70,6 +70,20 @@ def test_rollback_moves_production_back_and_the_audit_list_says_who_when_from_an
     assert all(m["moved_at"] for m in audit)
 
 
+def test_rolling_back_again_walks_further_back_instead_of_undoing_the_rollback(owner):
+    app = make_app(owner)
+    for greeting in ("Hello", "Howdy", "Hi"):
+        edit(owner, app, greeting)
+        publish(owner, app)
+    rollback = url(owner, app, "labels/production/rollback/")
+
+    versions = [owner.client.post(rollback).json().get("version") for _ in range(2)]
+    last = owner.client.post(rollback)
+
+    assert versions == [2, 1]
+    assert last.status_code == 409 and last.json()["error"]["code"] == "nothing_to_roll_back"
+
+
 def test_rollback_without_an_earlier_version_says_so(owner):
     app = make_app(owner)
     publish(owner, app)

@@ -23,6 +23,12 @@ export interface EditorHeaderProps {
   onFocusIssue: (issue: Issue) => void;
   onShortcuts: () => void;
   onRetrySave: () => void;
+  /** Publishing (see src/publishing): one-click publish and the Publish panel. */
+  publishOpen?: boolean;
+  publishBusy?: boolean;
+  live?: boolean;
+  onPublish?: () => void;
+  onPublishPanel?: () => void;
 }
 
 const SAVE_LABEL: Record<SaveState, string> = {
@@ -181,13 +187,27 @@ function EditorHeaderInner(p: EditorHeaderProps) {
           Versions
         </button>
         <ExportMenu onExport={p.onExport} />
-        <span title="coming with publishing" className="publish-wrap">
-          <button type="button" className="button-primary" disabled aria-describedby="publish-soon">
-            Publish
+        {p.onPublishPanel && (
+          <button
+            type="button"
+            className={`endpoint-btn ${p.publishOpen ? 'active' : ''}`}
+            aria-pressed={!!p.publishOpen}
+            onClick={p.onPublishPanel}
+            title={`${p.live ? 'Live. ' : ''}Endpoint, labels and rollback, API keys, API runs`}
+          >
+            <span className={`live-dot ${p.live ? 'on' : ''}`} aria-hidden="true" /> API
           </button>
-          <span id="publish-soon" className="visually-hidden">
-            coming with publishing
-          </span>
+        )}
+        <span className="publish-wrap">
+          <button
+            type="button"
+            className="button-primary"
+            onClick={p.onPublish}
+            disabled={!p.onPublish || !p.canEdit || p.publishBusy}
+            title={p.issues.length ? `Fix the ${p.issues.length} checklist issue(s) first` : 'Validate, save a version and serve it as production'}
+          >
+            {p.publishBusy ? 'Publishing…' : 'Publish'}
+          </button>
         </span>
       </div>
     </header>

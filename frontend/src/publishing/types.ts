@@ -1,0 +1,82 @@
+/** Shapes of the publishing API (builder/publishing/apis.py). */
+
+export interface LabelInfo {
+  name: string;
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface PublishingState {
+  published: boolean;
+  enabled: boolean;
+  production_version: number | null;
+  latest_version: number | null;
+  first_published_at: string | null;
+  labels: LabelInfo[];
+}
+
+export type LabelMoveKind = 'publish' | 'move' | 'rollback' | 'delete';
+
+export interface LabelMove {
+  label: string;
+  kind: LabelMoveKind | string;
+  from_version: number | null;
+  to_version: number | null;
+  moved_by: string | null;
+  moved_at: string;
+}
+
+export interface EndpointSnippets {
+  curl: string;
+  curl_stream: string;
+  python_openai: string;
+  javascript_sse: string;
+}
+
+export interface EndpointInfo {
+  base_url: string;
+  run_url: string;
+  chat_completions_url: string;
+  model: string;
+  example_inputs: Record<string, unknown>;
+  snippets: EndpointSnippets;
+  state: Omit<PublishingState, 'labels'>;
+}
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  prefix: string;
+  scope: 'workspace' | 'app' | string;
+  app_id: number | null;
+  app_slug: string | null;
+  rate_limit_per_minute: number | null;
+  created_at: string;
+  created_by: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ApiKeyCreated extends ApiKey {
+  /** Shown once: the server keeps only a hash. */
+  secret: string;
+}
+
+export interface ApiRun {
+  id: string;
+  source: 'api' | 'chat' | string;
+  status: string;
+  version: number | null;
+  label: string;
+  api_key: string | null;
+  end_user: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown> | null;
+  error_code: string;
+  tokens_in: number;
+  tokens_out: number;
+  cost: number;
+  latency_ms: number | null;
+  created_at: string;
+}
