@@ -34,12 +34,14 @@ class SafeTransport(httpx.AsyncBaseTransport):
             max_connections=50, max_keepalive_connections=10, keepalive_expiry=5.0
         )
         self.guard = guard
+        self.limits = limits
         self._inner = httpx.AsyncHTTPTransport(verify=verify, trust_env=False, limits=limits)
         # httpx has no public hook for the network backend, so the pool it built is swapped for
         # an identical one that connects through the guard. tests/runtime/net cover this seam.
         ssl_context = (
             verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
         )
+        self.ssl_context = ssl_context  # for clients that connect through ``guard`` themselves
         self._inner._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,

@@ -1,7 +1,14 @@
 """A :class:`~runtime.providers.base.ModelProvider` for any OpenAI-compatible server.
 
 Works with OpenAI, DeepSeek, Qwen (DashScope compatible mode), vLLM, Ollama and llama.cpp's
-server: they differ only in base URL, key and headers. The ``openai`` SDK does the HTTP; its own
+server: they differ only in base URL, key and headers.
+
+The HTTP is done by :mod:`runtime.net.http11`, a lean keep-alive client that speaks the Chat
+Completions JSON/SSE protocol directly (see :mod:`runtime.providers.openai_http`): the ``openai``
+SDK's per-call cost (request/response models, httpx's pool scans) dominated a published app's
+CPU. Connections are opened through the SSRF guard of the :class:`~runtime.net.SafeTransport`
+that ``transport_factory`` makes. The SDK remains the path when the transport is another
+``httpx`` transport (or when proxy variables are set and no transport is given); its own
 retries are off (``max_retries=0``) because :mod:`runtime.providers.retry` honours and caps
 ``Retry-After`` and maps errors to the port's typed errors first.
 """
@@ -9,6 +16,7 @@ retries are off (``max_retries=0``) because :mod:`runtime.providers.retry` honou
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, Self
 
@@ -16,6 +24,9 @@ import httpx
 import openai
 from openai import AsyncOpenAI
 
+from runtime.net.http11 import Http11Pool
+from runtime.net.transport import SafeTransport
+from runtime.providers import openai_http
 from runtime.providers.base import (
     ChatDelta,
     ChatRequest,
@@ -33,6 +44,7 @@ from runtime.providers.openai_wire import (
 from runtime.providers.retry import RetryPolicy, call_with_retry
 
 DEFAULT_TIMEOUT_S = 60.0
+_PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy")
 
 
 class OpenAICompatibleProvider:
@@ -68,6 +80,14 @@ class OpenAICompatibleProvider:
         self.__headers = dict(headers or {})
         self._client_loop: asyncio.AbstractEventLoop | None = None
         self._client_instance: AsyncOpenAI | None = None
+        self._pool_loop: asyncio.AbstractEventLoop | None = None
+        self._pool_instance: Http11Pool | None = None
+        self._lean_mode: bool | None = None  # decided at the first call (it may build a transport)
+        self.__wire: openai_http.Wire | None = openai_http.Wire.build(
+            base_url=base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1",
+            api_key=self.__api_key,
+            headers=self.__headers,
+        )
 
     def __repr__(self) -> str:
         return (
@@ -86,6 +106,41 @@ class OpenAICompatibleProvider:
         client, self._client_instance, self._client_loop = self._client_instance, None, None
         if client is not None:
             await client.close()
+        pool, self._pool_instance, self._pool_loop = self._pool_instance, None, None
+        if pool is not None:
+            await pool.aclose()
+
+    def _pool(self) -> Http11Pool | None:
+        """The lean client's connection pool of the running loop, or None for the SDK path."""
+        loop = asyncio.get_running_loop()
+        if self._pool_loop is loop and self._pool_instance is not None:
+            return self._pool_instance
+        if self._lean_mode is False:
+            return None
+        pool = self._new_pool()
+        self._lean_mode = pool is not None
+        if pool is not None:
+            self._pool_instance, self._pool_loop = pool, loop
+        return pool
+
+    def _new_pool(self) -> Http11Pool | None:
+        if self.__wire is None:  # e.g. a header the lean client will not send verbatim
+            return None
+        if self._transport_factory is None:
+            if any(os.environ.get(name) for name in _PROXY_VARIABLES):
+                return None  # the SDK honours proxies; the lean client does not
+            return Http11Pool()
+        transport = self._transport_factory()
+        if not isinstance(transport, SafeTransport):
+            return None
+        limits = transport.limits
+        return Http11Pool(
+            guard=transport.guard,
+            ssl_context=transport.ssl_context,
+            max_connections=limits.max_connections or 1000,
+            max_keepalive=limits.max_keepalive_connections or 1000,
+            keepalive_expiry=limits.keepalive_expiry or 5.0,
+        )
 
     @property
     def _client(self) -> AsyncOpenAI:
@@ -113,6 +168,18 @@ class OpenAICompatibleProvider:
 
     async def chat(self, request: ChatRequest) -> ChatResult:
         """One completion; raises a :class:`ProviderError` subclass on failure or empty answer."""
+        pool = self._pool()
+        if pool is not None:
+            wire = self.__wire
+            assert wire is not None
+            timeout = self._timeout(request)
+
+            async def lean_attempt() -> ChatResult:
+                return await wire.chat(pool, request, provider=self.name, timeout=timeout)
+
+            result = await call_with_retry(lean_attempt, self.retry)
+            self._check_not_empty(result, request)
+            return result
 
         async def attempt() -> ChatResult:
             try:
@@ -130,6 +197,32 @@ class OpenAICompatibleProvider:
 
         Only opening the stream is retried: once text went out, a failure is raised as is.
         """
+        pool = self._pool()
+        if pool is not None:
+            wire = self.__wire
+            assert wire is not None
+            timeout = self._timeout(request)
+
+            async def lean_open() -> Any:
+                return await wire.open_stream(
+                    pool, request, provider=self.name, timeout=timeout, usage=self.stream_usage
+                )
+
+            response = await call_with_retry(lean_open, self.retry)
+            final: ChatResult | None = None
+            items = wire.read_stream(response, request, provider=self.name, timeout=timeout)
+            try:
+                async for item in items:
+                    if isinstance(item, ChatResult):
+                        final = item
+                    else:
+                        yield item
+            finally:
+                await items.aclose()  # a consumer that stops early frees the connection now
+            assert final is not None
+            self._check_not_empty(final, request)
+            yield final
+            return
         kwargs = request_to_wire(request)
         if self.stream_usage:
             kwargs["stream_options"] = {"include_usage": True}
@@ -177,6 +270,22 @@ class OpenAICompatibleProvider:
         """Embedding vectors for ``texts``, in order."""
         if not texts:
             return []
+        pool = self._pool()
+        if pool is not None:
+            wire = self.__wire
+            assert wire is not None
+
+            async def lean_embed() -> list[list[float]]:
+                return await wire.embed(pool, model, texts, provider=self.name, timeout=self.timeout_s)
+
+            vectors = await call_with_retry(lean_embed, self.retry)
+            if len(vectors) != len(texts):
+                raise ProviderError(
+                    f"{self.name}: asked for {len(texts)} embeddings, got {len(vectors)}",
+                    provider=self.name,
+                    model=model,
+                )
+            return vectors
 
         async def attempt() -> list[list[float]]:
             try:

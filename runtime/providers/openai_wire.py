@@ -96,6 +96,22 @@ class ToolCallAssembler:
                 if function.arguments:
                     call.arguments.append(function.arguments)
 
+    def add_dicts(self, fragments: list[dict[str, Any]]) -> None:
+        """The same, for fragments as parsed JSON (the lean client)."""
+        for fragment in fragments:
+            if not isinstance(fragment, dict):
+                continue
+            index = fragment.get("index")
+            call = self._calls.setdefault(index if index is not None else len(self._calls), _PartialCall())
+            if fragment.get("id"):
+                call.id = fragment["id"]
+            function = fragment.get("function")
+            if isinstance(function, dict):
+                if function.get("name"):
+                    call.name += function["name"]
+                if function.get("arguments"):
+                    call.arguments.append(function["arguments"])
+
     def result(self) -> list[ToolCall]:
         return [
             ToolCall(id=c.id, name=c.name, arguments="".join(c.arguments))

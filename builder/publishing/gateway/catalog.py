@@ -17,7 +17,7 @@ from builder.flows.graphs import parse_graph
 from builder.flows.models import App, AppVersion
 from builder.publishing import cache_bus
 from builder.publishing.errors import AppNotPublished, LabelNotFound
-from builder.publishing.gateway.db import db
+from builder.publishing.gateway.db import SingleFlight
 from builder.publishing.gateway.models import serving_context
 from builder.publishing.models import PRODUCTION, Label
 from runtime import CompiledGraph, ExecutionContext, compile_graph
@@ -105,6 +105,7 @@ class Catalog:
         self._targets: dict[tuple, tuple[float, int, tuple[int, int, str]]] = {}
         self._compiled: OrderedDict[int, Compiled] = OrderedDict()
         self._contexts: dict[int, tuple[float, ExecutionContext]] = {}
+        self._loads = SingleFlight()
 
     async def target(self, *, workspace_id: int, slug: str, label: str | None, number: int | None) -> Target:
         now = time.monotonic()
@@ -114,7 +115,8 @@ class Catalog:
         if hit is not None and hit[0] > now and hit[1] == generation:
             app_id, version_id, label_name = hit[2]
         else:
-            app_id, version_id, label_name = await db(_resolve, workspace_id, slug, label, number)
+            app_id, version_id, label_name = await self._loads.db(("target", key, generation), _resolve,
+                                                                  workspace_id, slug, label, number)
             if len(self._targets) > 10_000:
                 self._targets.clear()
             self._targets[key] = (now + TARGET_CACHE_SECONDS, generation, (app_id, version_id, label_name))
@@ -124,7 +126,9 @@ class Catalog:
     async def _version(self, version_id: int) -> Compiled:
         compiled = self._compiled.get(version_id)
         if compiled is None:
-            compiled = await db(_load_version, version_id)
+            compiled = await self._loads.db(("version", version_id), _load_version, version_id)
+            if version_id in self._compiled:  # another waiter of the same load stored it
+                return self._compiled[version_id]
             self._compiled[version_id] = compiled
             while len(self._compiled) > _MAX_COMPILED:
                 self._compiled.popitem(last=False)[1].compiled.close()
@@ -133,7 +137,8 @@ class Catalog:
     async def _context(self, workspace_id: int, now: float) -> ExecutionContext:
         hit = self._contexts.get(workspace_id)
         if hit is None or hit[0] <= now:
-            hit = (now + CONTEXT_CACHE_SECONDS, await db(_load_context, workspace_id))
+            hit = (now + CONTEXT_CACHE_SECONDS, await self._loads.db(("context", workspace_id), _load_context,
+                                                                     workspace_id))
             self._contexts[workspace_id] = hit
         return hit[1]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from builder.publishing import cache_bus
 from builder.publishing.errors import NotAuthenticated, RateLimited, WrongScope
-from builder.publishing.gateway.db import db
+from builder.publishing.gateway.db import SingleFlight
 from builder.publishing.models import ApiKey, ApiKeyScope
 from builder.publishing.services import KEY_PREFIX, key_hash
 
@@ -50,6 +50,7 @@ class KeyGate:
         self._cache: dict[str, tuple[float, int, KeyInfo | None]] = {}
         self._buckets: dict[int, list[float]] = {}  # key id -> [tokens, last refill]
         self.used: dict[int, float] = {}  # key id -> last use (wall clock), drained by the writer
+        self._loads = SingleFlight()
 
     async def authenticate(self, authorization: str | None) -> KeyInfo:
         if not authorization:
@@ -65,7 +66,7 @@ class KeyGate:
         if hit is not None and hit[0] > now and hit[1] == generation:
             info = hit[2]
         else:
-            info = await db(_lookup, digest)
+            info = await self._loads.db((digest, generation), _lookup, digest)
             if len(self._cache) >= _MAX_CACHED:
                 self._cache.clear()
             self._cache[digest] = (now + KEY_CACHE_SECONDS, generation, info)

@@ -140,21 +140,31 @@ class Registry:
             if entry[1] == 0:
                 self._locks.pop(slot, None)
 
-    def forget(self, live: LiveRun) -> None:
-        """Called from the writer thread once the run is in the database."""
-        self.runs.pop(live.id, None)
-        if live.idempotency_key:
-            self.by_idempotency.pop((live.key.id, live.idempotency_key), None)
-        try:
-            live._loop.call_soon_threadsafe(live.mark_stored)
-        except RuntimeError:  # the loop is closed (shutdown): nobody waits any more
-            pass
+    def forget(self, batch: list[LiveRun]) -> None:
+        """Called from the writer thread once the runs are in the database: one wake-up of
+        each event loop per batch, not one per run."""
+        by_loop: dict[asyncio.AbstractEventLoop, list[LiveRun]] = {}
+        for live in batch:
+            self.runs.pop(live.id, None)
+            if live.idempotency_key:
+                self.by_idempotency.pop((live.key.id, live.idempotency_key), None)
+            by_loop.setdefault(live._loop, []).append(live)
+        for loop, lives in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_mark_stored, lives)
+            except RuntimeError:  # the loop is closed (shutdown): nobody waits any more
+                pass
 
     async def drain(self, timeout: float) -> None:
         """Let running runs finish (clean shutdown), at most ``timeout`` seconds."""
         tasks = [r.task for r in list(self.runs.values()) if r.task is not None and not r.task.done()]
         if tasks:
             await asyncio.wait(tasks, timeout=timeout)
+
+
+def _mark_stored(lives: list[LiveRun]) -> None:
+    for live in lives:
+        live.mark_stored()
 
 
 registry = Registry()
