@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("builder.flows.urls_api")),
     path("", include("builder.runs.urls_api")),
     path("", include("builder.publishing.urls_api")),
+    path("", include("builder.knowledge.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
 ]

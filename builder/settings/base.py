@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "builder.flows",
     "builder.runs",
     "builder.publishing",
+    "builder.knowledge",
     "builder.health",
     "builder.web",
 ]
@@ -134,6 +135,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"SearchModeEnum": "builder.knowledge.search_settings.SEARCH_MODES"},
 }
 
 # --- Background work: CELERY_BROKER_URL (Redis / RabbitMQ), else the database itself

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class KnowledgeConfig(AppConfig):
+    name = "builder.knowledge"
+    label = "knowledge"
+    verbose_name = "Knowledge bases"
+
+    def ready(self) -> None:
+        # registers the "knowledge.ingest" job kind and the worker start-up recovery
+        from builder.knowledge import ingestion, recovery  # noqa: F401

@@ -1,0 +1,65 @@
+"""The embedding model of a knowledge base, as a blocking ``texts -> vectors`` function.
+
+Local models come from pip packages (all-MiniLM-L6-v2 by default); OpenAI-compatible models are
+called through the runtime's provider client with the key from ``LLMOPS_EMBEDDING_API_KEY``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+
+from builder.knowledge.errors import EmbeddingModelUnavailable
+from builder.knowledge.models import EmbeddingProvider, KnowledgeBase
+from runtime.providers.embeddings import (
+    DEFAULT_EMBEDDING_MODEL,
+    EMBEDDING_ALIASES,
+    EMBEDDING_DIMS,
+    default_embedder,
+)
+
+Embed = Callable[[list[str]], list[list[float]]]
+
+#: Local models this instance can run, with their vector size.
+LOCAL_MODELS = {DEFAULT_EMBEDDING_MODEL: EMBEDDING_DIMS}
+
+
+def local_model_name(name: str) -> str:
+    canonical = EMBEDDING_ALIASES.get(name, name)
+    if canonical not in LOCAL_MODELS:
+        raise EmbeddingModelUnavailable(
+            f"The local embedding model {name!r} is not available on this instance.",
+            details={"available": sorted(LOCAL_MODELS)},
+        )
+    return canonical
+
+
+def embedder_for(knowledge_base: KnowledgeBase) -> Embed:
+    """The function that embeds texts for ``knowledge_base`` (documents and queries alike)."""
+    if knowledge_base.embedding_provider == EmbeddingProvider.LOCAL:
+        local_model_name(knowledge_base.embedding_model)
+        return default_embedder().embed
+    return _remote_embedder(knowledge_base)
+
+
+def _remote_embedder(knowledge_base: KnowledgeBase) -> Embed:
+    from runtime.providers.openai_compat import OpenAICompatibleProvider
+
+    provider = OpenAICompatibleProvider(
+        name=f"knowledge-base-{knowledge_base.pk}",
+        base_url=knowledge_base.embedding_base_url or None,
+        api_key=os.environ.get("LLMOPS_EMBEDDING_API_KEY") or "not-set",
+    )
+    model, dims = knowledge_base.embedding_model, knowledge_base.embedding_dimensions
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        vectors = asyncio.run(provider.embed(model, texts))
+        if vectors and len(vectors[0]) != dims:
+            raise EmbeddingModelUnavailable(
+                f"The model {model!r} answered vectors of {len(vectors[0])} dimensions; this knowledge base "
+                f"stores {dims}."
+            )
+        return vectors
+
+    return embed
