@@ -61,6 +61,16 @@ exit codes: 0 succeeded, 1 invalid graph or failed run (error code, node and mes
 shown), 2 unreadable file or bad arguments, 130 interrupted
 """
 
+PUBLISH_EPILOG = """\
+Talks to a running platform's REST API with a personal access token in LLMOPS_TOKEN.
+
+examples:
+  LLMOPS_TOKEN=llm_... llmops publish fixtures/apps/faq_over_docs.yaml --workspace 1
+  LLMOPS_TOKEN=llm_... llmops publish app.yaml --workspace 1 --app 7 --label staging
+
+exit codes: 0 published, 1 invalid graph or refused by the platform, 2 unreadable file or no token
+"""
+
 BENCH_EPILOG = """\
 Runs the engine workloads W1 (chain of 10), W2 (branch) and W3 (fan-out/fan-in, async and
 blocking) next to plain Python and prints median, p99 and overhead per node.
@@ -146,6 +156,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="let HTTP nodes and tools reach this otherwise blocked (private/local) host",
     )
 
+    publish = commands.add_parser(
+        "publish",
+        help="publish a graph file to a running platform (validate → version → label)",
+        epilog=PUBLISH_EPILOG,
+        formatter_class=formatter,
+        description="Validate a graph file, put it into an app's draft and publish it.",
+    )
+    publish.add_argument("file", metavar="FILE", help="graph file (.yaml, .yml or .json; exported apps too)")
+    publish.add_argument("--server", default=os.environ.get("LLMOPS_SERVER", "http://127.0.0.1:8000"),
+                         help="the platform's URL (default $LLMOPS_SERVER or http://127.0.0.1:8000)")
+    publish.add_argument("--workspace", type=_positive, required=True, help="workspace id")
+    publish.add_argument("--app", type=_positive, help="app id (default: the app named like the graph, created if missing)")
+    publish.add_argument("--name", help="app name (default: the graph's name or the file name)")
+    publish.add_argument("--label", help="also point this label (e.g. staging) at the new version")
+    publish.add_argument("--message", default="published with llmops publish", help="the version's message")
+
     bench = commands.add_parser(
         "bench",
         help="run the engine benchmark (W1-W3) and print its table",
@@ -172,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "run":
         from runtime.cli.running import cmd_run as command
+    elif args.command == "publish":
+        from runtime.cli.publish import cmd_publish as command
     else:
         from runtime.cli.commands import cmd_bench, cmd_validate
 

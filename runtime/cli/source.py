@@ -28,6 +28,9 @@ class UsageProblem(Exception):
 
 
 # --- graph files -----------------------------------------------------------------------------
+EXPORT_KIND = "llmops-app"
+
+
 def load_spec(path: str) -> GraphSpec:
     """Read a graph file (YAML or JSON, by extension; YAML otherwise, which also reads JSON)."""
     try:
@@ -49,6 +52,8 @@ def load_spec(path: str) -> GraphSpec:
         raise UsageProblem(f"{path}: not valid YAML{where}: {problem}") from None
     if not isinstance(data, dict):
         raise UsageProblem(f"{path}: a graph file holds a mapping (nodes, edges, ...), not {_kind(data)}")
+    if data.get("kind") == EXPORT_KIND and isinstance(data.get("graph"), dict):
+        data = data["graph"]  # a file exported from the platform
     try:
         return GraphSpec.from_dict(data)
     except ValidationError as exc:
