@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from builder.accounts.permissions import WorkspaceScoped
 from builder.core.errors import InvalidInput
-from builder.core.pagination import Pagination
+from builder.core.pagination import paginated_response
 from builder.knowledge import archive, selectors, services
 from builder.knowledge.embedders import embedder_for
 from builder.knowledge.models import EmbeddingProvider
@@ -22,12 +22,6 @@ from builder.knowledge.search import SearchFilters, knowledge_search
 from builder.knowledge.search_settings import SEARCH_MODES
 
 WRITE = {"POST": "build", "PATCH": "build", "DELETE": "build"}
-
-
-def _paginated(view, request, queryset, serializer_class):
-    paginator = Pagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 class EmbeddingOutput(serializers.Serializer):
@@ -92,7 +86,8 @@ class KnowledgeBaseListApi(WorkspaceScoped, APIView):
 
     @extend_schema(responses=KnowledgeBaseOutput(many=True))
     def get(self, request, workspace_id: int):
-        return _paginated(self, request, selectors.knowledge_bases_of(workspace=self.workspace), KnowledgeBaseOutput)
+        knowledge_bases = selectors.knowledge_bases_of(workspace=self.workspace)
+        return paginated_response(self, request, knowledge_bases, KnowledgeBaseOutput)
 
     @extend_schema(request=KnowledgeBaseCreateInput, responses={201: KnowledgeBaseOutput})
     def post(self, request, workspace_id: int):
@@ -153,7 +148,7 @@ class DocumentListApi(WorkspaceScoped, APIView):
     @extend_schema(responses=DocumentOutput(many=True))
     def get(self, request, workspace_id: int, kb_id: int):
         kb = selectors.knowledge_base_get(workspace=self.workspace, knowledge_base_id=kb_id)
-        return _paginated(self, request, selectors.documents_of(knowledge_base=kb), DocumentOutput)
+        return paginated_response(self, request, selectors.documents_of(knowledge_base=kb), DocumentOutput)
 
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {
@@ -212,7 +207,7 @@ class DocumentChunksApi(WorkspaceScoped, APIView):
     def get(self, request, workspace_id: int, kb_id: int, document_id: int):
         kb = selectors.knowledge_base_get(workspace=self.workspace, knowledge_base_id=kb_id)
         document = selectors.document_get(knowledge_base=kb, document_id=document_id)
-        return _paginated(self, request, selectors.chunks_of(document=document), ChunkOutput)
+        return paginated_response(self, request, selectors.chunks_of(document=document), ChunkOutput)
 
 
 class DocumentPreviewApi(WorkspaceScoped, APIView):

@@ -41,8 +41,9 @@ def provider_configs() -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=1)
-def _shared_services() -> tuple[dict[str, Any], Any, Any, Any]:
-    # Providers hold loaded models and connection pools: one set per process.
+def shared_services() -> tuple[dict[str, Any], Any, Any, Any]:
+    """Providers, prices, HTTP client and tools of this process (providers hold loaded models and
+    connection pools: one set per process)."""
     policy = address_policy()
     providers = default_providers(provider_configs(), transport_factory=lambda: safe_transport(policy))
     http = SafeHttpClient(policy=policy)
@@ -50,7 +51,7 @@ def _shared_services() -> tuple[dict[str, Any], Any, Any, Any]:
 
 
 def execution_context(*, workspace) -> ExecutionContext:
-    providers, prices, http, tools = _shared_services()
+    providers, prices, http, tools = shared_services()
     return ExecutionContext(
         providers=providers, prices=prices, http=http, tools=tools, retriever=_retriever(workspace),
         extras={"workspace_id": workspace.pk},
@@ -68,7 +69,7 @@ def _retriever(workspace):
 
 def model_catalog() -> list[dict[str, str]]:
     """What the editor's model picker offers: the local models, then each configured provider's."""
-    providers, *_ = _shared_services()
+    providers, *_ = shared_services()
     catalog = [
         {"provider": name, "model": model, "label": f"{model} ({name})", "kind": "chat"}
         for name, provider in providers.items()

@@ -51,6 +51,17 @@ class TraceRecorder:
             trace = self._trace(event.node_id, event.node_type)
             trace.update(status="skipped", finished_at=_at(event))
 
+    def finished(self) -> list[dict[str, Any]]:
+        """The traces, in the order their nodes started, each with a final status: a node still
+        running when the run ended (failed or cancelled) is recorded as failed or cancelled."""
+        traces = []
+        for node_id in self.order:
+            trace = self.traces[node_id]
+            if trace.get("status") == "running":
+                trace = {**trace, "status": "failed" if trace.get("error_code") else "cancelled"}
+            traces.append(trace)
+        return traces
+
     def _trace(self, node_id: str, node_type: str) -> dict[str, Any]:
         trace = self.traces.get(node_id)
         if trace is None:

@@ -133,15 +133,7 @@ def _store(run: Run, result: RunResult, recorder: TraceRecorder) -> None:
     with transaction.atomic():
         NodeTrace.objects.filter(run=run).delete()
         NodeTrace.objects.bulk_create(
-            NodeTrace(run=run, app_id=run.app_id, sequence=i, **_trace_fields(recorder.traces[node_id]))
-            for i, node_id in enumerate(recorder.order)
+            NodeTrace(run=run, app_id=run.app_id, sequence=i, **trace)
+            for i, trace in enumerate(recorder.finished())
         )
         run.save()
-
-
-def _trace_fields(trace: dict[str, Any]) -> dict[str, Any]:
-    allowed = {f.name for f in NodeTrace._meta.get_fields()}
-    fields = {k: v for k, v in trace.items() if k in allowed}
-    if fields.get("status") == "running":  # the run ended (failed/cancelled) while it ran
-        fields["status"] = "cancelled" if not fields.get("error_code") else "failed"
-    return fields

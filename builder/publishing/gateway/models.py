@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from builder.runs.context import _shared_services, address_policy, execution_context, provider_configs
+from builder.runs.context import address_policy, execution_context, provider_configs, shared_services
 from runtime import ExecutionContext
 from runtime.net import safe_transport
 from runtime.providers.registry import price_table_for, provider_from_config
@@ -22,7 +22,7 @@ SERVING_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=10
 @lru_cache(maxsize=1)
 def _serving_providers() -> tuple[dict[str, Any], Any]:
     policy = address_policy()
-    providers = dict(_shared_services()[0])
+    providers = dict(shared_services()[0])
     for config in provider_configs():
         providers[config["name"]] = provider_from_config(
             config, transport_factory=lambda: safe_transport(policy, limits=SERVING_LIMITS)

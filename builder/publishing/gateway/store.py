@@ -97,13 +97,6 @@ def _graph_of(live: LiveRun) -> _Encoded:
     return encoded
 
 
-def _trace_values(trace: dict[str, Any]) -> dict[str, Any]:
-    """A recorder trace as NodeTrace values (``_Table.row`` takes only the table's columns)."""
-    if trace.get("status") == "running":  # the run ended (failed/cancelled) while it ran
-        return {**trace, "status": "cancelled" if not trace.get("error_code") else "failed"}
-    return trace
-
-
 def _rows(live: LiveRun, now: datetime, *, keep_idempotency: bool = True) -> tuple[tuple, list[tuple], tuple]:
     """The run's row, its node traces' rows and its API row, as COPY tuples."""
     result = live.result
@@ -122,9 +115,8 @@ def _rows(live: LiveRun, now: datetime, *, keep_idempotency: bool = True) -> tup
     })
     trace_table = _table(NodeTrace)
     traces = [
-        trace_table.row({"run_id": live.id, "app_id": target.app_id, "sequence": i,
-                         **_trace_values(live.recorder.traces[node_id])})
-        for i, node_id in enumerate(live.recorder.order)
+        trace_table.row({"run_id": live.id, "app_id": target.app_id, "sequence": i, **trace})
+        for i, trace in enumerate(live.recorder.finished())
     ]
     events = []
     for number, event in enumerate(live.events, start=1):
