@@ -4,6 +4,7 @@
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { filterVariables, insertVariable, templateQueryAt, type VariableOption } from '../model/upstream';
+import { VariableOptionList } from './VariableOptionList';
 
 interface Props {
   id?: string;
@@ -104,26 +105,14 @@ export function TemplateInput({ id, value, onChange, getVariables, multiline = t
     <div className="tpl">
       {multiline ? <textarea rows={rows} {...common} /> : <input type="text" {...common} />}
       {picker && (
-        <ul ref={listRef} className="var-picker" role="listbox" id={listId} aria-label="Variables">
-          {filtered.length === 0 && <li className="var-empty">No variable matches “{picker.query}”.</li>}
-          {filtered.map((o, i) => (
-            <li
-              key={o.ref}
-              role="option"
-              aria-selected={i === active}
-              className={i === active ? 'active' : ''}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                choose(o);
-              }}
-            >
-              <code>{o.ref}</code>
-              <span className="var-meta">
-                {o.source} · {o.type}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <VariableOptionList
+          id={listId}
+          listRef={listRef}
+          options={filtered}
+          active={active}
+          onChoose={choose}
+          emptyText={`No variable matches “${picker.query}”.`}
+        />
       )}
       {refs.length > 0 && (
         <div className="var-chips" aria-label="Variables used">

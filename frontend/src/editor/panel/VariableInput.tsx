@@ -1,6 +1,7 @@
 /** A field that holds one variable reference (`node.field`), with a picker of upstream variables. */
 import { useId, useState } from 'react';
 import { filterVariables, type VariableOption } from '../model/upstream';
+import { VariableOptionList } from './VariableOptionList';
 
 interface Props {
   id?: string;
@@ -57,26 +58,15 @@ export function VariableInput({ id, value, onChange, getVariables, readOnly, inv
         }}
       />
       {options && filtered.length > 0 && (
-        <ul className="var-picker" role="listbox" id={listId} aria-label="Variables">
-          {filtered.map((o, i) => (
-            <li
-              key={o.ref}
-              role="option"
-              aria-selected={i === active}
-              className={i === active ? 'active' : ''}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                onChange(o.ref);
-                setOptions(null);
-              }}
-            >
-              <code>{o.ref}</code>
-              <span className="var-meta">
-                {o.source} · {o.type}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <VariableOptionList
+          id={listId}
+          options={filtered}
+          active={active}
+          onChoose={(o) => {
+            onChange(o.ref);
+            setOptions(null);
+          }}
+        />
       )}
     </div>
   );
