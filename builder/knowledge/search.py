@@ -66,6 +66,7 @@ class SearchHit:
             "knowledge_base": knowledge_base.name,
             "document_id": self.document_id,
             "document": self.document_name,
+            "title": self.document_name,  # what the runtime's Chunk.source names a citation by
             "chunk_id": self.chunk_id,
             "page": self.page,
             "heading": self.heading,

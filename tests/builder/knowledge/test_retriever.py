@@ -48,6 +48,7 @@ def test_the_retrieval_node_returns_cited_chunks(mode, tmp_path, settings):
     best = result.outputs["chunks"][0]
     assert "Penguin parking permits" in best["text"]
     assert best["source"]["document"] == "guide.md" and best["source"]["document_id"] == document.pk
+    assert best["source"]["title"] == "guide.md"  # the citation name templates use, as in the CLI
     assert best["source"]["heading"] == "Facilities › Parking" and best["score"] > 0
     assert "Penguin parking permits" in result.outputs["context"]
 
