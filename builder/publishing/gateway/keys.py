@@ -1,16 +1,16 @@
 """API keys at the gate: Bearer parsing, a short cache of key lookups (a revoked key stops
 working within ``KEY_CACHE_SECONDS``; at once in the process that revoked it) and per-key rate
-limits (a token bucket per key and process)."""
+limits, counted across every worker (:mod:`.limits`)."""
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
 from builder.publishing import cache_bus
-from builder.publishing.errors import NotAuthenticated, RateLimited, WrongScope
+from builder.publishing.errors import NotAuthenticated, WrongScope
 from builder.publishing.gateway.db import SingleFlight
+from builder.publishing.gateway.limits import check_rate
 from builder.publishing.models import ApiKey, ApiKeyScope
 from builder.publishing.services import KEY_PREFIX, key_hash
 
@@ -48,7 +48,6 @@ def _lookup(secret_hash: str) -> KeyInfo | None:
 class KeyGate:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[float, int, KeyInfo | None]] = {}
-        self._buckets: dict[int, list[float]] = {}  # key id -> [tokens, last refill]
         self.used: dict[int, float] = {}  # key id -> last use (wall clock), drained by the writer
         self._loads = SingleFlight()
 
@@ -72,25 +71,7 @@ class KeyGate:
             self._cache[digest] = (now + KEY_CACHE_SECONDS, generation, info)
         if info is None:
             raise NotAuthenticated("This API key is not valid or has been revoked.")
-        self._limit(info, now)
+        if info.rate_limit_per_minute:
+            await check_rate(f"key:{info.id}", info.rate_limit_per_minute)
         self.used[info.id] = time.time()
         return info
-
-    def _limit(self, info: KeyInfo, now: float) -> None:
-        limit = info.rate_limit_per_minute
-        if not limit:
-            return
-        rate = limit / 60.0
-        bucket = self._buckets.get(info.id)
-        if bucket is None:
-            bucket = self._buckets[info.id] = [float(limit), now]
-        tokens = min(float(limit), bucket[0] + (now - bucket[1]) * rate)
-        bucket[1] = now
-        if tokens < 1.0:
-            bucket[0] = tokens
-            retry_after = max(1, math.ceil((1.0 - tokens) / rate))
-            raise RateLimited(
-                f"This API key may make {limit} requests per minute. Retry after {retry_after} s.",
-                retry_after=retry_after,
-            )
-        bucket[0] = tokens - 1.0

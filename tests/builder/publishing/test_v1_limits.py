@@ -108,3 +108,17 @@ def test_a_clean_shutdown_writes_every_answered_run_first(stand_in_server, opena
 
     assert all(a.status_code == 200 for a in answers)
     assert Run.objects.filter(app=app, source="api", status="succeeded").count() == 40
+
+
+def test_a_rate_limit_holds_across_server_processes(server, stand_in_server):
+    """Two gateway processes (as two workers would be) share one key's count."""
+    member = make_member()
+    app = published(member, greeting_graph())
+    headers = bearer(key_for(member, rate_limit_per_minute=4))
+
+    with gateway_server(stand_in_server) as other:
+        answers = [httpx.post(f"{base}/v1/apps/{app.slug}/run", json={"inputs": {"name": "A"}}, headers=headers)
+                   for base in (server, other, server, other, server, other)]
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429, 429]
+    assert all(int(a.headers["retry-after"]) >= 1 for a in answers[4:])
