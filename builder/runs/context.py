@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
+from builder.core.redaction import Redactor
 from runtime import ExecutionContext
 from runtime.net import AddressPolicy, SafeHttpClient, safe_transport
 from runtime.providers.registry import default_providers, price_table_for
@@ -48,6 +49,13 @@ def shared_services() -> tuple[dict[str, Any], Any, Any, Any]:
     providers = default_providers(provider_configs(), transport_factory=lambda: safe_transport(policy))
     http = SafeHttpClient(policy=policy)
     return providers, price_table_for(providers), http, default_tool_registry(http_client=http)
+
+
+@lru_cache(maxsize=1)
+def stored_data_redactor() -> Redactor:
+    """Masks secrets in what a run stores (inputs, outputs, traces, events): credential-looking
+    names and text, and the provider keys this process was given."""
+    return Redactor(known=[config["api_key"] for config in provider_configs() if config.get("api_key")])
 
 
 def execution_context(*, workspace) -> ExecutionContext:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,14 +52,19 @@ class TraceRecorder:
             trace = self._trace(event.node_id, event.node_type)
             trace.update(status="skipped", finished_at=_at(event))
 
-    def finished(self) -> list[dict[str, Any]]:
+    def finished(self, redact: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
         """The traces, in the order their nodes started, each with a final status: a node still
-        running when the run ended (failed or cancelled) is recorded as failed or cancelled."""
+        running when the run ended (failed or cancelled) is recorded as failed or cancelled.
+        ``redact`` (e.g. :func:`~builder.runs.context.stored_data_redactor`) masks secrets in
+        outputs and error messages."""
         traces = []
         for node_id in self.order:
             trace = self.traces[node_id]
             if trace.get("status") == "running":
                 trace = {**trace, "status": "failed" if trace.get("error_code") else "cancelled"}
+            if redact is not None:
+                trace = {**trace, "outputs": redact(trace.get("outputs") or {}),
+                         "error_message": redact(trace.get("error_message") or "")}
             traces.append(trace)
         return traces
 

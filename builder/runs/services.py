@@ -14,7 +14,7 @@ from builder.core.errors import Conflict, InvalidInput
 from builder.flows.errors import GraphInvalid
 from builder.flows.graphs import graph_issues, parse_graph
 from builder.flows.models import App, AppVersion
-from builder.runs.context import execution_context
+from builder.runs.context import execution_context, stored_data_redactor
 from builder.runs.models import NodeTrace, Run, RunSource, RunStatus
 from builder.runs.recorder import EventForwarder, TraceRecorder
 from runtime import RunResult, compile_graph
@@ -65,6 +65,7 @@ def run_cancel(*, run: Run) -> Run:
             run.status = RunStatus.CANCELLED
             run.error_code, run.error_message = "cancelled", "Cancelled before it started."
             run.finished_at = timezone.now()
+            run.inputs = stored_data_redactor()(run.inputs)
         run.save()
     return run
 
@@ -119,12 +120,16 @@ def _cancel_requested(run_id) -> bool:
 
 
 def _store(run: Run, result: RunResult, recorder: TraceRecorder) -> None:
+    """The run's outcome and traces, secrets redacted (its inputs too: the worker needed them
+    as they were until now)."""
+    redact = stored_data_redactor()
     error = result.error or {}
     totals = result.totals
     run.status = result.status
-    run.outputs = result.outputs or {}
+    run.inputs = redact(run.inputs)
+    run.outputs = redact(result.outputs or {})
     run.error_code = error.get("code") or ""
-    run.error_message = error.get("message") or ""
+    run.error_message = redact(error.get("message") or "")
     run.error_node_id = error.get("node_id") or ""
     if totals is not None:
         run.tokens_in, run.tokens_out = totals.tokens_in, totals.tokens_out
@@ -134,6 +139,6 @@ def _store(run: Run, result: RunResult, recorder: TraceRecorder) -> None:
         NodeTrace.objects.filter(run=run).delete()
         NodeTrace.objects.bulk_create(
             NodeTrace(run=run, app_id=run.app_id, sequence=i, **trace)
-            for i, trace in enumerate(recorder.finished())
+            for i, trace in enumerate(recorder.finished(redact))
         )
         run.save()

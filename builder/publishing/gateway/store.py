@@ -1,4 +1,4 @@
-"""Writes finished API runs off the request path, in batches, from one thread.
+"""Writes finished API runs off the request path, in batches, from one thread (secrets redacted).
 
 Every answered run is handed over here (``submit`` is a queue put, nothing more); the writer
 stores runs, their node traces and their API data in one transaction per batch. Nothing is
@@ -25,6 +25,7 @@ from django.db.models.fields import AutoFieldMixin
 from builder.publishing.gateway.live import LiveRun, public_event, registry
 from builder.publishing.models import ApiRun
 from builder.publishing.services import api_key_touch
+from builder.runs.context import stored_data_redactor
 from builder.runs.models import NodeTrace, Run
 
 logger = logging.getLogger(__name__)
@@ -101,14 +102,15 @@ def _rows(live: LiveRun, now: datetime, *, keep_idempotency: bool = True) -> tup
     """The run's row, its node traces' rows and its API row, as COPY tuples."""
     result = live.result
     assert result is not None
+    redact = stored_data_redactor()
     error = result.error or {}
     totals = result.totals
     target = live.target
     run = _table(Run).row({
         "id": live.id, "workspace_id": target.workspace_id, "app_id": target.app_id,
         "version_id": target.version.version_id, "source": live.source, "status": result.status,
-        "graph": _graph_of(live), "inputs": live.inputs, "outputs": result.outputs or {},
-        "error_code": error.get("code") or "", "error_message": error.get("message") or "",
+        "graph": _graph_of(live), "inputs": redact(live.inputs), "outputs": redact(result.outputs or {}),
+        "error_code": error.get("code") or "", "error_message": redact(error.get("message") or ""),
         "error_node_id": error.get("node_id") or "", "tokens_in": totals.tokens_in, "tokens_out": totals.tokens_out,
         "cost": totals.cost, "latency_ms": totals.latency_ms, "created_at": now,
         "started_at": _at(live.started_at), "finished_at": _at(live.finished_at),
@@ -116,12 +118,12 @@ def _rows(live: LiveRun, now: datetime, *, keep_idempotency: bool = True) -> tup
     trace_table = _table(NodeTrace)
     traces = [
         trace_table.row({"run_id": live.id, "app_id": target.app_id, "sequence": i, **trace})
-        for i, trace in enumerate(live.recorder.finished())
+        for i, trace in enumerate(live.recorder.finished(redact))
     ]
     events = []
     for number, event in enumerate(live.events, start=1):
         name, data = public_event(event)
-        events.append({"id": number, "event": name, "data": data})
+        events.append({"id": number, "event": name, "data": redact(data)})
     api = _table(ApiRun).row({
         "run_id": live.id, "api_key_id": live.key.id, "label": target.label, "end_user": live.end_user[:200],
         "idempotency_key": live.idempotency_key if keep_idempotency else None, "stream": live.stream,

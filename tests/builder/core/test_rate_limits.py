@@ -18,7 +18,7 @@ def test_a_bucket_gets_its_burst_then_is_refused_with_a_retry_time():
 
 
 def test_the_bucket_refills_at_the_steady_rate():
-    for i in range(4):
+    for _ in range(4):
         assert hit("key:2", 4, now=T0).allowed
     assert not hit("key:2", 4, now=T0 + 14).allowed
 

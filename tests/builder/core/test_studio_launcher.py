@@ -88,7 +88,7 @@ def log_in(base: str, username: str, password: str) -> httpx.Response:
 
 
 def assert_all_gone(processes: list[psutil.Process], timeout: float = 30):
-    gone, alive = psutil.wait_procs(processes, timeout=timeout)
+    _, alive = psutil.wait_procs(processes, timeout=timeout)
     assert not alive, f"left behind: {[(p.pid, p.name()) for p in alive]}"
 
 

@@ -1,6 +1,7 @@
 """POST /v1/apps/{slug}/run (JSON and SSE), GET /v1/runs/{id}, replay and resume of its events,
 feedback — against a real uvicorn whose model is the local stand-in."""
 
+import json
 import time
 
 import httpx
@@ -252,3 +253,23 @@ def test_rollback_changes_the_served_version_without_a_restart(server):
     assert body["outputs"]["answer"] == "Hello, Ada!"
     pinned = httpx.post(run_url(server, app), json={"inputs": {"name": "Ada"}, "version": 2}, headers=headers).json()
     assert (pinned["version"], pinned["label"]) == (2, None)
+
+
+def test_secrets_are_redacted_in_the_stored_run_while_the_caller_gets_the_answer(stand_in_server, openai_stand_in):
+    provider_key = "standin-provider-key-7f3a9c"
+    openai_stand_in.script(Reply(text=f"Noted {provider_key}; also sk-proj-AbCdEf0123456789xyz"))
+    member = make_member()
+    app = published(member, prompt_graph())
+
+    with gateway_server(stand_in_server, LLMOPS_OPENAI_API_KEY=provider_key) as base:
+        response = httpx.post(run_url(base, app), json={"inputs": {"query": "my password=hunter2hunter"}},
+                              headers=bearer(key_for(member)))
+
+    assert provider_key in response.json()["outputs"]["answer"]
+    run = wait_for_run(response.json()["run_id"])
+    stored = json.dumps([run.inputs, run.outputs, run.api.events,
+                         [t.outputs for t in NodeTrace.objects.filter(run=run)]])
+    for secret in ("hunter2hunter", provider_key, "AbCdEf0123456789xyz"):
+        assert secret not in stored
+    assert run.inputs == {"query": "my password=[redacted]"}
+    assert run.outputs == {"answer": "Noted [redacted]; also sk-[redacted]"}

@@ -169,3 +169,26 @@ def wait_finished(run_id, timeout=60) -> Run:
             return run
         assert time.monotonic() < deadline, f"run still {run.status}"
         time.sleep(0.1)
+
+
+def test_secrets_in_a_debug_runs_inputs_and_outputs_are_stored_redacted(platform, openai_stand_in):
+    openai_stand_in.script(Reply(text="Use Authorization: Bearer abcdefghijklmnop0123 to call it"))
+    member = make_member()
+    app = app_create(workspace=member.workspace, name="Triage", user=member.user, graph=triage_graph())
+    _, token = access_token_create(user=member.user, name="t")
+
+    started = httpx.post(
+        f"{platform}/api/workspaces/{member.workspace.pk}/apps/{app.pk}/runs/",
+        json={"inputs": {"question": "login fails with api_key=sk-live-0123456789abcdef"}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    run_id = started.json()["id"]
+    deadline = time.monotonic() + 60
+    while not (run := Run.objects.get(pk=run_id)).is_finished and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    assert run.status == "succeeded"
+    stored = json.dumps([run.inputs, run.outputs, [t.outputs for t in NodeTrace.objects.filter(run=run)]])
+    assert "0123456789abcdef" not in stored and "abcdefghijklmnop0123" not in stored
+    assert run.inputs == {"question": "login fails with api_key=[redacted]"}
+    assert run.outputs["answer"] == "Queued: Use Authorization: Bearer [redacted] to call it"
