@@ -43,10 +43,11 @@ _TEXT_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), REDACTED),
     (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), REDACTED),
 ]
-# A cheap first look: most text contains none of these, and is returned as it is.
-_MAYBE = re.compile(
-    r"(?i)PRIVATE KEY|authorization|bearer|token|api[_-]?key|password|passwd|secret|access[_-]?key"
-    r"|://[^/\s]*@|sk-|lsk_|llm_|gh[pousr]_|xox[abprs]-|AKIA|eyJ"
+# A cheap first look (plain substring tests on the lower-cased text, much faster than a regex):
+# most text contains none of these and is returned as it is.
+_MARKERS = (
+    "private key", "authorization", "bearer", "token", "api", "passw", "secret", "access", "@", "sk-",
+    "lsk_", "llm_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "akia", "eyj",
 )
 
 
@@ -55,7 +56,8 @@ def redact_text(text: str, known: Iterable[str] = ()) -> str:
     for value in sorted((k for k in known if k and len(k) >= 4), key=len, reverse=True):
         if value in text:
             text = text.replace(value, REDACTED)
-    if _MAYBE.search(text) is None:
+    lowered = text.lower()
+    if not any(marker in lowered for marker in _MARKERS):
         return text
     for pattern, replacement in _TEXT_RULES:
         text = pattern.sub(replacement, text)
@@ -66,34 +68,70 @@ class Redactor:
     """Redacts JSON-like data (dicts, lists, strings) for storage; returns a new structure where
     something changed and the same object where nothing did."""
 
-    __slots__ = ("_known",)
+    __slots__ = ("_done", "_known")
+    _MEMO_ENTRIES = 4096  # a run's text recurs (node outputs, events, the run's outputs): redact it once
+    _MEMO_LENGTH = 4096
 
     def __init__(self, known: Iterable[str] = ()):
         self._known = tuple(sorted({k for k in known if k and len(k) >= 4}, key=len, reverse=True))
+        self._done: dict[str, str] = {}
 
     def __call__(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return redact_text(value, self._known)
-        if isinstance(value, dict):
-            out = None
-            for name, item in value.items():
-                if isinstance(name, str) and _is_credential(name, item):
-                    new = REDACTED
-                else:
-                    new = self(item)
-                if new is not item:
-                    if out is None:
-                        out = dict(value)
-                    out[name] = new
-            return value if out is None else out
-        if isinstance(value, (list, tuple)):
-            items = [self(item) for item in value]
-            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+        kind = type(value)
+        if kind is str:
+            return self._text(value)
+        if kind is dict:
+            return self._dict(value)
+        if kind is list or kind is tuple:
+            return self._list(value)
         return value
 
+    def _dict(self, value: dict) -> dict:
+        out = None
+        for name, item in value.items():
+            kind = type(item)
+            if _is_credential(name, item):
+                new = REDACTED
+            elif kind is str:
+                new = self._text(item)
+            elif kind is dict:
+                new = self._dict(item)
+            elif kind is list or kind is tuple:
+                new = self._list(item)
+            else:
+                continue
+            if new is not item:
+                if out is None:
+                    out = dict(value)
+                out[name] = new
+        return value if out is None else out
 
-def _is_credential(name: str, value: Any) -> bool:
-    return (
-        value not in (None, "", REDACTED) and not isinstance(value, bool)
-        and _CREDENTIAL_NAME.match(name) is not None
-    )
+    def _list(self, value: list | tuple) -> list | tuple:
+        items = [self(item) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+
+    def _text(self, text: str) -> str:
+        done = self._done.get(text)
+        if done is None:
+            done = redact_text(text, self._known)
+            if done == text:
+                done = text
+            if len(text) <= self._MEMO_LENGTH:
+                if len(self._done) >= self._MEMO_ENTRIES:
+                    self._done.clear()
+                self._done[text] = done
+        return done
+
+
+_credential_names: dict[str, bool] = {}  # names recur (node_id, outputs, …): decide each once
+
+
+def _is_credential(name: Any, value: Any) -> bool:
+    if value is None or value == "" or value is True or value is False or value == REDACTED:
+        return False
+    verdict = _credential_names.get(name)
+    if verdict is None:
+        verdict = isinstance(name, str) and _CREDENTIAL_NAME.match(name) is not None
+        if len(_credential_names) < 10_000:
+            _credential_names[name] = verdict
+    return verdict
