@@ -24,8 +24,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
@@ -189,9 +190,9 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
             _BUDGET.get().tick()
             env._check_args(args)
             env._check_args(kwargs.values())
-            plain = [
-                a for a in args if not isinstance(a, (SafeEnvironment,)) and not hasattr(a, "environment")
-            ]
+            # what the template passed (not the context or environment Jinja hands some filters);
+            # an undefined value is left to the filter: ``default`` is made for it
+            plain = [a for a in args if not isinstance(a, (Environment, nodes.EvalContext, Context, Undefined))]
             if name == "format" and plain:
                 env._check_format(plain[0])
             if name == "replace" and len(plain) >= 3:

@@ -46,6 +46,19 @@ def test_undefined_variable_is_an_error_that_names_it(source, named):
     assert named in info.value.message
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ inputs.missing | default('none') }}", "none"),
+        ("{{ ghost | default('nobody') }}", "nobody"),
+        ("{% for c in llm['items'] %}{{ c.title | default('untitled') }};{% endfor %}", "untitled;untitled;"),
+        ("{{ inputs.topic | default('x') }}", "graphs"),
+    ],
+)
+def test_default_stands_in_for_a_missing_variable_as_in_jinja(source, expected):
+    assert compile_template(source).render(VARS) == expected
+
+
 def test_syntax_error_is_reported_with_its_line():
     with pytest.raises(TemplateError) as info:
         compile_template("ok\n{{ broken")
