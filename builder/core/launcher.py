@@ -46,7 +46,7 @@ class Supervisor:
         self.children["web"] = subprocess.Popen(
             [python, "-m", "uvicorn", "builder.asgi:application", "--host", self.host, "--port", str(self.port),
              "--no-access-log", "--lifespan", "on", "--timeout-graceful-shutdown", "5"],
-            env=env,
+            env={**env, "LLMOPS_WARM_EMBEDDINGS": os.environ.get("LLMOPS_WARM_EMBEDDINGS", "1")},
         )
         concurrency = os.environ.get("LLMOPS_WORKER_CONCURRENCY", "2")
         self.children["worker"] = subprocess.Popen(

@@ -1,3 +1,5 @@
+import os
+
 from django.apps import AppConfig
 
 
@@ -9,3 +11,8 @@ class KnowledgeConfig(AppConfig):
     def ready(self) -> None:
         # registers the "knowledge.ingest" job kind and the worker start-up recovery
         from builder.knowledge import ingestion, recovery  # noqa: F401
+
+        if os.environ.get("LLMOPS_WARM_EMBEDDINGS") == "1":
+            from builder.knowledge.embedders import warm_local_embedder_in_background
+
+            warm_local_embedder_in_background()

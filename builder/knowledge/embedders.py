@@ -7,7 +7,9 @@ called through the runtime's provider client with the key from ``LLMOPS_EMBEDDIN
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import threading
 from collections.abc import Callable
 
 from builder.knowledge.errors import EmbeddingModelUnavailable
@@ -20,6 +22,7 @@ from runtime.providers.embeddings import (
 )
 
 Embed = Callable[[list[str]], list[list[float]]]
+logger = logging.getLogger(__name__)
 
 #: Local models this instance can run, with their vector size.
 LOCAL_MODELS = {DEFAULT_EMBEDDING_MODEL: EMBEDDING_DIMS}
@@ -33,6 +36,20 @@ def local_model_name(name: str) -> str:
             details={"available": sorted(LOCAL_MODELS)},
         )
     return canonical
+
+
+def warm_local_embedder_in_background() -> None:
+    """Load the local embedding model now, off the start-up path: otherwise the first search of
+    a fresh web process waits for it (seconds)."""
+
+    def warm() -> None:
+        try:
+            default_embedder().embed(["warm-up"])
+            logger.info("local embedding model loaded")
+        except Exception:  # noqa: BLE001 - searches will load it (and report a failure) themselves
+            logger.warning("could not load the local embedding model ahead of time", exc_info=True)
+
+    threading.Thread(target=warm, name="warm-embedder", daemon=True).start()
 
 
 def embedder_for(knowledge_base: KnowledgeBase) -> Embed:

@@ -133,6 +133,9 @@ def test_a_second_start_reuses_the_data_and_the_password_from_the_environment(tm
         second.wait_for(r"Press Ctrl-C to stop")
         assert log_in(second.base, "admin", "first-start-password-1").status_code == 302
         assert not any("generated" in line for line in second.output)
+        # the first knowledge search does not wait for the embedding model: it loads at start
+        if not any("local embedding model loaded" in line for line in second.output):
+            second.wait_for(r"local embedding model loaded")
     finally:
         second.proc.send_signal(signal.SIGTERM)
         second.proc.wait(timeout=60)
