@@ -156,7 +156,7 @@ def w1_spec() -> GraphSpec:
     steps = [f"s{i}" for i in range(10)]
     nodes = [{"id": "start", "type": "start"}]
     nodes += [
-        {"id": s, "type": "bench_step", "config": {"source": p}} for p, s in zip(["start", *steps], steps)
+        {"id": s, "type": "bench_step", "config": {"source": p}} for p, s in zip(["start", *steps[:-1]], steps, strict=True)
     ]
     nodes.append({"id": "end", "type": "end", "config": {"outputs": {"text": "s9.text"}}})
     chain = ["start", *steps, "end"]
@@ -346,9 +346,10 @@ async def run_benchmarks(runs: int, w3_runs: int, warmup: int) -> list[dict[str,
     w3_warm = max(3, min(20, w3_runs // 10))
     w3a = compile_graph(w3_spec(False), registry)
     plain = await _time_async(lambda i: plain_w3_async(TOPICS[i % 2]), w3_runs, w3_warm)
-    expect = lambda i: "\n".join(
-        f"LLM says: Expert {k}: give one fact about {TOPICS[i % 2]}." for k in range(8)
-    )
+
+    def expect(i: int) -> str:
+        return "\n".join(f"LLM says: Expert {k}: give one fact about {TOPICS[i % 2]}." for k in range(8))
+
     eng = await _time_async(_engine_call(w3a, w3_input, expect, context, events), w3_runs, w3_warm)
     add("W3 fan-out, async model", 11, plain, eng, events[0])
 

@@ -36,5 +36,7 @@ class ToolsApi(WorkspaceScoped, APIView):
     def get(self, request, workspace_id: int):
         tools = default_tool_registry()
         return Response(
-            {"results": [{"name": t.name, "description": t.description, "parameters": t.parameters} for t in tools.list()]}
+            {"results": [
+                {"name": t.name, "description": t.description, "parameters": t.parameters} for t in tools.list()
+            ]}
         )

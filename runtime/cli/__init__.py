@@ -167,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--server", default=os.environ.get("LLMOPS_SERVER", "http://127.0.0.1:8000"),
                          help="the platform's URL (default $LLMOPS_SERVER or http://127.0.0.1:8000)")
     publish.add_argument("--workspace", type=_positive, required=True, help="workspace id")
-    publish.add_argument("--app", type=_positive, help="app id (default: the app named like the graph, created if missing)")
+    publish.add_argument(
+        "--app", type=_positive, help="app id (default: the app named like the graph, created if missing)"
+    )
     publish.add_argument("--name", help="app name (default: the graph's name or the file name)")
     publish.add_argument("--label", help="also point this label (e.g. staging) at the new version")
     publish.add_argument("--message", default="published with llmops publish", help="the version's message")

@@ -130,7 +130,8 @@ def test_publish_from_the_editor_call_with_a_ui_key_and_roll_back_in_one_click(p
         assert page.evaluate("navigator.clipboard.readText()") == curl
         shot(page, "snippets")
         if shutil.which("curl"):
-            assert json.loads(run_snippet(["bash", "-c", curl], secret, tmp_path))["outputs"] == {"answer": "Hello, Hello!"}
+            answer = json.loads(run_snippet(["bash", "-c", curl], secret, tmp_path))
+            assert answer["outputs"] == {"answer": "Hello, Hello!"}
         page.get_by_role("tab", name="Python (openai)").click()
         (tmp_path / "app.py").write_text(page.get_by_test_id("snippet-python").inner_text())
         assert run_snippet([sys.executable, "app.py"], secret, tmp_path).strip() == "Hello, Hello!"

@@ -17,7 +17,8 @@ for mod in pkgutil.walk_packages(runtime.__path__, "runtime."):
         importlib.import_module(mod.name)
     except Exception as exc:
         failed.append(f"{mod.name}: {exc!r}")
-forbidden = sorted(m for m in sys.modules if m.split(".")[0] in {"django", "celery", "channels", "builder", "rest_framework"})
+framework = {"django", "celery", "channels", "builder", "rest_framework"}
+forbidden = sorted(m for m in sys.modules if m.split(".")[0] in framework)
 print("FORBIDDEN", forbidden)
 print("FAILED", failed)
 """

@@ -111,7 +111,8 @@ SECURITY_CORPUS = [
 
 HUGE_CORPUS = [
     "{% for i in range(10**9) %}{% endfor %}",
-    "{% for i in range(9999) %}{% for j in range(9999) %}{% for k in range(9999) %}{% endfor %}{% endfor %}{% endfor %}",
+    "{% for i in range(9999) %}{% for j in range(9999) %}{% for k in range(9999) %}"
+    "{% endfor %}{% endfor %}{% endfor %}",
     "{{ 'a' * 10**9 }}",
     "{{ [1] * 10**9 }}",
     "{{ 9 ** (9 ** 9) }}",

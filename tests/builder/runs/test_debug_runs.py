@@ -30,7 +30,8 @@ def triage_graph() -> dict:
                 "model": {"provider": "standin", "model": "gpt-test"},
                 "messages": [{"role": "user", "template": "Is this urgent? {{ inputs.question }}"}]}},
             {"id": "route", "type": "branch", "config": {"cases": [
-                {"id": "urgent", "conditions": [{"variable": "ask.text", "operator": "contains", "value": "URGENT"}]}]}},
+                {"id": "urgent",
+                 "conditions": [{"variable": "ask.text", "operator": "contains", "value": "URGENT"}]}]}},
             {"id": "fast", "type": "answer", "config": {"template": "Escalated: {{ ask.text }}"}},
             {"id": "slow", "type": "answer", "config": {"template": "Queued: {{ ask.text }}"}},
         ],

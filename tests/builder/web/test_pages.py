@@ -44,7 +44,9 @@ def test_switching_through_the_api_needs_the_csrf_token(owner):
     client = Client(enforce_csrf_checks=True)
     client.login(username=owner.user.username, password=PASSWORD)
 
-    response = client.post("/api/session/workspace/", {"workspace": owner.workspace.pk}, content_type="application/json")
+    response = client.post(
+        "/api/session/workspace/", {"workspace": owner.workspace.pk}, content_type="application/json"
+    )
 
     assert response.status_code == 403
 
