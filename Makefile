@@ -13,8 +13,10 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/packa
 run: install frontend ## install everything, start the platform, print URL and login
 	$(PY) manage.py studio
 
-test: install frontend browser ## install everything, run the whole test suite
-	@if command -v npm >/dev/null 2>&1; then cd frontend && npm test; fi
+test: install frontend browser ## install everything, run the whole test suite (lint first: it fails fast)
+	$(VENV)/bin/ruff check builder runtime tests benchmarks
+	$(VENV)/bin/lint-imports
+	@if command -v npm >/dev/null 2>&1; then cd frontend && npm run --silent typecheck && npm test; fi
 	$(VENV)/bin/pytest
 
 install: $(STAMP)
@@ -51,7 +53,7 @@ bench: install ## the engine benchmark (W1-W3)
 	$(VENV)/bin/llmops bench
 
 lint: install
-	$(VENV)/bin/ruff check builder runtime tests
+	$(VENV)/bin/ruff check builder runtime tests benchmarks
 	$(VENV)/bin/lint-imports
 
 clean-data: ## delete the embedded database and all local data (asks no questions)

@@ -23,5 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("builder.accounts.urls_pages")),
     path("api/", include(api_patterns)),
+    path("", include("builder.publishing.urls_pages")),
     path("", include("builder.web.urls")),
 ]

@@ -3,8 +3,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // Django serves frontend/dist as static files under /static/app/ and renders
-// the page at /app/ itself, reading dist/.vite/manifest.json to find the
-// hashed file of the entry "src/main.tsx" (see README.md).
+// the pages itself, reading dist/.vite/manifest.json to find the hashed files
+// of two entries: "src/main.tsx" (the app at /app/) and "src/share/main.tsx"
+// (the public web chat at /chat/<token>/) — see README.md.
 export default defineConfig({
   base: '/static/app/',
   plugins: [react()],
@@ -14,7 +15,7 @@ export default defineConfig({
     manifest: true,
     sourcemap: true,
     rollupOptions: {
-      input: 'src/main.tsx',
+      input: { main: 'src/main.tsx', chat: 'src/share/main.tsx' },
     },
   },
   test: {

@@ -155,9 +155,8 @@ _INPUTS = [{"name": "topic"}, {"name": "step", "type": "number"}, {"name": "text
 def w1_spec() -> GraphSpec:
     steps = [f"s{i}" for i in range(10)]
     nodes = [{"id": "start", "type": "start"}]
-    nodes += [
-        {"id": s, "type": "bench_step", "config": {"source": p}} for p, s in zip(["start", *steps[:-1]], steps, strict=True)
-    ]
+    sources = ["start", *steps[:-1]]
+    nodes += [{"id": s, "type": "bench_step", "config": {"source": p}} for p, s in zip(sources, steps, strict=True)]
     nodes.append({"id": "end", "type": "end", "config": {"outputs": {"text": "s9.text"}}})
     chain = ["start", *steps, "end"]
     return GraphSpec.from_dict(

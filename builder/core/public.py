@@ -9,9 +9,12 @@ PUBLIC_ROUTE_NAMES = frozenset(
         "admin:index",  # redirects to admin login itself
         "admin:logout",  # logging out an anonymous user changes nothing
         "password_reset",
+        "web-chat",  # a published app's web chat: its random link token is the credential; 404 when off
+        "web-chat-embed-js",  # the embed script other sites load (no data)
     }
 )
 
 # The public API (/v1/: run, runs, chat completions, models) is not in Django's URLconf:
 # builder.asgi sends it to builder.publishing.gateway, which authenticates every request by API
-# key (401 without one). tests/builder/publishing cover its auth.
+# key (401 without one) — except /v1/share/<token>, the web chat, where the link's token is the
+# credential (404 chat_not_found when it is unknown or off). tests/builder/publishing cover both.

@@ -1,5 +1,6 @@
 """Thin API views of the Publish panel: publish, endpoint on/off, labels (move, rollback, audit),
-endpoint URLs with snippets, recent API runs, and API keys (shown once, revocable)."""
+endpoint URLs with snippets, the public web chat (on/off, rate limit, new link, embed snippets),
+recent API runs, and API keys (shown once, revocable)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from builder.core.pagination import Pagination
 from builder.flows.selectors import app_get, version_get
 from builder.publishing import selectors, services
 from builder.publishing.models import PRODUCTION
-from builder.publishing.snippets import endpoint_info
+from builder.publishing.snippets import endpoint_info, web_chat_info
 
 
 class LabelOutput(serializers.Serializer):
@@ -204,8 +205,68 @@ class EndpointApi(WorkspaceScoped, APIView):
         return Response(info)
 
 
+class WebChatSnippetsOutput(serializers.Serializer):
+    script = serializers.CharField()
+    iframe = serializers.CharField()
+
+
+class WebChatOutput(serializers.Serializer):
+    available = serializers.BooleanField(help_text="The app is published: its web chat can be turned on.")
+    endpoint_enabled = serializers.BooleanField()
+    enabled = serializers.BooleanField()
+    rate_limit_per_minute = serializers.IntegerField(allow_null=True)
+    url = serializers.CharField(allow_null=True)
+    embed_url = serializers.CharField(allow_null=True)
+    snippets = WebChatSnippetsOutput(allow_null=True)
+
+
+def _web_chat_body(request, app) -> dict:
+    state = selectors.web_chat_state(app=app)
+    token = state.pop("token")
+    links = {"url": None, "embed_url": None, "snippets": None}
+    if token:
+        links = web_chat_info(base_url=request.build_absolute_uri("/"), token=token, app_name=app.name)
+    return WebChatOutput({**state, **links}).data
+
+
+class WebChatApi(WorkspaceScoped, APIView):
+    """GET: the app's public web chat (link, embed snippets, rate limit). PATCH ``{enabled?,
+    rate_limit_per_minute?}``: turn it on or off, set the messages per minute per visitor."""
+
+    capabilities = {"PATCH": "build"}
+
+    class UpdateInput(serializers.Serializer):
+        enabled = serializers.BooleanField(required=False)
+        rate_limit_per_minute = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                                         max_value=10_000)
+
+    @extend_schema(responses=WebChatOutput)
+    def get(self, request, workspace_id: int, app_id: int):
+        return Response(_web_chat_body(request, app_get(workspace=self.workspace, app_id=app_id)))
+
+    @extend_schema(request=UpdateInput, responses=WebChatOutput)
+    def patch(self, request, workspace_id: int, app_id: int):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        data = self.UpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.web_chat_update(app=app, **data.validated_data)
+        return Response(_web_chat_body(request, app))
+
+
+class WebChatRotateApi(WorkspaceScoped, APIView):
+    """A new link for the web chat; the old link stops working."""
+
+    capabilities = {"POST": "build"}
+
+    @extend_schema(request=None, responses=WebChatOutput)
+    def post(self, request, workspace_id: int, app_id: int):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        services.web_chat_rotate(app=app)
+        return Response(_web_chat_body(request, app))
+
+
 class ApiRunListApi(WorkspaceScoped, APIView):
-    """The app's runs through the public endpoint (API and chat), newest first."""
+    """The app's runs through the public endpoint (API, chat completions, web chat), newest first."""
 
     @extend_schema(responses=ApiRunOutput(many=True))
     def get(self, request, workspace_id: int, app_id: int):

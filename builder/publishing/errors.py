@@ -62,3 +62,14 @@ class BadRequest(InvalidInput):
 
 class InputsInvalid(InvalidInput):
     code = "inputs_invalid"
+
+
+class NotPublishedYet(Conflict):
+    code = "app_not_published"
+
+
+class ChatNotFound(NotFound):
+    """A web chat link that is unknown, rotated away or turned off: one answer for all three, so a
+    caller learns nothing about which links exist."""
+
+    code = "chat_not_found"

@@ -7,13 +7,25 @@ from django.conf import settings
 from django.db import models
 
 PRODUCTION = "production"
+WEB_CHAT_RATE_LIMIT = 20  # messages per minute per visitor, until a builder sets another
 
 
 class Publication(models.Model):
-    """An app's endpoint: on once the app has been published, off when a builder turns it off."""
+    """An app's endpoint: on once the app has been published, off when a builder turns it off; and
+    its public web chat: off until a builder turns it on, reached through a link whose random token
+    can be replaced (the old link then stops working)."""
 
     app = models.OneToOneField("flows.App", on_delete=models.CASCADE, related_name="publication")
     enabled = models.BooleanField(default=True)
+    web_chat_enabled = models.BooleanField(default=False)
+    web_chat_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True,
+        help_text="The chat link's secret part, made when the chat is first turned on.",
+    )
+    web_chat_rate_limit_per_minute = models.PositiveIntegerField(
+        null=True, blank=True, default=WEB_CHAT_RATE_LIMIT,
+        help_text="Messages per minute per visitor. Empty: no limit.",
+    )
     first_published_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

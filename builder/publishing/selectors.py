@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from builder.core.errors import NotFound
@@ -57,12 +59,58 @@ def api_key_get(*, workspace, key_id: int) -> ApiKey:
 
 
 def api_runs_of(*, app: App) -> QuerySet[Run]:
-    """The app's runs through the public endpoint, newest first, with their key and label."""
+    """The app's runs through the public endpoint and its web chat, newest first, with their key and
+    label."""
     return (
-        Run.objects.filter(app=app, source__in=("api", "chat"))
+        Run.objects.filter(app=app, source__in=("api", "chat", "web"))
         .select_related("version", "api", "api__api_key").order_by("-created_at")
     )
 
 
 def api_run_of(*, run: Run) -> ApiRun | None:
     return ApiRun.objects.filter(run=run).first()
+
+
+def web_chat_state(*, app: App) -> dict:
+    """What the Share tab shows: whether the chat can be on (the app is published), whether it is,
+    its link's token and its rate limit."""
+    publication = publication_of(app=app)
+    has_production = labels_of(app=app).filter(name=PRODUCTION).exists()
+    return {
+        "available": bool(publication and has_production),
+        "endpoint_enabled": bool(publication and publication.enabled),
+        "enabled": bool(publication and publication.web_chat_enabled),
+        "token": publication.web_chat_token if publication else None,
+        "rate_limit_per_minute": publication.web_chat_rate_limit_per_minute if publication else None,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SharedChat:
+    """The app behind a web chat link."""
+
+    publication_id: int
+    workspace_id: int
+    app_id: int
+    slug: str
+    name: str
+    description: str
+    rate_limit_per_minute: int | None
+
+
+def shared_chat_by_token(*, token: str) -> SharedChat | None:
+    """The app a web chat link serves, or None: the link must be current (not rotated away), its
+    chat on, and the app's endpoint on with a production version."""
+    if not token or len(token) > 64:
+        return None
+    row = (
+        Publication.objects.filter(web_chat_token=token, web_chat_enabled=True, enabled=True,
+                                   app__labels__name=PRODUCTION)
+        .values("id", "app_id", "app__workspace_id", "app__slug", "app__name", "app__description",
+                "web_chat_rate_limit_per_minute")
+        .first()
+    )
+    if row is None:
+        return None
+    return SharedChat(row["id"], row["app__workspace_id"], row["app_id"], row["app__slug"], row["app__name"],
+                      row["app__description"], row["web_chat_rate_limit_per_minute"])

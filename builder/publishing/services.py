@@ -1,5 +1,6 @@
 """Writes of publishing: publish (validate → version → move ``production``), move and roll back
-labels (every move recorded), turn the endpoint off and on, create and revoke API keys, feedback."""
+labels (every move recorded), turn the endpoint off and on, the public web chat (on/off, rate limit,
+a new link), create and revoke API keys, feedback."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from builder.publishing.errors import (
     LabelProtected,
     LabelUnchanged,
     NothingToRollBack,
+    NotPublishedYet,
 )
 from builder.publishing.models import (
     PRODUCTION,
@@ -33,6 +35,7 @@ from builder.publishing.models import (
 )
 
 KEY_PREFIX = "lsk_"
+KEEP: Any = object()  # a keyword argument left as it is
 
 
 @transaction.atomic
@@ -50,6 +53,47 @@ def publication_set(*, app: App, enabled: bool) -> Publication:
     publication, _ = Publication.objects.update_or_create(app=app, defaults={"enabled": enabled})
     cache_bus.bump()
     return publication
+
+
+@transaction.atomic
+def web_chat_update(*, app: App, enabled: bool | None = None, rate_limit_per_minute: int | None = KEEP) -> Publication:
+    """Turn the app's public web chat on or off and set how many messages a minute each visitor
+    may send (``None``: no limit). The link gets its token the first time the chat is turned on."""
+    publication = _publication_for_update(app)
+    if enabled is not None:
+        publication.web_chat_enabled = enabled
+        if enabled and not publication.web_chat_token:
+            publication.web_chat_token = _chat_token()
+    if rate_limit_per_minute is not KEEP:
+        if rate_limit_per_minute is not None and rate_limit_per_minute < 1:
+            raise InvalidInput("A rate limit is at least 1 message per minute.", code="rate_limit_invalid")
+        publication.web_chat_rate_limit_per_minute = rate_limit_per_minute
+    publication.save(update_fields=["web_chat_enabled", "web_chat_token", "web_chat_rate_limit_per_minute",
+                                    "updated_at"])
+    transaction.on_commit(cache_bus.bump)
+    return publication
+
+
+@transaction.atomic
+def web_chat_rotate(*, app: App) -> Publication:
+    """A new link for the web chat: the old link stops working (at once in this process, within
+    seconds in the others) and pages embedding it show "not available"."""
+    publication = _publication_for_update(app)
+    publication.web_chat_token = _chat_token()
+    publication.save(update_fields=["web_chat_token", "updated_at"])
+    transaction.on_commit(cache_bus.bump)
+    return publication
+
+
+def _publication_for_update(app: App) -> Publication:
+    publication = Publication.objects.select_for_update().filter(app=app).first()
+    if publication is None:
+        raise NotPublishedYet("Publish the app first: the web chat serves its production version.")
+    return publication
+
+
+def _chat_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 """Copy-paste snippets for the Publish panel: curl, the Python ``openai`` client and JavaScript
-``fetch`` reading Server-Sent Events. Each one runs as shown once a key replaces the placeholder."""
+``fetch`` reading Server-Sent Events (each one runs as shown once a key replaces the placeholder);
+and the web chat's link with its ``<script>`` and ``<iframe>`` embeds."""
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -72,3 +74,17 @@ def endpoint_info(*, base_url: str, slug: str, graph: dict[str, Any]) -> dict[st
         "example_inputs": inputs,
         "snippets": {"curl": curl, "curl_stream": curl_stream, "python_openai": python, "javascript_sse": javascript},
     }
+
+
+def web_chat_info(*, base_url: str, token: str, app_name: str) -> dict[str, Any]:
+    """The chat page's link and the two ways to put it on another site: a floating button
+    (``embed.js``) or a plain iframe."""
+    base = base_url.rstrip("/")
+    url = f"{base}/chat/{token}/"
+    title = html.escape(app_name, quote=True)
+    script = f'<script src="{base}/embed.js" data-chat="{token}" data-title="{title}" defer></script>'
+    iframe = (
+        f'<iframe src="{url}?embed=1" title="{title}" width="400" height="600"\n'
+        '        style="border: 1px solid #d9dde5; border-radius: 12px;" allow="clipboard-write"></iframe>'
+    )
+    return {"url": url, "embed_url": f"{url}?embed=1", "snippets": {"script": script, "iframe": iframe}}

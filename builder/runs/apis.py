@@ -1,9 +1,9 @@
-"""Thin API views of runs: start a debug or single-node run, list, detail with traces, cancel,
-and each node's last trace."""
+"""Thin API views of runs: start a debug or single-node run, the workspace's run list with filters,
+an app's runs, detail with traces, cancel, and each node's last trace."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +12,7 @@ from builder.accounts.permissions import WorkspaceScoped
 from builder.core.pagination import paginated_response
 from builder.flows.selectors import app_get, version_get
 from builder.runs import selectors, services
+from builder.runs.filters import RunFilterInput, run_filters_from_query
 
 
 class TraceOutput(serializers.Serializer):
@@ -34,6 +35,12 @@ class TraceOutput(serializers.Serializer):
         return {"code": trace.error_code, "message": trace.error_message} if trace.error_code else None
 
 
+def _run_error(run) -> dict | None:
+    if not run.error_code:
+        return None
+    return {"code": run.error_code, "message": run.error_message, "node_id": run.error_node_id or None}
+
+
 class RunOutput(serializers.Serializer):
     id = serializers.UUIDField()
     app_id = serializers.IntegerField()
@@ -53,14 +60,80 @@ class RunOutput(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
     def get_error(self, run) -> dict | None:
-        if not run.error_code:
-            return None
-        return {"code": run.error_code, "message": run.error_message, "node_id": run.error_node_id or None}
+        return _run_error(run)
 
 
-class RunDetailOutput(RunOutput):
+class RunAppOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class ApiKeyRefOutput(serializers.Serializer):
+    """Which key made a call: its name and visible prefix, never its secret."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+
+
+class RunOriginFields(serializers.Serializer):
+    """Where a run came from: its app, and for calls through the public endpoint the label, the key
+    and the caller's end user (null for other runs). Needs ``selectors.ROW_RELATIONS`` loaded."""
+
+    app = RunAppOutput()
+    label = serializers.SerializerMethodField()
+    key = serializers.SerializerMethodField()
+    end_user = serializers.SerializerMethodField()
+
+    def get_label(self, run) -> str | None:
+        call = selectors.api_call_of(run)
+        return (call.label or None) if call else None
+
+    @extend_schema_field(ApiKeyRefOutput(allow_null=True))
+    def get_key(self, run) -> dict | None:
+        call = selectors.api_call_of(run)
+        return ApiKeyRefOutput(call.api_key).data if call and call.api_key else None
+
+    def get_end_user(self, run) -> str | None:
+        call = selectors.api_call_of(run)
+        return (call.end_user or None) if call else None
+
+
+class RunRowOutput(RunOriginFields):
+    """One line of the run list: no graph, inputs or outputs (the detail has them)."""
+
+    id = serializers.UUIDField()
+    version = serializers.IntegerField(source="version.number", default=None)
+    source = serializers.CharField()
+    status = serializers.CharField()
+    error = serializers.SerializerMethodField()
+    tokens_in = serializers.IntegerField()
+    tokens_out = serializers.IntegerField()
+    cost = serializers.FloatField()
+    latency_ms = serializers.FloatField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_error(self, run) -> dict | None:
+        return _run_error(run)
+
+
+class RunDetailOutput(RunOutput, RunOriginFields):
     graph = serializers.JSONField()
     traces = TraceOutput(many=True, source="traces.all")
+
+
+class RunListApi(WorkspaceScoped, APIView):
+    """Every run of the workspace — debug, single-node, API, chat — newest first, narrowed by the
+    query's filters. A bad filter value answers 400 ``invalid_filter`` with each field's problem."""
+
+    @extend_schema(parameters=[RunFilterInput], responses=RunRowOutput(many=True))
+    def get(self, request, workspace_id: int):
+        filters = run_filters_from_query(request.query_params)
+        runs = selectors.runs_list(workspace=self.workspace, filters=filters)
+        return paginated_response(self, request, runs, RunRowOutput)
 
 
 class AppRunListApi(WorkspaceScoped, APIView):
@@ -115,7 +188,7 @@ class LastTracesApi(WorkspaceScoped, APIView):
 class RunDetailApi(WorkspaceScoped, APIView):
     @extend_schema(responses=RunDetailOutput)
     def get(self, request, workspace_id: int, run_id: str):
-        return Response(RunDetailOutput(selectors.run_get(workspace=self.workspace, run_id=run_id)).data)
+        return Response(RunDetailOutput(selectors.run_with_traces(workspace=self.workspace, run_id=run_id)).data)
 
 
 class RunCancelApi(WorkspaceScoped, APIView):

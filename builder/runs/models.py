@@ -1,4 +1,4 @@
-"""Every execution of an app — debug, single node, API, chat — with its node traces."""
+"""Every execution of an app — debug, single node, API, chat, web chat — with its node traces."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ class RunSource(models.TextChoices):
     NODE = "node", "Single-node run"
     API = "api", "API"
     CHAT = "chat", "Chat"
+    WEB = "web", "Web chat"
 
 
 class RunStatus(models.TextChoices):

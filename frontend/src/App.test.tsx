@@ -41,7 +41,7 @@ describe('App shell', () => {
   it('shows the nav, the workspace, the user and the Apps home page', () => {
     renderWithShell(<App />);
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    for (const label of ['Apps', 'Prompt IDE', 'Knowledge', 'Evaluations', 'Annotation', 'Monitoring']) {
+    for (const label of ['Apps', 'Prompt IDE', 'Knowledge', 'Evaluations', 'Annotation', 'Runs', 'Monitoring']) {
       expect(within(nav).getByRole('link', { name: new RegExp(label) })).toBeInTheDocument();
     }
     expect(screen.getByRole('heading', { level: 1, name: 'Apps' })).toBeInTheDocument();

@@ -7,6 +7,8 @@ import { KnowledgeBasePage } from './knowledge/KnowledgeBasePage';
 import { KnowledgeListPage } from './knowledge/KnowledgeListPage';
 import { AppsPage } from './pages/AppsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { RunDetailPage } from './runs/RunDetailPage';
+import { RunListPage } from './runs/RunListPage';
 
 // The editor (React Flow, dagre) loads only when an app is opened.
 const EditorPage = lazy(() => import('./editor/EditorPage').then((m) => ({ default: m.EditorPage })));
@@ -27,6 +29,8 @@ export function App() {
         />
         <Route path="knowledge" element={<KnowledgeListPage />} />
         <Route path="knowledge/:kbId" element={<KnowledgeBasePage />} />
+        <Route path="runs" element={<RunListPage />} />
+        <Route path="runs/:runId" element={<RunDetailPage />} />
         {AREAS.filter((a) => !a.available).map((area) => (
           <Route key={area.path} path={area.path} element={<ComingSoon area={area} />} />
         ))}

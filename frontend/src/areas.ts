@@ -40,6 +40,12 @@ export const AREAS: readonly Area[] = [
     summary: 'Review queues where annotators label traced runs, keyboard first.',
   },
   {
+    path: '/runs',
+    label: 'Runs',
+    available: true,
+    summary: 'Every run of every app — test runs, API and chat calls — with filters and its trace.',
+  },
+  {
     path: '/monitoring',
     label: 'Monitoring',
     available: false,

@@ -5,6 +5,9 @@ import shutil
 
 import pytest
 
+# The local OpenAI stand-in (a model server on 127.0.0.1) for the browser tests that call a model.
+from tests.runtime.support.openai_stand_in import openai_stand_in, stand_in_server  # noqa: F401
+
 # Playwright's sync API keeps an event loop running in the test's thread; the test's own ORM calls
 # (creating users) are still plain synchronous code. The servers under test never get this flag.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -2,6 +2,7 @@
 
 Django's middleware stack is synchronous; under ASGI every middleware costs a thread hop per
 request. The public endpoint is the platform's hot path, so ``builder.asgi`` hands it every
-``/v1/`` request directly. It authenticates by API key (never by session), reuses the publishing
-and runs models, and runs apps inline on the web process's event loop.
+``/v1/`` request directly. It authenticates by API key, never by session (the web chat,
+``/v1/share/``, by its link's token); it reuses the publishing and runs models and runs apps
+inline on the web process's event loop.
 """

@@ -27,6 +27,7 @@ from builder.publishing.gateway.http import (
 from builder.publishing.gateway.keys import KeyGate
 from builder.publishing.gateway.live import registry
 from builder.publishing.gateway.runs import RunRoutes
+from builder.publishing.gateway.share import ShareRoutes
 from builder.publishing.gateway.store import store
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ gate = KeyGate()
 catalog = Catalog()
 _runs = RunRoutes(gate, catalog)
 _chat = ChatRoutes(gate, catalog)
+_share = ShareRoutes(catalog)
 
 Handler = Callable[..., Awaitable[None]]
 _UUID = r"[0-9a-fA-F-]{1,64}"
@@ -46,6 +48,8 @@ ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
     (re.compile(rf"^/v1/runs/({_UUID})/feedback/?$"), {"POST": _runs.feedback}),
     (re.compile(r"^/v1/chat/completions/?$"), {"POST": _chat.completions}),
     (re.compile(r"^/v1/models/?$"), {"GET": _chat.models}),
+    (re.compile(r"^/v1/share/([^/]{1,200})/?$"), {"GET": _share.info}),
+    (re.compile(r"^/v1/share/([^/]{1,200})/chat/?$"), {"POST": _share.chat}),
 ]
 _PREFLIGHT = [
     *CORS_HEADERS,

@@ -20,7 +20,9 @@ _MAX_CACHED = 10_000
 
 @dataclass(frozen=True, slots=True)
 class KeyInfo:
-    id: int
+    """Who calls: an API key, or — for the web chat, which has no key — ``id`` None."""
+
+    id: int | None
     prefix: str
     workspace_id: int
     app_id: int | None

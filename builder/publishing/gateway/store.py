@@ -98,8 +98,9 @@ def _graph_of(live: LiveRun) -> _Encoded:
     return encoded
 
 
-def _rows(live: LiveRun, now: datetime, *, keep_idempotency: bool = True) -> tuple[tuple, list[tuple], tuple]:
-    """The run's row, its node traces' rows and its API row, as COPY tuples."""
+def _rows(live: LiveRun, *, keep_idempotency: bool = True) -> tuple[tuple, list[tuple], tuple]:
+    """The run's row, its node traces' rows and its API row, as COPY tuples. A run is dated by its
+    start (its batch is written later), so lists and time filters see calls in the order they came."""
     result = live.result
     assert result is not None
     redact = stored_data_redactor()
@@ -112,7 +113,7 @@ def _rows(live: LiveRun, now: datetime, *, keep_idempotency: bool = True) -> tup
         "graph": _graph_of(live), "inputs": redact(live.inputs), "outputs": redact(result.outputs or {}),
         "error_code": error.get("code") or "", "error_message": redact(error.get("message") or ""),
         "error_node_id": error.get("node_id") or "", "tokens_in": totals.tokens_in, "tokens_out": totals.tokens_out,
-        "cost": totals.cost, "latency_ms": totals.latency_ms, "created_at": now,
+        "cost": totals.cost, "latency_ms": totals.latency_ms, "created_at": _at(live.started_at),
         "started_at": _at(live.started_at), "finished_at": _at(live.finished_at),
     })
     trace_table = _table(NodeTrace)
@@ -218,9 +219,8 @@ class RunStore:
 
     def _insert(self, batch: list[LiveRun], *, keep_idempotency: bool = True) -> None:
         runs, traces, apis = [], [], []
-        now = datetime.now(UTC)
         for live in batch:
-            run, run_traces, api = _rows(live, now, keep_idempotency=keep_idempotency)
+            run, run_traces, api = _rows(live, keep_idempotency=keep_idempotency)
             runs.append(run)
             traces += run_traces
             apis.append(api)

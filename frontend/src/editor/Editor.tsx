@@ -1,6 +1,7 @@
 /** The editor: canvas, palette, node panel, run panel, versions, and how they talk. */
 import { applyNodeChanges, useReactFlow, type IsValidConnection, type NodeChange } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { errorMessage } from '../api/client';
 import { downloadExport, listModels, listTools, updateApp } from '../apps/api';
 import type { AppSummary, Draft, GraphSpec, Issue, ModelOption, NodeTypeDef, ToolOption, VersionDetail } from '../apps/types';
@@ -472,6 +473,20 @@ export function Editor({
     },
     [openRun],
   );
+  // ?run=<id> (the run detail page's "open on canvas"): show that run read-only, then drop the parameter.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const requestedRun = searchParams.get('run');
+  useEffect(() => {
+    if (!requestedRun) return;
+    openApiRun(requestedRun);
+    setSearchParams(
+      (p) => {
+        p.delete('run');
+        return p;
+      },
+      { replace: true },
+    );
+  }, [requestedRun, openApiRun, setSearchParams]);
   const onExportClick = useCallback((f: 'yaml' | 'json') => void onExport(f), [onExport]);
   const openShortcuts = useCallback(() => setShowShortcuts(true), []);
   const retrySave = useCallback(() => void flush(), [flush]);

@@ -1,6 +1,7 @@
 /** API runs tab: the app's calls through the public endpoint, newest first, refreshed while
  * open. A click opens the run in the editor's run drawer (trace) on a read-only canvas. */
 import { useCallback, useEffect, useState } from 'react';
+import { Link, useInRouterContext } from 'react-router';
 import { errorMessage } from '../api/client';
 import { formatMs } from '../editor/run/TraceView';
 import { listApiRuns } from './api';
@@ -8,6 +9,21 @@ import { relativeTime, runSummary, runTarget } from './model';
 import type { ApiRun } from './types';
 
 const POLL_MS = 4000;
+
+/** To the Runs area, filtered to this app (a plain link where no router is around, as in tests). */
+function AllRunsLink({ appId }: { appId: string }) {
+  const to = `/runs?app=${encodeURIComponent(appId)}`;
+  const label = 'View all runs';
+  return useInRouterContext() ? (
+    <Link to={to} className="button-small all-runs-link" title="Every run of this app, with filters">
+      {label}
+    </Link>
+  ) : (
+    <a href={`/app${to}`} className="button-small all-runs-link">
+      {label}
+    </a>
+  );
+}
 
 export function RunsTab({ workspaceId, appId, onOpenRun }: { workspaceId: string; appId: string; onOpenRun: (id: string) => void }) {
   const [runs, setRuns] = useState<ApiRun[] | null>(null);
@@ -35,10 +51,13 @@ export function RunsTab({ workspaceId, appId, onOpenRun }: { workspaceId: string
   return (
     <div className="runs-tab">
       <div className="runs-head">
-        <span className="muted small">Calls through the endpoint (API and OpenAI-compatible), newest first.</span>
-        <button type="button" className="button-small" onClick={() => void load()}>
-          Refresh
-        </button>
+        <span className="muted small">Calls through the endpoint (API, OpenAI-compatible, web chat), newest first.</span>
+        <span className="runs-head-actions">
+          <AllRunsLink appId={appId} />
+          <button type="button" className="button-small" onClick={() => void load()}>
+            Refresh
+          </button>
+        </span>
       </div>
       {error !== null && (
         <p className="trace-error" role="alert">
@@ -60,6 +79,7 @@ export function RunsTab({ workspaceId, appId, onOpenRun }: { workspaceId: string
                     <span className={`badge status-badge status-${r.status}`}>{r.status}</span>
                     <span className="api-run-target">{runTarget(r)}</span>
                     {r.source === 'chat' && <span className="badge">openai</span>}
+                    {r.source === 'web' && <span className="badge">web chat</span>}
                     <span className="muted small api-run-when" title={new Date(r.created_at).toLocaleString()}>
                       {relativeTime(r.created_at)}
                     </span>
@@ -67,7 +87,7 @@ export function RunsTab({ workspaceId, appId, onOpenRun }: { workspaceId: string
                   <span className="api-run-answer">{runSummary(r)}</span>
                   <span className="api-run-meta muted small">
                     {typeof r.latency_ms === 'number' ? formatMs(r.latency_ms) : '—'} · {r.tokens_in} → {r.tokens_out} tok
-                    {r.cost > 0 ? ` · $${r.cost.toFixed(4)}` : ''} · {r.api_key ? `key lsk_${r.api_key}…` : 'no key'}
+                    {r.cost > 0 ? ` · $${r.cost.toFixed(4)}` : ''} · {r.api_key ? `key lsk_${r.api_key}…` : r.source === 'web' ? 'web chat link' : 'no key'}
                     {r.end_user ? ` · user ${r.end_user}` : ''}
                   </span>
                 </span>

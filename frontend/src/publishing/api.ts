@@ -1,8 +1,8 @@
 /** Typed calls of the publishing API: publish, endpoint on/off, labels, audit, endpoint info,
- * API runs and API keys. Session auth; writes carry the CSRF token (see api/client). */
+ * the web chat, API runs and API keys. Session auth; writes carry the CSRF token (see api/client). */
 import { apiFetch } from '../api/client';
 import type { Paginated } from '../api/types';
-import type { ApiKey, ApiKeyCreated, ApiRun, EndpointInfo, LabelInfo, LabelMove, PublishingState } from './types';
+import type { ApiKey, ApiKeyCreated, ApiRun, EndpointInfo, LabelInfo, LabelMove, PublishingState, WebChat } from './types';
 
 type Id = number | string;
 
@@ -51,3 +51,12 @@ export const createApiKey = (
 
 export const revokeApiKey = (workspaceId: Id, keyId: number) =>
   apiFetch<ApiKey>(`${ws(workspaceId)}/api-keys/${keyId}/`, { method: 'DELETE' });
+
+export const getWebChat = (workspaceId: Id, appId: Id, signal?: AbortSignal) =>
+  apiFetch<WebChat>(`${app(workspaceId, appId)}/publish/web-chat/`, { signal });
+
+export const updateWebChat = (workspaceId: Id, appId: Id, body: { enabled?: boolean; rate_limit_per_minute?: number | null }) =>
+  apiFetch<WebChat>(`${app(workspaceId, appId)}/publish/web-chat/`, { method: 'PATCH', body });
+
+export const rotateWebChat = (workspaceId: Id, appId: Id) =>
+  apiFetch<WebChat>(`${app(workspaceId, appId)}/publish/web-chat/rotate/`, { method: 'POST' });

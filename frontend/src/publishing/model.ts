@@ -1,5 +1,6 @@
 /** Pure logic of the Publish panel: label state (rollback targets, move choices), the audit
- * list's wording, which keys may call the app, snippet tabs and the key setup line. */
+ * list's wording, which keys may call the app, snippet tabs, the key setup line and the web
+ * chat's rate limit. */
 import type { ApiKey, ApiRun, EndpointInfo, LabelInfo, LabelMove, PublishingState } from './types';
 
 export const PRODUCTION = 'production';
@@ -134,4 +135,17 @@ export function runSummary(run: Pick<ApiRun, 'outputs' | 'error_code' | 'status'
 export function runTarget(run: Pick<ApiRun, 'label' | 'version'>): string {
   const v = run.version === null ? 'v?' : `v${run.version}`;
   return run.label ? `${run.label} · ${v}` : v;
+}
+
+export const MAX_CHAT_RATE_LIMIT = 10_000;
+
+/** The web chat's rate limit as typed: a whole number of messages per minute per visitor, or
+ * empty for no limit. */
+export function chatRateLimit(text: string): { value: number | null; problem: null } | { value: null; problem: string } {
+  const t = text.trim();
+  if (!t) return { value: null, problem: null };
+  if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > MAX_CHAT_RATE_LIMIT) {
+    return { value: null, problem: `A whole number from 1 to ${MAX_CHAT_RATE_LIMIT}, or empty for no limit.` };
+  }
+  return { value: Number(t), problem: null };
 }

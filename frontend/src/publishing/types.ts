@@ -65,7 +65,7 @@ export interface ApiKeyCreated extends ApiKey {
 
 export interface ApiRun {
   id: string;
-  source: 'api' | 'chat' | string;
+  source: 'api' | 'chat' | 'web' | string;
   status: string;
   version: number | null;
   label: string;
@@ -79,4 +79,16 @@ export interface ApiRun {
   cost: number;
   latency_ms: number | null;
   created_at: string;
+}
+
+/** The app's public web chat (Share tab). `url` and `snippets` exist once it was first turned on. */
+export interface WebChat {
+  /** The app is published: the chat can be turned on. */
+  available: boolean;
+  endpoint_enabled: boolean;
+  enabled: boolean;
+  rate_limit_per_minute: number | null;
+  url: string | null;
+  embed_url: string | null;
+  snippets: { script: string; iframe: string } | null;
 }

@@ -193,7 +193,7 @@ function EditorHeaderInner(p: EditorHeaderProps) {
             className={`endpoint-btn ${p.publishOpen ? 'active' : ''}`}
             aria-pressed={!!p.publishOpen}
             onClick={p.onPublishPanel}
-            title={`${p.live ? 'Live. ' : ''}Endpoint, labels and rollback, API keys, API runs`}
+            title={`${p.live ? 'Live. ' : ''}Endpoint, labels and rollback, API keys, web chat, API runs`}
           >
             <span className={`live-dot ${p.live ? 'on' : ''}`} aria-hidden="true" /> API
           </button>

@@ -1,10 +1,11 @@
 /** Test-run panel: inputs form, Start run, streamed answer, per-node trace, recent runs. */
-import { memo, useState } from 'react';
+import { memo } from 'react';
 import { errorMessage } from '../../api/client';
 import type { AppInput, Issue, Run } from '../../apps/types';
 import { shortcutLabel } from '../model/keyboard';
 import { answerText, type LiveRun } from './liveRun';
-import { Badges, formatMs, TraceView } from './TraceView';
+import { TraceList } from './TraceList';
+import { Badges, formatMs } from './TraceView';
 
 export interface RunPanelProps {
   inputs: AppInput[];
@@ -47,7 +48,6 @@ export function coerceInput(input: Pick<AppInput, 'type'>, text: string): unknow
 }
 
 function RunPanelInner(p: RunPanelProps) {
-  const [openTrace, setOpenTrace] = useState<string | null>(null);
   const blocked = p.issues.length > 0;
   const live = p.live;
   const running = !!live && (live.status === 'running' || live.status === 'queued');
@@ -161,31 +161,7 @@ function RunPanelInner(p: RunPanelProps) {
               </p>
             )}
             <h3>Trace</h3>
-            <ol className="trace-list">
-              {live.order.map((id) => {
-                const n = live.nodes[id];
-                if (!n) return null;
-                const open = openTrace === id;
-                return (
-                  <li key={id} className={`trace-item status-${n.status}`}>
-                    <button
-                      type="button"
-                      className="trace-row"
-                      aria-expanded={open}
-                      onClick={() => {
-                        setOpenTrace(open ? null : id);
-                        p.onFocusNode(id);
-                      }}
-                    >
-                      <span className={`trace-dot status-${n.status}`} aria-hidden="true" />
-                      <span className="trace-title">{p.nodeTitle(id)}</span>
-                      <span className="muted small">{n.status === 'succeeded' && typeof n.latency_ms === 'number' ? formatMs(n.latency_ms) : n.status}</span>
-                    </button>
-                    {open && <TraceView trace={n} />}
-                  </li>
-                );
-              })}
-            </ol>
+            <TraceList live={live} nodeTitle={p.nodeTitle} onSelect={p.onFocusNode} />
           </section>
         )}
 

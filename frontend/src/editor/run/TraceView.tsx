@@ -1,5 +1,6 @@
 /** One node's trace: status, badges (latency, tokens, cost), error, inputs and outputs. */
 import { useState } from 'react';
+import './trace.css';
 
 export interface TraceLike {
   status: string;

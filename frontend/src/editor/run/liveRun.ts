@@ -83,7 +83,10 @@ export function applyRunEvent(run: LiveRun, ev: RunEvent): LiveRun {
 }
 
 /** A finished run from the server (with traces) as a LiveRun, e.g. when reopening a past run. */
-export function liveRunFromServer(run: Run, traces: Trace[] = run.traces ?? []): LiveRun {
+export function liveRunFromServer<R extends Pick<Run, 'id' | 'status' | 'outputs' | 'error' | 'traces'>>(
+  run: R,
+  traces: Trace[] = run.traces ?? [],
+): LiveRun {
   const nodes: Record<string, LiveNode> = {};
   const order: string[] = [];
   for (const t of traces) {

@@ -1,0 +1,133 @@
+"""The public web chat of a published app: ``/v1/share/<token>`` (what the chat page shows) and
+``/v1/share/<token>/chat`` (send the conversation, get the answer as JSON or streamed).
+
+No API key: the link's random token is the credential. A link that is unknown, rotated away or
+turned off — or whose app's endpoint is off — answers 404 ``chat_not_found``, always with the same
+message. Messages map to the app's inputs exactly as in ``/v1/chat/completions``; the app's
+production label answers, and every call is stored as a run with source ``web``. Each visitor
+(client address) of a link may send the link's ``rate_limit_per_minute`` messages a minute.
+
+Visitors are the public: they get the answer (streamed as ``delta`` events, then ``run.finished``
+or ``run.failed``), not the app's inner nodes, usage or cost."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from builder.publishing import cache_bus
+from builder.publishing.errors import AppNotPublished, BadRequest, ChatNotFound, LabelNotFound
+from builder.publishing.gateway.catalog import Catalog, Target
+from builder.publishing.gateway.chat import answer_text, map_messages
+from builder.publishing.gateway.db import SingleFlight
+from builder.publishing.gateway.http import Request, Send, send_json, sse_frame
+from builder.publishing.gateway.keys import KeyInfo
+from builder.publishing.gateway.limits import check_rate
+from builder.publishing.gateway.live import LiveRun, public_event, registry
+from builder.publishing.gateway.runs import MAX_BODY_BYTES, blocking_body, check_inputs, stream_live
+from builder.publishing.selectors import SharedChat, shared_chat_by_token
+from runtime.events import NodeDelta
+
+SHARE_CACHE_SECONDS = 1.0
+_MAX_CACHED = 10_000
+NOT_AVAILABLE = "This chat is not available."
+_ROLES = frozenset({"user", "assistant"})
+
+
+def _declared_inputs(target: Target) -> list[dict[str, Any]]:
+    """The production version's inputs a visitor fills in besides the message (the query and the
+    history come from the conversation)."""
+    taken = {target.version.query_input, target.version.history_input}
+    return [
+        {"name": i["name"], "type": i.get("type", "string"), "required": i.get("required", True),
+         "default": i.get("default"), "description": i.get("description", "")}
+        for i in target.version.graph.get("inputs", []) if i["name"] not in taken
+    ]
+
+
+def _finished(live: LiveRun) -> tuple[int, dict[str, Any]]:
+    status, body = blocking_body(live)
+    if status != 200:
+        return status, body
+    return 200, {"run_id": live.id, "answer": answer_text(body["outputs"]), "outputs": body["outputs"]}
+
+
+def _frames(live: LiveRun):
+    def frame(number: int, event) -> bytes:
+        if type(event) is NodeDelta:
+            return sse_frame(*public_event(event), number)
+        if event.type == "run.finished":  # sent before live.result is set: read the event
+            outputs = public_event(event)[1]["outputs"]
+            return sse_frame("run.finished", {"run_id": live.id, "answer": answer_text(outputs), "outputs": outputs},
+                             number)
+        if event.type == "run.failed":
+            return sse_frame("run.failed", {"run_id": live.id, "code": "run_failed", "message": event.message,
+                                            "cause": event.code}, number)
+        return b""  # run.started, node.*: the app's inside
+
+    return frame
+
+
+class ShareRoutes:
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self._cache: dict[str, tuple[float, int, SharedChat | None]] = {}
+        self._loads = SingleFlight()
+
+    async def info(self, request: Request, send: Send, token: str) -> None:
+        shared, target = await self._open(token)
+        await send_json(send, 200, {
+            "name": shared.name, "description": shared.description, "inputs": _declared_inputs(target),
+            "rate_limit_per_minute": shared.rate_limit_per_minute,
+        }, [(b"cache-control", b"no-store")])
+
+    async def chat(self, request: Request, send: Send, token: str) -> None:
+        shared, target = await self._open(token)
+        if shared.rate_limit_per_minute:
+            client = request.scope.get("client")
+            visitor = client[0] if client else "-"
+            await check_rate(f"web-chat:{shared.publication_id}:{visitor}", shared.rate_limit_per_minute,
+                             who="Each visitor of this chat")
+        body = await request.json(MAX_BODY_BYTES)
+        stream = body.get("stream", False)
+        if not isinstance(stream, bool):
+            raise BadRequest("'stream' is true or false.")
+        messages = body.get("messages")
+        if isinstance(messages, list) and any(isinstance(m, dict) and m.get("role") not in _ROLES for m in messages):
+            raise BadRequest("A message's 'role' is 'user' or 'assistant'.")
+        extra = body.get("inputs") or {}
+        if not isinstance(extra, dict):
+            raise BadRequest("'inputs' must be a JSON object.")
+        inputs = {**extra, **map_messages(messages, target.version.query_input, target.version.history_input)}
+        inputs = check_inputs(target, inputs)
+        # No API key: the run is recorded with none (ApiRun.api_key is null), in the app's workspace.
+        caller = KeyInfo(None, "", shared.workspace_id, shared.app_id, None)
+        live = registry.start(key=caller, target=target, inputs=inputs, source="web", stream=stream, end_user="",
+                              idempotency_key=None)
+        if stream:
+            await stream_live(request, send, live, frame=_frames(live))
+            return
+        await live.done.wait()
+        status, payload = _finished(live)
+        await send_json(send, status, payload, [(b"x-run-id", live.id.encode())])
+
+    async def _open(self, token: str) -> tuple[SharedChat, Target]:
+        """The link's app and its production version, or 404 ``chat_not_found``."""
+        now = time.monotonic()
+        generation = cache_bus.generation()
+        hit = self._cache.get(token)
+        if hit is not None and hit[0] > now and hit[1] == generation:
+            shared = hit[2]
+        else:
+            shared = await self._loads.db(("share", token, generation), shared_chat_by_token, token=token)
+            if len(self._cache) >= _MAX_CACHED:
+                self._cache.clear()
+            self._cache[token] = (now + SHARE_CACHE_SECONDS, generation, shared)
+        if shared is None:
+            raise ChatNotFound(NOT_AVAILABLE)
+        try:
+            target = await self.catalog.target(workspace_id=shared.workspace_id, slug=shared.slug, label=None,
+                                               number=None)
+        except (AppNotPublished, LabelNotFound):  # turned off or unpublished since the lookup
+            raise ChatNotFound(NOT_AVAILABLE) from None
+        return shared, target

@@ -1,0 +1,43 @@
+/** A run's nodes in the order they started; a click opens one node's trace below its row. Used
+ * by the editor's run drawer and by the run detail page. */
+import { useState } from 'react';
+import type { LiveRun } from './liveRun';
+import { formatMs, TraceView } from './TraceView';
+
+export interface TraceListProps {
+  live: LiveRun;
+  nodeTitle: (id: string) => string;
+  /** Called when a row is clicked (the editor focuses the node on the canvas). */
+  onSelect?: (id: string) => void;
+}
+
+export function TraceList({ live, nodeTitle, onSelect }: TraceListProps) {
+  const [openTrace, setOpenTrace] = useState<string | null>(null);
+  return (
+    <ol className="trace-list">
+      {live.order.map((id) => {
+        const n = live.nodes[id];
+        if (!n) return null;
+        const open = openTrace === id;
+        return (
+          <li key={id} className={`trace-item status-${n.status}`} data-testid={`trace-${id}`} data-status={n.status}>
+            <button
+              type="button"
+              className="trace-row"
+              aria-expanded={open}
+              onClick={() => {
+                setOpenTrace(open ? null : id);
+                onSelect?.(id);
+              }}
+            >
+              <span className={`trace-dot status-${n.status}`} aria-hidden="true" />
+              <span className="trace-title">{nodeTitle(id)}</span>
+              <span className="muted small">{n.status === 'succeeded' && typeof n.latency_ms === 'number' ? formatMs(n.latency_ms) : n.status}</span>
+            </button>
+            {open && <TraceView trace={n} />}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
