@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from runtime.errors import NodeError
-from runtime.events import NodeDelta
+from runtime.events import NodeDelta, NodeInputs
 from runtime.ports import PriceLookup, Retriever
 from runtime.providers.base import ModelProvider, Usage
 
@@ -71,9 +72,14 @@ class RunState:
 
     def emit_delta(self, node_id: str, text: str) -> None:
         """Stream a piece of text (``node.delta``). Safe to call from a blocking node's thread."""
-        import time
+        self._emit_safely(NodeDelta(self.run_id, time.time(), node_id, text))
 
-        event = NodeDelta(self.run_id, time.time(), node_id, text)
+    def record_inputs(self, node_id: str, inputs: dict[str, Any]) -> None:
+        """Put what the node sends out (rendered prompt, request, query) into its trace
+        (``node.inputs``). Call it before the call, so that a failing call is traced with it."""
+        self._emit_safely(NodeInputs(self.run_id, time.time(), node_id, inputs))
+
+    def _emit_safely(self, event: Any) -> None:
         loop = self._loop
         if loop is not None and _in_worker_thread(loop):
             loop.call_soon_threadsafe(self._emit, event)

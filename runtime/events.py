@@ -65,6 +65,17 @@ class NodeStarted(Event):
 
 
 @dataclass(slots=True)
+class NodeInputs(Event):
+    """What a node sent out or looked up, for its trace: the rendered messages and model of a
+    model call, the query of a retrieval, the request of an HTTP call, a tool's arguments.
+    Secret values never appear (headers show ``{{ secrets.NAME }}`` references)."""
+
+    type: ClassVar[str] = "node.inputs"
+    node_id: str
+    inputs: dict[str, Any]
+
+
+@dataclass(slots=True)
 class NodeDelta(Event):
     """A streamed piece of a node's output text (LLM tokens, answer text)."""
 

@@ -19,6 +19,7 @@ class TraceOutput(serializers.Serializer):
     node_id = serializers.CharField()
     node_type = serializers.CharField()
     status = serializers.CharField()
+    inputs = serializers.JSONField()
     outputs = serializers.JSONField()
     handle = serializers.CharField()
     error = serializers.SerializerMethodField()

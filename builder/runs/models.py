@@ -71,7 +71,7 @@ class Run(models.Model):
 
 
 class NodeTrace(models.Model):
-    """What one node did in a run: the last attempt's outcome, outputs, cost and timing."""
+    """What one node did in a run: the last attempt's inputs, outcome, outputs, cost and timing."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="traces")
     app = models.ForeignKey("flows.App", on_delete=models.CASCADE, related_name="+")
@@ -79,6 +79,9 @@ class NodeTrace(models.Model):
     node_id = models.CharField(max_length=64)
     node_type = models.CharField(max_length=64)
     status = models.CharField(max_length=16)
+    inputs = models.JSONField(
+        default=dict, blank=True, help_text="What the node sent out: rendered messages, request, query."
+    )
     outputs = models.JSONField(default=dict, blank=True)
     handle = models.CharField(max_length=64, blank=True, default="")
     error_code = models.CharField(max_length=64, blank=True, default="")

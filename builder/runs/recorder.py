@@ -48,6 +48,10 @@ class TraceRecorder:
                 error_code=event.code, error_message=event.message, attempt=event.attempt,
                 latency_ms=event.latency_ms,
             )
+        elif kind == "node.inputs":
+            trace = self.traces.get(event.node_id)
+            if trace is not None:
+                trace["inputs"] = event.inputs
         elif kind == "node.skipped":
             trace = self._trace(event.node_id, event.node_type)
             trace.update(status="skipped", finished_at=_at(event))
@@ -56,14 +60,15 @@ class TraceRecorder:
         """The traces, in the order their nodes started, each with a final status: a node still
         running when the run ended (failed or cancelled) is recorded as failed or cancelled.
         ``redact`` (e.g. :func:`~builder.runs.context.stored_data_redactor`) masks secrets in
-        outputs and error messages."""
+        inputs, outputs and error messages."""
         traces = []
         for node_id in self.order:
             trace = self.traces[node_id]
             if trace.get("status") == "running":
                 trace = {**trace, "status": "failed" if trace.get("error_code") else "cancelled"}
             if redact is not None:
-                trace = {**trace, "outputs": redact(trace.get("outputs") or {}),
+                trace = {**trace, "inputs": redact(trace.get("inputs") or {}),
+                         "outputs": redact(trace.get("outputs") or {}),
                          "error_message": redact(trace.get("error_message") or "")}
             traces.append(trace)
         return traces

@@ -25,7 +25,7 @@ from runtime.context import RunState
 from runtime.errors import NodeError
 from runtime.nodes.agent_react import STOP_SEQUENCES, ReactAction, parse_react, react_instructions
 from runtime.nodes.base import Node, NodeConfig, NodeConfigError, NodeResult, OutputField
-from runtime.nodes.model_call import ModelRef
+from runtime.nodes.model_call import ModelRef, model_call_inputs
 from runtime.nodes.tool import result_text
 from runtime.providers.base import ChatMessage, ChatRequest, ChatResult, ModelProvider, Usage
 from runtime.tools.base import Tool, ToolError
@@ -122,6 +122,9 @@ class _Loop:
             ChatMessage("system", system),
             ChatMessage("user", node.prompt_template.render(run.variables)),
         ]
+        run.record_inputs(node.id, model_call_inputs(
+            self.config.model, self.messages, mode=self.config.mode, tools=list(tools)
+        ))
 
     async def execute(self) -> NodeResult:
         for iteration in range(1, self.config.max_iterations + 1):

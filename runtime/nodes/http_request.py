@@ -112,10 +112,18 @@ class HttpRequestNode(Node[HttpRequestConfig]):
             for name, parts in self._headers
         }
         content = self._render_body(variables, headers)
+        url = self._url.render(variables).strip()
+        run.record_inputs(self.id, {
+            "method": config.method, "url": url, "body": content,
+            "headers": {
+                name: "".join(f"{{{{ secrets.{p.name} }}}}" if isinstance(p, SecretRef) else p for p in parts)
+                for name, parts in headers.items()
+            },
+        })
         try:
             response = await client.request(
                 config.method,
-                self._url.render(variables).strip(),
+                url,
                 headers=headers,
                 content=content,
                 timeout_s=config.timeout_s,

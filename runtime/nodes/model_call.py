@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -39,6 +39,18 @@ class ModelAnswer:
     result: ChatResult
 
 
+_PARAMETERS = ("temperature", "top_p", "max_tokens", "stop", "seed", "json_mode")
+
+
+def model_call_inputs(ref: ModelRef, messages: list[ChatMessage], **extra: Any) -> dict[str, Any]:
+    """A model call as its trace shows it: the model, the parameters set, the messages."""
+    inputs: dict[str, Any] = {"model": f"{ref.provider}/{ref.model}"}
+    inputs.update({name: value for name in _PARAMETERS if (value := getattr(ref, name)) not in (None, False)})
+    inputs["messages"] = [{"role": m.role, "content": m.content} for m in messages]
+    inputs.update(extra)
+    return inputs
+
+
 async def call_model(
     run: RunState,
     node_id: str,
@@ -50,6 +62,7 @@ async def call_model(
 ) -> ModelAnswer:
     """Call the referenced model; stream ``node.delta`` events when ``stream`` is set."""
     provider = run.provider(ref.provider, node_id=node_id)
+    run.record_inputs(node_id, model_call_inputs(ref, messages))
     request = ChatRequest(
         model=ref.model,
         messages=messages,

@@ -44,8 +44,11 @@ class RetrievalNode(Node[RetrievalConfig]):
         if retriever is None:
             raise NodeError("no retriever is configured for this run", code="no_retriever")
         cfg = self.config
+        query = self._query.render(run.variables)
+        run.record_inputs(self.id, {"query": query, "knowledge_base": cfg.knowledge_base, "top_k": cfg.top_k,
+                                    "score_threshold": cfg.score_threshold, "mode": cfg.mode})
         chunks = await retriever.retrieve(
-            self._query.render(run.variables),
+            query,
             knowledge_base=cfg.knowledge_base,
             top_k=cfg.top_k,
             score_threshold=cfg.score_threshold,

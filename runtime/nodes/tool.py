@@ -83,6 +83,7 @@ class ToolNode(Node[ToolConfig]):
             tool = registry.get(name)
             arguments = {key: _render(value, run.variables) for key, value in self._arguments.items()}
             arguments = coerce_arguments(arguments, tool.parameters)
+            run.record_inputs(self.id, {"tool": name, "arguments": arguments})
             result = await registry.call(name, arguments, in_thread=run.in_thread)
         except ToolError as exc:
             raise NodeError(exc.message, code=exc.code) from None

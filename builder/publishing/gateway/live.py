@@ -17,7 +17,7 @@ from builder.publishing.gateway.catalog import Target
 from builder.publishing.gateway.keys import KeyInfo
 from builder.runs.recorder import TraceRecorder
 from runtime import RunResult
-from runtime.events import Event, NodeDelta, RunFailed, RunTotals
+from runtime.events import Event, NodeDelta, NodeInputs, RunFailed, RunTotals
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,10 @@ class LiveRun:
     # --- the runtime hook --------------------------------------------------------------------
     def on_event(self, event: Event) -> None:
         self.recorder.on_event(event)
-        if type(event) is NodeDelta and event.node_id not in self._delta_nodes:
+        kind = type(event)
+        if kind is NodeInputs:
+            return  # the app's rendered prompts and requests: for its trace, not for callers
+        if kind is NodeDelta and event.node_id not in self._delta_nodes:
             return  # an intermediate node's tokens: not the answer
         self.events.append(event)
         if self._changed is not None:

@@ -252,6 +252,7 @@ export type RunEvent =
   | { type: 'run.started'; inputs?: Record<string, unknown> }
   | { type: 'node.started'; node_id: string; node_type?: string; attempt?: number }
   | { type: 'node.delta'; node_id: string; text: string }
+  | { type: 'node.inputs'; node_id: string; inputs: Record<string, unknown> }
   | {
       type: 'node.finished';
       node_id: string;

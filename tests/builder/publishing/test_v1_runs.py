@@ -53,7 +53,10 @@ def test_a_blocking_call_answers_json_and_the_run_is_stored_with_its_trace_key_a
     run = wait_for_run(body["run_id"])
     assert (run.source, run.status, run.version.number, run.outputs) == ("api", "succeeded", 1, body["outputs"])
     assert (run.api.label, run.api.end_user, run.api.api_key.name) == ("production", "u-1", "test")
-    assert [t.node_id for t in NodeTrace.objects.filter(run=run)] == ["start", "ask", "answer"]
+    traces = list(NodeTrace.objects.filter(run=run))
+    assert [t.node_id for t in traces] == ["start", "ask", "answer"]
+    assert traces[1].inputs == {"model": "standin/gpt-test",
+                                "messages": [{"role": "user", "content": "Capital of France?"}]}
     assert openai_stand_in.chat_requests()[0]["messages"] == [{"role": "user", "content": "Capital of France?"}]
 
 
@@ -128,6 +131,7 @@ def test_streaming_sends_run_node_and_delta_events_then_a_terminal_event(server,
     names = [e.event for e in events]
     assert names[0] == "run.started" and names[-1] == "run.finished"
     assert {"node.started", "node.finished"} <= set(names)
+    assert "node.inputs" not in names  # the app's rendered prompts are for its trace, not for callers
     assert "".join(e.data["text"] for e in events if e.event == "delta") == "one two three"
     assert [e.id for e in events] == list(range(1, len(events) + 1))
     assert events[-1].data["outputs"] == {"answer": "one two three"}

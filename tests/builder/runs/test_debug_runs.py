@@ -93,11 +93,13 @@ def test_a_debug_run_streams_node_states_and_stores_the_trace(platform, openai_s
     assert (run.tokens_in, run.tokens_out) == (11, 4)
     traces = {t.node_id: t for t in NodeTrace.objects.filter(run=run)}
     assert traces["ask"].status == "succeeded" and traces["ask"].tokens_in == 11
+    assert traces["ask"].inputs["messages"] == [{"role": "user", "content": "Is this urgent? server down"}]
     assert traces["slow"].status == "skipped" and traces["route"].handle == "urgent"
     detail = httpx.get(
         f"{platform}/api/workspaces/{member.workspace.pk}/runs/{run_id}/", headers={"Authorization": f"Bearer {token}"}
     ).json()
     assert [t["node_id"] for t in detail["traces"]][:2] == ["start", "ask"]
+    assert detail["traces"][1]["inputs"]["model"] == "standin/gpt-test"
 
 
 def test_a_failing_model_fails_the_run_with_the_node_and_code(platform, openai_stand_in):
@@ -192,4 +194,6 @@ def test_secrets_in_a_debug_runs_inputs_and_outputs_are_stored_redacted(platform
     stored = json.dumps([run.inputs, run.outputs, [t.outputs for t in NodeTrace.objects.filter(run=run)]])
     assert "0123456789abcdef" not in stored and "abcdefghijklmnop0123" not in stored
     assert run.inputs == {"question": "login fails with api_key=[redacted]"}
+    ask = NodeTrace.objects.get(run=run, node_id="ask")
+    assert ask.inputs["messages"][0]["content"] == "Is this urgent? login fails with api_key=[redacted]"
     assert run.outputs["answer"] == "Queued: Use Authorization: Bearer [redacted] to call it"

@@ -4,6 +4,7 @@ import pytest
 
 from runtime.context import ExecutionContext
 from runtime.errors import GraphInvalid
+from runtime.events import NodeInputs, RecordingHook
 from runtime.net import AddressPolicy, MappingSecretResolver, SafeHttpClient
 from tests.runtime.net.local_server import LocalServer
 from tests.runtime.nodes.linear_graph import linear_graph
@@ -32,10 +33,17 @@ async def test_get_with_templated_url_and_secret_header(server: LocalServer) -> 
         inputs={"q": "string"},
         outputs=ALL_OUTPUTS,
     )
-    result = await graph.run({"q": "otters"}, context=context_for(server))
+    hook = RecordingHook()
+    result = await graph.run({"q": "otters"}, context=context_for(server), hooks=[hook])
     assert result.ok, result.error
     out = result.outputs
     assert (out["status"], out["ok"], out["headers"]["content-type"]) == (200, True, "application/json")
+    # the trace shows the request as sent, the secret by its name only
+    (sent,) = hook.of_type(NodeInputs)
+    assert sent.inputs == {
+        "method": "GET", "url": f"http://127.0.0.1:{server.port}/echo?q=otters", "body": None,
+        "headers": {"Authorization": "Bearer {{ secrets.API_KEY }}", "X-Query": "otters"},
+    }
     assert out["json"]["path"] == "/echo?q=otters"
     assert out["json"]["headers"]["authorization"] == "Bearer sk-live-42"
     assert out["json"]["headers"]["x-query"] == "otters"

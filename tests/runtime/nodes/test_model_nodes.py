@@ -6,7 +6,7 @@ import pytest
 
 from runtime.context import ExecutionContext
 from runtime.engine.compiled import compile_graph
-from runtime.events import NodeDelta, RecordingHook
+from runtime.events import NodeDelta, NodeFailed, NodeInputs, RecordingHook
 from runtime.memory_retriever import InMemoryRetriever
 from runtime.nodes.classifier import ClassSpec, pick_class
 from tests.runtime.conftest import ScriptedProvider, make_spec
@@ -51,6 +51,26 @@ async def test_prompt_renders_messages_and_passes_model_settings(registry):
         ("user", "Tell me about owls"),
     ]
     assert (request.model, request.temperature, request.max_tokens) == ("tiny", 0.2, 7)
+
+
+class ModelDown(ScriptedProvider):
+    async def stream(self, request):
+        raise ConnectionError("the model is down")
+        yield  # an async generator
+
+
+async def test_a_model_calls_rendered_messages_and_settings_are_in_its_trace_even_when_it_fails(registry):
+    hook = RecordingHook()
+    await prompt_graph(registry, temperature=0.2).run(
+        {"topic": "owls"}, context=ExecutionContext(providers={"fake": ModelDown([])}), hooks=[hook]
+    )
+
+    (recorded,) = hook.of_type(NodeInputs)
+    assert recorded.node_id == "llm" and hook.of_type(NodeFailed)
+    assert recorded.inputs == {
+        "model": "fake/tiny", "temperature": 0.2,
+        "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Tell me about owls"}],
+    }
 
 
 async def test_prompt_json_mode_parses_the_answer(registry):

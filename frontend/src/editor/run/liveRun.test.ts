@@ -43,6 +43,20 @@ describe('live run', () => {
     expect(run.error).toMatchObject({ node_id: 'llm' });
   });
 
+  it("keeps what a node sent out (its inputs) through its finish or failure", () => {
+    const messages = [{ role: 'user', content: 'Is this urgent?' }];
+    const run = fold([
+      { type: 'node.started', node_id: 'llm' },
+      { type: 'node.inputs', node_id: 'llm', inputs: { model: 'local/smol', messages } },
+      { type: 'node.finished', node_id: 'llm', outputs: { text: 'No' }, handle: null, latency_ms: 5 },
+      { type: 'node.started', node_id: 'branch' },
+      { type: 'node.inputs', node_id: 'branch', inputs: { query: 'x' } },
+      { type: 'node.failed', node_id: 'branch', code: 'boom', message: 'Boom' },
+    ]);
+    expect(run.nodes.llm).toMatchObject({ status: 'succeeded', inputs: { messages }, outputs: { text: 'No' } });
+    expect(run.nodes.branch).toMatchObject({ status: 'failed', inputs: { query: 'x' } });
+  });
+
   it('falls back to the run outputs when nothing streamed', () => {
     const run = fold([{ type: 'run.finished', outputs: { answer: 'Done.' } }]);
     expect(answerText(run, typeOf)).toBe('Done.');

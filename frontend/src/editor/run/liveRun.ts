@@ -42,6 +42,10 @@ export function applyRunEvent(run: LiveRun, ev: RunEvent): LiveRun {
       };
     case 'node.delta':
       return { ...run, deltas: { ...run.deltas, [ev.node_id]: (run.deltas[ev.node_id] ?? '') + ev.text } };
+    case 'node.inputs': {
+      const node = run.nodes[ev.node_id] ?? { status: 'running' as const };
+      return { ...run, nodes: { ...run.nodes, [ev.node_id]: { ...node, inputs: ev.inputs } } };
+    }
     case 'node.finished':
       return {
         ...run,
@@ -49,6 +53,7 @@ export function applyRunEvent(run: LiveRun, ev: RunEvent): LiveRun {
         nodes: {
           ...run.nodes,
           [ev.node_id]: {
+            inputs: run.nodes[ev.node_id]?.inputs,
             status: 'succeeded',
             outputs: ev.outputs,
             handle: ev.handle,
@@ -63,7 +68,15 @@ export function applyRunEvent(run: LiveRun, ev: RunEvent): LiveRun {
       return {
         ...run,
         order: run.order.includes(ev.node_id) ? run.order : [...run.order, ev.node_id],
-        nodes: { ...run.nodes, [ev.node_id]: { status: 'failed', error: { code: ev.code, message: ev.message }, attempt: ev.attempt } },
+        nodes: {
+          ...run.nodes,
+          [ev.node_id]: {
+            inputs: run.nodes[ev.node_id]?.inputs,
+            status: 'failed',
+            error: { code: ev.code, message: ev.message },
+            attempt: ev.attempt,
+          },
+        },
       };
     case 'node.skipped':
       return { ...run, nodes: { ...run.nodes, [ev.node_id]: { status: 'skipped' } } };
