@@ -1,7 +1,10 @@
 """The embedding model of a knowledge base, as a blocking ``texts -> vectors`` function.
 
 Local models come from pip packages (all-MiniLM-L6-v2 by default); OpenAI-compatible models are
-called through the runtime's provider client with the key from ``LLMOPS_EMBEDDING_API_KEY``.
+called through the runtime's provider client, over the SSRF-safe transport (a knowledge base's
+base URL is user input: private addresses need the operator's allowlist). The operator's key,
+``LLMOPS_EMBEDDING_API_KEY``, goes only to the operator's endpoint (``LLMOPS_EMBEDDING_BASE_URL``,
+OpenAI's when unset) — never to a base URL a builder typed in.
 """
 
 from __future__ import annotations
@@ -60,13 +63,24 @@ def embedder_for(knowledge_base: KnowledgeBase) -> Embed:
     return _remote_embedder(knowledge_base)
 
 
+def _same_endpoint(a: str | None, b: str | None) -> bool:
+    return (a or "").rstrip("/") == (b or "").rstrip("/")
+
+
 def _remote_embedder(knowledge_base: KnowledgeBase) -> Embed:
+    from builder.runs.context import address_policy
+    from runtime.net import safe_transport
     from runtime.providers.openai_compat import OpenAICompatibleProvider
 
+    operators = os.environ.get("LLMOPS_EMBEDDING_BASE_URL") or None
+    base_url = knowledge_base.embedding_base_url or operators
+    key = os.environ.get("LLMOPS_EMBEDDING_API_KEY") if _same_endpoint(base_url, operators) else None
+    policy = address_policy()
     provider = OpenAICompatibleProvider(
         name=f"knowledge-base-{knowledge_base.pk}",
-        base_url=knowledge_base.embedding_base_url or None,
-        api_key=os.environ.get("LLMOPS_EMBEDDING_API_KEY") or "not-set",
+        base_url=base_url,
+        api_key=key,
+        transport_factory=lambda: safe_transport(policy),
     )
     model, dims = knowledge_base.embedding_model, knowledge_base.embedding_dimensions
 

@@ -8,6 +8,7 @@ from builder.jobs.services import job_execute
 from builder.knowledge.models import Document
 from builder.knowledge.services import documents_upload, knowledge_base_create
 from tests.builder.knowledge.samples import upload
+from tests.runtime.support.openai_stand_in import openai_stand_in, stand_in_server  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True)

@@ -224,7 +224,8 @@ class StandInServer:
 
     def _vector(self, text: str) -> list[float]:
         digest = hashlib.sha256(str(text).encode()).digest()
-        return [b / 255.0 for b in digest[: self.embedding_dims]]
+        repeated = digest * (self.embedding_dims // len(digest) + 1)
+        return [b / 255.0 for b in repeated[: self.embedding_dims]]
 
 
 # --- wire rendering --------------------------------------------------------------------------------
