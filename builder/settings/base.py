@@ -165,6 +165,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        # It warns on every event sent to a workspace nobody is watching (the usual case).
+        "channels_postgres.core": {"level": "ERROR"},
     },
 }
 
