@@ -1,10 +1,10 @@
 /** The editor: canvas, palette, node panel, run panel, versions, and how they talk. */
-import { applyNodeChanges, useReactFlow, type IsValidConnection, type NodeChange } from '@xyflow/react';
+import { useReactFlow, type IsValidConnection } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage } from '../api/client';
 import { downloadExport, listModels, listTools, updateApp } from '../apps/api';
-import type { AppSummary, Draft, GraphSpec, Issue, ModelOption, NodeTypeDef, ToolOption, VersionDetail } from '../apps/types';
+import type { AppSummary, Draft, Issue, ModelOption, NodeTypeDef, ToolOption, VersionDetail } from '../apps/types';
 import { Canvas, type PointerMode } from './canvas/Canvas';
 import { NodePicker, type PickerRequest } from './canvas/NodePicker';
 import { Palette } from './canvas/Palette';
@@ -12,8 +12,8 @@ import { EditorContext, type EditorContextValue, type EditorStores } from './con
 import { EditorHeader } from './header/EditorHeader';
 import { ShortcutsSheet } from './header/ShortcutsSheet';
 import { materializePaste, parseClipboard, serializeSelection } from './model/clipboard';
-import { edgeDiffKey, type DiffModel } from './model/diffModel';
-import { canvasFromSpec, normalizeGraph, noteOfNode, specOfNode, type CanvasEdge, type CanvasNode, type FlowNode, type NoteNode } from './model/graph';
+import type { DiffModel } from './model/diffModel';
+import { normalizeGraph, noteOfNode, specOfNode, type CanvasEdge, type CanvasNode, type FlowNode, type NoteNode } from './model/graph';
 import { edgeId, newNoteId } from './model/ids';
 import { createKeyedStore } from './model/keyedStore';
 import type { ShortcutAction } from './model/keyboard';
@@ -21,28 +21,19 @@ import { newNodeSpec } from './model/newNode';
 import { upstreamVariables } from './model/upstream';
 import { NodePanel } from './panel/NodePanel';
 import { coerceInput, RunPanel } from './run/RunPanel';
+import { useFollowRunningNode, useRunEdges } from './run/useRunDisplay';
 import { useRunSession } from './run/useRunSession';
+import { useRunValues } from './run/useRunValues';
 import { useDraftSync } from './useDraftSync';
 import { useEditorKeys } from './useEditorKeys';
 import { useGraphDocument } from './useGraphDocument';
 import { useValidation } from './useValidation';
+import { EDIT, FIT, useViewGraph, type View } from './useViewGraph';
 import { VersionsDrawer } from './versions/VersionsDrawer';
 import { PublishDrawer } from '../publishing/PublishDrawer';
 import { usePublish } from '../publishing/usePublish';
 
-type View =
-  | { kind: 'edit' }
-  | { kind: 'run'; runId: string; graph: GraphSpec }
-  | { kind: 'version'; number: number; graph: GraphSpec }
-  | { kind: 'diff'; label: string; model: DiffModel };
-
-const EDIT: View = { kind: 'edit' };
-const FIT = { padding: 0.2, maxZoom: 1.2 };
 const READ_ONLY_ROLES = new Set(['viewer', 'annotator']);
-
-function runValuesKey(appId: string) {
-  return `llmops.runInputs.${appId}`;
-}
 
 export function Editor({
   workspaceId,
@@ -74,7 +65,6 @@ export function Editor({
   const [models, setModels] = useState<ModelOption[] | null>(null);
   const [tools, setTools] = useState<ToolOption[] | null>(null);
   const [view, setView] = useState<View>(EDIT);
-  const [viewNodes, setViewNodes] = useState<CanvasNode[]>([]);
   const [drawer, setDrawer] = useState<'run' | 'versions' | 'publish' | null>(null);
   const [picker, setPicker] = useState<PickerRequest | null>(null);
   const [mode, setMode] = useState<PointerMode>('pointer');
@@ -82,13 +72,7 @@ export function Editor({
   const [panelClosed, setPanelClosed] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
-  const [runValues, setRunValues] = useState<Record<string, string>>(() => {
-    try {
-      return JSON.parse(window.localStorage.getItem(runValuesKey(appId)) ?? '{}') as Record<string, string>;
-    } catch {
-      return {};
-    }
-  });
+  const { values: runValues, setValues: setRunValues, remember: rememberRunValues } = useRunValues(appId);
 
   // First load: the draft is the saved state.
   const { ops } = doc;
@@ -116,52 +100,14 @@ export function Editor({
   const readOnly = !editing || !canEdit;
 
   // ---- read-only views (a past run, a version, a diff) draw their own graph
-  const viewGraph = view.kind === 'run' || view.kind === 'version' ? view.graph : null;
-  useEffect(() => {
-    if (view.kind === 'edit') return;
-    if (view.kind === 'diff') {
-      const { nodes, edges: _e } = canvasFromSpec({ nodes: view.model.nodes, edges: view.model.edges, notes: [] });
-      setViewNodes(nodes);
-    } else if (viewGraph) {
-      setViewNodes(canvasFromSpec(viewGraph).nodes);
-    }
-    requestAnimationFrame(() => void flow.fitView(FIT));
-  }, [view, viewGraph, flow]);
-  const viewEdges = useMemo<CanvasEdge[]>(() => {
-    if (view.kind === 'diff') {
-      return view.model.edges.map((e) => {
-        const mark = view.model.edgeMarks.get(edgeDiffKey(e));
-        return { ...canvasFromSpec({ nodes: [], edges: [e], notes: [] }).edges[0]!, className: mark ? `edge-diff-${mark}` : undefined };
-      });
-    }
-    return viewGraph ? canvasFromSpec(viewGraph).edges : [];
-  }, [view, viewGraph]);
-  const onViewNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
-    setViewNodes((nodes) => applyNodeChanges(changes.filter((c) => c.type === 'select' || c.type === 'dimensions'), nodes));
-  }, []);
-
-  useEffect(() => {
-    stores.diff.replace(view.kind === 'diff' ? view.model.marks : new Map());
-  }, [view, stores]);
+  const { viewGraph, viewNodes, viewEdges, onViewNodesChange, selectInView } = useViewGraph(view, stores);
 
   // ---- what the canvas draws
   const baseNodes = editing ? doc.doc.nodes : viewNodes;
   const baseEdges = editing ? doc.doc.edges : viewEdges;
   const live = runs.shown;
   const edgeIssues = useMemo(() => new Set(validation.issues.map((i) => i.edge_id).filter(Boolean)), [validation.issues]);
-  const displayEdges = useMemo(() => {
-    if (!live && edgeIssues.size === 0) return baseEdges;
-    return baseEdges.map((e) => {
-      const src = live?.nodes[e.source];
-      const dst = live?.nodes[e.target];
-      let cls = e.className ?? '';
-      if (src?.status === 'succeeded' && dst && (src.handle == null || src.handle === e.sourceHandle)) cls += ' edge-passed';
-      if (dst?.status === 'running' && src?.status === 'succeeded') cls += ' edge-active';
-      if (edgeIssues.has(e.id)) cls += ' edge-issue';
-      cls = cls.trim();
-      return cls === (e.className ?? '') ? e : { ...e, className: cls, animated: dst?.status === 'running' };
-    });
-  }, [baseEdges, live, edgeIssues]);
+  const displayEdges = useRunEdges(baseEdges, live, edgeIssues);
 
   const selectedId = useMemo(() => {
     const sel = baseNodes.filter((n) => n.selected && n.type === 'flow');
@@ -216,6 +162,8 @@ export function Editor({
     [flow],
   );
 
+  useFollowRunningNode(editing ? live : null, baseNodes, revealPoint);
+
   const addNodeOfType = useCallback(
     (type: string, position: { x: number; y: number }, from?: { nodeId: string; handle: string }) => {
       const def = typeMap.get(type);
@@ -248,10 +196,10 @@ export function Editor({
   const focusNode = useCallback(
     (id: string) => {
       if (editing) ops.selectOnly([id]);
-      else setViewNodes((ns) => ns.map((n) => (!!n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })));
+      else selectInView(id);
       void flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.1, padding: 0.6 });
     },
-    [editing, ops, flow],
+    [editing, ops, flow, selectInView],
   );
   const focusIssue = useCallback(
     (issue: Issue) => {
@@ -280,9 +228,9 @@ export function Editor({
       return;
     }
     const inputs = Object.fromEntries(doc.doc.meta.inputs.map((i) => [i.name, coerceInput(i, runValues[i.name] ?? '')]));
-    window.localStorage.setItem(runValuesKey(appId), JSON.stringify(runValues));
+    rememberRunValues();
     await runs.start(inputs);
-  }, [validation.issues.length, canEdit, editing, sync, doc.doc.meta.inputs, runValues, appId, runs]);
+  }, [validation.issues.length, canEdit, editing, sync, doc.doc.meta.inputs, runValues, rememberRunValues, runs]);
 
   const openRun = useCallback(
     async (runId: string) => {
@@ -380,7 +328,7 @@ export function Editor({
     onEscape: () => {
       if (showShortcuts) setShowShortcuts(false);
       else if (picker) setPicker(null);
-      else if (selectedId) (editing ? ops.selectOnly([]) : setViewNodes((ns) => ns.map((n) => (n.selected ? { ...n, selected: false } : n))));
+      else if (selectedId) (editing ? ops.selectOnly([]) : selectInView(null));
     },
     onCopy: () => {
       if (!editing) return null;
@@ -408,9 +356,9 @@ export function Editor({
     [],
   );
   const onNodeClick = useCallback((id: string) => {
-    if (!editing) setViewNodes((ns) => ns.map((n) => (!!n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })));
+    if (!editing) selectInView(id);
     setPanelClosed(false);
-  }, [editing]);
+  }, [editing, selectInView]);
   const onPaneClick = useCallback(() => setPicker(null), []);
   const onAddNode = useCallback((screen: { x: number; y: number }) => setPicker({ screen, flow: canvasCenter() }), [canvasCenter]);
   const onAddNote = useCallback(() => {
