@@ -23,7 +23,7 @@ import {
   type FlowNode,
   type GraphMeta,
 } from './model/graph';
-import { FAIL_HANDLE, TARGET_HANDLE } from './model/handles';
+import { FAIL_HANDLE, sourceHandles, TARGET_HANDLE } from './model/handles';
 import { emptyHistory, record, redo as redoStep, undo as undoStep, type History } from './model/history';
 import { edgeId } from './model/ids';
 import { layeredPositions } from './model/layout';
@@ -256,7 +256,12 @@ export function useGraphDocument(): GraphDocument {
     change((d) => {
       const flow = d.nodes.filter((n) => n.type === 'flow');
       const positions = layeredPositions(
-        flow.map((n) => ({ id: n.id, width: n.measured?.width ?? 240, height: n.measured?.height ?? 90 })),
+        flow.map((n) => ({
+          id: n.id,
+          width: n.measured?.width ?? 240,
+          height: n.measured?.height ?? 90,
+          handles: sourceHandles((n as FlowNode).data.spec, undefined).map((h) => h.id),
+        })),
         d.edges,
       );
       return { ...d, nodes: d.nodes.map((n) => (positions.has(n.id) ? { ...n, position: positions.get(n.id)! } : n)) };
