@@ -5,13 +5,16 @@ No API key: the link's random token is the credential. A link that is unknown, r
 turned off — or whose app's endpoint is off — answers 404 ``chat_not_found``, always with the same
 message. Messages map to the app's inputs exactly as in ``/v1/chat/completions``; the app's
 production label answers, and every call is stored as a run with source ``web``. Each visitor
-(client address) of a link may send the link's ``rate_limit_per_minute`` messages a minute.
+(client address) of a link may send the link's ``rate_limit_per_minute`` messages a minute, and
+all visitors of a link together ``LLMOPS_WEB_CHAT_LINK_PER_MINUTE`` (the operator's cap: many
+addresses must not spend a model budget without bound).
 
 Visitors are the public: they get the answer (streamed as ``delta`` events, then ``run.finished``
 or ``run.failed``), not the app's inner nodes, usage or cost."""
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -29,6 +32,7 @@ from builder.publishing.selectors import SharedChat, shared_chat_by_token
 from runtime.events import NodeDelta
 
 SHARE_CACHE_SECONDS = 1.0
+LINK_PER_MINUTE = int(os.environ.get("LLMOPS_WEB_CHAT_LINK_PER_MINUTE", "120"))  # 0: no cap
 _MAX_CACHED = 10_000
 NOT_AVAILABLE = "This chat is not available."
 _ROLES = frozenset({"user", "assistant"})
@@ -88,6 +92,9 @@ class ShareRoutes:
             visitor = client[0] if client else "-"
             await check_rate(f"web-chat:{shared.publication_id}:{visitor}", shared.rate_limit_per_minute,
                              who="Each visitor of this chat")
+        if LINK_PER_MINUTE:
+            await check_rate(f"web-chat:{shared.publication_id}", LINK_PER_MINUTE,
+                             who="This chat, all visitors together,")
         body = await request.json(MAX_BODY_BYTES)
         stream = body.get("stream", False)
         if not isinstance(stream, bool):

@@ -142,6 +142,17 @@ def test_a_visitor_over_the_links_rate_limit_gets_429_with_retry_after(server):
     assert all(ask(server, unlimited, "Ada").status_code == 200 for _ in range(3))
 
 
+def test_all_visitors_of_a_link_together_stay_under_the_operators_cap(stand_in_server):
+    member = make_member()
+    _, token = shared(member, greeting_graph(), rate_limit_per_minute=None)
+
+    with gateway_server(stand_in_server, LLMOPS_WEB_CHAT_LINK_PER_MINUTE="3") as capped:
+        answers = [ask(capped, token, "Ada") for _ in range(4)]
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert "all visitors together" in answers[3].json()["error"]["message"]
+
+
 def test_requests_a_chat_cannot_answer_are_refused_with_the_reason(server):
     member = make_member()
     _, token = shared(member, greeting_graph())
