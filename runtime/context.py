@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import time
 from collections.abc import Callable, Mapping
@@ -109,11 +110,38 @@ class RunState:
         call = functools.partial(func, *args, **kwargs) if kwargs else (lambda: func(*args))
         return await loop.run_in_executor(self._executor, call)
 
-    async def run_subgraph(self, graph: CompiledGraph, inputs: dict[str, Any]) -> RunResult:
-        """Run a compiled sub-graph with the same services; its steps count against this run."""
+    async def run_subgraph(
+        self, graph: CompiledGraph, inputs: dict[str, Any], *, trace_as: str | None = None
+    ) -> RunResult:
+        """Run a compiled sub-graph with the same services; its steps count against this run.
+
+        With ``trace_as`` (e.g. ``loop[3]``) its nodes' events join this run's, as nodes named
+        ``loop[3]/llm``: the trace shows what each item did. Without it, only the caller's own
+        node is traced."""
+        hooks = (_SubRunEvents(self.run_id, trace_as, self._emit),) if trace_as else ()
         return await graph.run(
-            inputs, context=self.context, _steps=self._steps, _executor=self._executor, raise_on_error=True
+            inputs, context=self.context, hooks=hooks, _steps=self._steps, _executor=self._executor,
+            raise_on_error=True,
         )
+
+
+class _SubRunEvents:
+    """Passes a sub-run's node events (not its text deltas, not its own start and end) on to the
+    run that started it, renamed ``<prefix>/<node id>``."""
+
+    __slots__ = ("_emit", "_prefix", "_run_id")
+    _PASSED = frozenset({"node.started", "node.inputs", "node.finished", "node.failed", "node.skipped"})
+    _FRAME = frozenset({"start", "end"})
+
+    def __init__(self, run_id: str, prefix: str, emit: Callable[[Any], None]):
+        self._run_id = run_id
+        self._prefix = prefix
+        self._emit = emit
+
+    def on_event(self, event: Any) -> None:
+        if event.type not in self._PASSED or getattr(event, "node_type", None) in self._FRAME:
+            return
+        self._emit(dataclasses.replace(event, run_id=self._run_id, node_id=f"{self._prefix}/{event.node_id}"))
 
 
 def _in_worker_thread(loop: asyncio.AbstractEventLoop) -> bool:

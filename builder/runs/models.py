@@ -76,7 +76,7 @@ class NodeTrace(models.Model):
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="traces")
     app = models.ForeignKey("flows.App", on_delete=models.CASCADE, related_name="+")
     sequence = models.PositiveIntegerField()
-    node_id = models.CharField(max_length=64)
+    node_id = models.TextField(help_text="The node's id; inside an iteration <node>[<index>]/<sub-node>.")
     node_type = models.CharField(max_length=64)
     status = models.CharField(max_length=16)
     inputs = models.JSONField(

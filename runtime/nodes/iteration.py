@@ -2,7 +2,8 @@
 
 Graphs have no loops; repetition is a sub-graph. The sub-graph is a full graph (its own
 start/end) that declares an input ``item`` (and optionally ``index``, plus any names mapped
-in ``inputs``). Results come back in item order.
+in ``inputs``). Results come back in item order. The nodes of the first ``TRACED_ITEMS`` items
+are traced as ``<node>[<index>]/<sub-node>``; the rest run untraced (a trace stays readable).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from runtime.nodes.base import Node, NodeConfig, NodeConfigError, NodeResult, Ou
 from runtime.providers.base import Usage
 from runtime.spec import GraphSpec
 from runtime.variables import resolve
+
+TRACED_ITEMS = 50
 
 
 class IterationConfig(NodeConfig):
@@ -90,7 +93,8 @@ class IterationNode(Node[IterationConfig]):
                 inputs["index"] = index
             async with gate:
                 try:
-                    return await run.run_subgraph(self._graph, inputs)
+                    trace_as = f"{self.id}[{index}]" if index < TRACED_ITEMS else None
+                    return await run.run_subgraph(self._graph, inputs, trace_as=trace_as)
                 except RuntimeFailure as exc:
                     raise NodeError(f"item {index}: {exc.message}", code=exc.code) from None
 

@@ -277,3 +277,31 @@ def test_secrets_are_redacted_in_the_stored_run_while_the_caller_gets_the_answer
         assert secret not in stored
     assert run.inputs == {"query": "my password=[redacted]"}
     assert run.outputs == {"answer": "Noted [redacted]; also sk-[redacted]"}
+
+
+def test_the_items_of_an_iteration_are_in_the_stored_trace(server):
+    sub = {
+        "inputs": [{"name": "item"}],
+        "nodes": [{"id": "start", "type": "start"},
+                  {"id": "shout", "type": "template", "config": {"template": "{{ inputs.item | upper }}"}},
+                  {"id": "end", "type": "end", "config": {"outputs": {"line": "shout.text"}}}],
+        "edges": [{"id": "a", "source": "start", "target": "shout"}, {"id": "b", "source": "shout", "target": "end"}],
+    }
+    graph = {
+        "inputs": [{"name": "words", "type": "array"}],
+        "nodes": [{"id": "start", "type": "start"},
+                  {"id": "loop", "type": "iteration",
+                   "config": {"items": "inputs.words", "graph": sub, "output": "line"}},
+                  {"id": "end", "type": "end", "config": {"outputs": {"lines": "loop.results"}}}],
+        "edges": [{"id": "e1", "source": "start", "target": "loop"}, {"id": "e2", "source": "loop", "target": "end"}],
+    }
+    member = make_member()
+    app = published(member, graph)
+
+    response = httpx.post(run_url(server, app), json={"inputs": {"words": ["a", "b"]}}, headers=bearer(key_for(member)))
+
+    assert response.json()["outputs"] == {"lines": ["A", "B"]}
+    run = wait_for_run(response.json()["run_id"])
+    traces = {t.node_id: t for t in NodeTrace.objects.filter(run=run)}
+    assert {"loop[0]/shout", "loop[1]/shout"} <= set(traces)
+    assert traces["loop[1]/shout"].outputs == {"text": "B"}

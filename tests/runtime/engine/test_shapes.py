@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from runtime.events import NodeSkipped
+from runtime.events import NodeFinished, NodeSkipped, RecordingHook
 from tests.runtime.conftest import event_kinds
 
 TOPIC = [{"name": "topic"}]
@@ -135,11 +135,44 @@ async def test_iteration_maps_a_subgraph_over_a_list_in_order(build, context):
         [{"name": "words", "type": "array"}, {"name": "prefix"}],
     )
     words = [f"w{i}" for i in range(7)]
+    hook = RecordingHook()
     started = time.perf_counter()
-    result = await graph.run({"words": words, "prefix": "#"}, context=context)
+    result = await graph.run({"words": words, "prefix": "#"}, context=context, hooks=[hook])
     elapsed = time.perf_counter() - started
     assert result.outputs == {"lines": [f"#{i}=w{i}" for i in range(7)]}
     assert elapsed < 7 * 0.02, "items ran with bounded parallelism, not one by one"
+    # each item's nodes are in the run's trace, named after the item (not its start and end)
+    finished = {e.node_id: e for e in hook.of_type(NodeFinished)}
+    assert {f"loop[{i}]/{n}" for i in range(7) for n in ("wait", "fmt")} | {"start", "loop", "end"} == set(finished)
+    assert finished["loop[3]/fmt"].outputs["text"] == "#3=w3"
+    assert {e.run_id for e in hook.events} == {result.run_id}
+
+
+async def test_an_iteration_traces_its_first_items_only(build, context):
+    from runtime.nodes.iteration import TRACED_ITEMS
+
+    sub = {
+        "inputs": [{"name": "item"}],
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {"id": "fmt", "type": "template", "config": {"template": "{{ inputs.item }}"}},
+            {"id": "end", "type": "end", "config": {"outputs": {"line": "fmt.text"}}},
+        ],
+        "edges": [{"id": "a", "source": "start", "target": "fmt"}, {"id": "b", "source": "fmt", "target": "end"}],
+    }
+    graph = build(
+        {"loop": ("iteration", {"items": "inputs.words", "graph": sub, "output": "line"}),
+         "end": ("end", {"outputs": {"lines": "loop.results"}})},
+        ["start>loop", "loop>end"],
+        [{"name": "words", "type": "array"}],
+    )
+    hook = RecordingHook()
+
+    result = await graph.run({"words": [str(i) for i in range(TRACED_ITEMS + 10)]}, context=context, hooks=[hook])
+
+    assert len(result.outputs["lines"]) == TRACED_ITEMS + 10
+    traced = [e.node_id for e in hook.of_type(NodeFinished) if "/" in e.node_id]
+    assert traced and len(traced) == TRACED_ITEMS and f"loop[{TRACED_ITEMS}]/fmt" not in traced
 
 
 async def test_compiled_graph_runs_many_times_independently(build, context):

@@ -11,6 +11,17 @@ export interface TraceListProps {
   onSelect?: (id: string) => void;
 }
 
+/** A row's name: the node's title; inside an iteration, "Loop #4 › fmt" (ids `loop[3]/fmt`). */
+export function traceLabel(id: string, nodeTitle: (id: string) => string): string {
+  const parts = id.split('/');
+  if (parts.length === 1) return nodeTitle(id);
+  const items = parts.slice(0, -1).map((part) => {
+    const match = /^(.*)\[(\d+)\]$/.exec(part);
+    return match ? `${nodeTitle(match[1]!)} #${Number(match[2]) + 1}` : part;
+  });
+  return [...items, parts[parts.length - 1]].join(' › ');
+}
+
 export function TraceList({ live, nodeTitle, onSelect }: TraceListProps) {
   const [openTrace, setOpenTrace] = useState<string | null>(null);
   return (
@@ -20,7 +31,12 @@ export function TraceList({ live, nodeTitle, onSelect }: TraceListProps) {
         if (!n) return null;
         const open = openTrace === id;
         return (
-          <li key={id} className={`trace-item status-${n.status}`} data-testid={`trace-${id}`} data-status={n.status}>
+          <li
+            key={id}
+            className={`trace-item status-${n.status}${id.includes('/') ? ' trace-nested' : ''}`}
+            data-testid={`trace-${id}`}
+            data-status={n.status}
+          >
             <button
               type="button"
               className="trace-row"
@@ -31,7 +47,7 @@ export function TraceList({ live, nodeTitle, onSelect }: TraceListProps) {
               }}
             >
               <span className={`trace-dot status-${n.status}`} aria-hidden="true" />
-              <span className="trace-title">{nodeTitle(id)}</span>
+              <span className="trace-title">{traceLabel(id, nodeTitle)}</span>
               <span className="muted small">{n.status === 'succeeded' && typeof n.latency_ms === 'number' ? formatMs(n.latency_ms) : n.status}</span>
             </button>
             {open && <TraceView trace={n} />}

@@ -35,7 +35,8 @@ export function useFollowRunningNode(
   nodes: CanvasNode[],
   reveal: (point: { x: number; y: number }) => void,
 ) {
-  const current = runningNodeId(live);
+  // a node inside an iteration (`loop[3]/llm`) is drawn as its iteration node
+  const current = runningNodeId(live)?.split('/')[0]?.replace(/\[\d+\]$/, '') ?? null;
   useEffect(() => {
     if (!current) return;
     const node = nodes.find((n) => n.id === current);
