@@ -15,9 +15,8 @@ from typing import Any
 from builder.accounts.models import Workspace
 from builder.flows.graphs import parse_graph
 from builder.flows.models import App, AppVersion
-from builder.publishing import cache_bus
 from builder.publishing.errors import AppNotPublished, LabelNotFound
-from builder.publishing.gateway.db import SingleFlight
+from builder.publishing.gateway.db import FreshCache, SingleFlight
 from builder.publishing.gateway.models import serving_context
 from builder.publishing.models import PRODUCTION, Label
 from runtime import CompiledGraph, ExecutionContext, compile_graph
@@ -102,26 +101,17 @@ def _load_context(workspace_id: int) -> ExecutionContext:
 
 class Catalog:
     def __init__(self) -> None:
-        self._targets: dict[tuple, tuple[float, int, tuple[int, int, str]]] = {}
+        self._targets = FreshCache(TARGET_CACHE_SECONDS)
         self._compiled: OrderedDict[int, Compiled] = OrderedDict()
         self._contexts: dict[int, tuple[float, ExecutionContext]] = {}
         self._loads = SingleFlight()
 
     async def target(self, *, workspace_id: int, slug: str, label: str | None, number: int | None) -> Target:
-        now = time.monotonic()
-        generation = cache_bus.generation()
-        key = (workspace_id, slug, label, number)
-        hit = self._targets.get(key)
-        if hit is not None and hit[0] > now and hit[1] == generation:
-            app_id, version_id, label_name = hit[2]
-        else:
-            app_id, version_id, label_name = await self._loads.db(("target", key, generation), _resolve,
-                                                                  workspace_id, slug, label, number)
-            if len(self._targets) > 10_000:
-                self._targets.clear()
-            self._targets[key] = (now + TARGET_CACHE_SECONDS, generation, (app_id, version_id, label_name))
+        app_id, version_id, label_name = await self._targets.get(
+            (workspace_id, slug, label, number), _resolve, workspace_id, slug, label, number
+        )
         return Target(app_id, slug, workspace_id, label_name, await self._version(version_id),
-                      await self._context(workspace_id, now))
+                      await self._context(workspace_id, time.monotonic()))
 
     async def _version(self, version_id: int) -> Compiled:
         compiled = self._compiled.get(version_id)

@@ -7,15 +7,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from builder.publishing import cache_bus
 from builder.publishing.errors import NotAuthenticated, WrongScope
-from builder.publishing.gateway.db import SingleFlight
+from builder.publishing.gateway.db import FreshCache
 from builder.publishing.gateway.limits import check_rate
 from builder.publishing.models import ApiKey, ApiKeyScope
 from builder.publishing.services import KEY_PREFIX, key_hash
 
 KEY_CACHE_SECONDS = 3.0
-_MAX_CACHED = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +47,8 @@ def _lookup(secret_hash: str) -> KeyInfo | None:
 
 class KeyGate:
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[float, int, KeyInfo | None]] = {}
+        self._keys = FreshCache(KEY_CACHE_SECONDS)
         self.used: dict[int, float] = {}  # key id -> last use (wall clock), drained by the writer
-        self._loads = SingleFlight()
 
     async def authenticate(self, authorization: str | None) -> KeyInfo:
         if not authorization:
@@ -61,16 +58,7 @@ class KeyGate:
         if scheme.lower() != "bearer" or not raw.startswith(KEY_PREFIX):
             raise NotAuthenticated("The Authorization header must be 'Bearer lsk_...'.")
         digest = key_hash(raw)
-        now = time.monotonic()
-        generation = cache_bus.generation()
-        hit = self._cache.get(digest)
-        if hit is not None and hit[0] > now and hit[1] == generation:
-            info = hit[2]
-        else:
-            info = await self._loads.db((digest, generation), _lookup, digest)
-            if len(self._cache) >= _MAX_CACHED:
-                self._cache.clear()
-            self._cache[digest] = (now + KEY_CACHE_SECONDS, generation, info)
+        info = await self._keys.get(digest, _lookup, digest)
         if info is None:
             raise NotAuthenticated("This API key is not valid or has been revoked.")
         if info.rate_limit_per_minute:

@@ -15,14 +15,12 @@ or ``run.failed``), not the app's inner nodes, usage or cost."""
 from __future__ import annotations
 
 import os
-import time
 from typing import Any
 
-from builder.publishing import cache_bus
 from builder.publishing.errors import AppNotPublished, BadRequest, ChatNotFound, LabelNotFound
 from builder.publishing.gateway.catalog import Catalog, Target
 from builder.publishing.gateway.chat import answer_text, map_messages
-from builder.publishing.gateway.db import SingleFlight
+from builder.publishing.gateway.db import FreshCache
 from builder.publishing.gateway.http import Request, Send, send_json, sse_frame
 from builder.publishing.gateway.keys import KeyInfo
 from builder.publishing.gateway.limits import check_rate
@@ -33,7 +31,6 @@ from runtime.events import NodeDelta
 
 SHARE_CACHE_SECONDS = 1.0
 LINK_PER_MINUTE = int(os.environ.get("LLMOPS_WEB_CHAT_LINK_PER_MINUTE", "120"))  # 0: no cap
-_MAX_CACHED = 10_000
 NOT_AVAILABLE = "This chat is not available."
 _ROLES = frozenset({"user", "assistant"})
 
@@ -75,8 +72,7 @@ def _frames(live: LiveRun):
 class ShareRoutes:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self._cache: dict[str, tuple[float, int, SharedChat | None]] = {}
-        self._loads = SingleFlight()
+        self._links = FreshCache(SHARE_CACHE_SECONDS)
 
     async def info(self, request: Request, send: Send, token: str) -> None:
         shared, target = await self._open(token)
@@ -120,16 +116,7 @@ class ShareRoutes:
 
     async def _open(self, token: str) -> tuple[SharedChat, Target]:
         """The link's app and its production version, or 404 ``chat_not_found``."""
-        now = time.monotonic()
-        generation = cache_bus.generation()
-        hit = self._cache.get(token)
-        if hit is not None and hit[0] > now and hit[1] == generation:
-            shared = hit[2]
-        else:
-            shared = await self._loads.db(("share", token, generation), shared_chat_by_token, token=token)
-            if len(self._cache) >= _MAX_CACHED:
-                self._cache.clear()
-            self._cache[token] = (now + SHARE_CACHE_SECONDS, generation, shared)
+        shared = await self._links.get(token, shared_chat_by_token, token=token)
         if shared is None:
             raise ChatNotFound(NOT_AVAILABLE)
         try:
