@@ -36,21 +36,13 @@ class TraceOutput(serializers.Serializer):
         return {"code": trace.error_code, "message": trace.error_message} if trace.error_code else None
 
 
-def _run_error(run) -> dict | None:
-    if not run.error_code:
-        return None
-    return {"code": run.error_code, "message": run.error_message, "node_id": run.error_node_id or None}
+class RunSummaryFields(serializers.Serializer):
+    """What every view of a run shows: its version, source, outcome, usage and times."""
 
-
-class RunOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    app_id = serializers.IntegerField()
     version = serializers.IntegerField(source="version.number", default=None)
     source = serializers.CharField()
     status = serializers.CharField()
-    target_node_id = serializers.CharField()
-    inputs = serializers.JSONField()
-    outputs = serializers.JSONField()
     error = serializers.SerializerMethodField()
     tokens_in = serializers.IntegerField()
     tokens_out = serializers.IntegerField()
@@ -61,7 +53,16 @@ class RunOutput(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
     def get_error(self, run) -> dict | None:
-        return _run_error(run)
+        if not run.error_code:
+            return None
+        return {"code": run.error_code, "message": run.error_message, "node_id": run.error_node_id or None}
+
+
+class RunOutput(RunSummaryFields):
+    app_id = serializers.IntegerField()
+    target_node_id = serializers.CharField()
+    inputs = serializers.JSONField()
+    outputs = serializers.JSONField()
 
 
 class RunAppOutput(serializers.Serializer):
@@ -101,24 +102,8 @@ class RunOriginFields(serializers.Serializer):
         return (call.end_user or None) if call else None
 
 
-class RunRowOutput(RunOriginFields):
+class RunRowOutput(RunSummaryFields, RunOriginFields):
     """One line of the run list: no graph, inputs or outputs (the detail has them)."""
-
-    id = serializers.UUIDField()
-    version = serializers.IntegerField(source="version.number", default=None)
-    source = serializers.CharField()
-    status = serializers.CharField()
-    error = serializers.SerializerMethodField()
-    tokens_in = serializers.IntegerField()
-    tokens_out = serializers.IntegerField()
-    cost = serializers.FloatField()
-    latency_ms = serializers.FloatField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    started_at = serializers.DateTimeField(allow_null=True)
-    finished_at = serializers.DateTimeField(allow_null=True)
-
-    def get_error(self, run) -> dict | None:
-        return _run_error(run)
 
 
 class RunDetailOutput(RunOutput, RunOriginFields):
