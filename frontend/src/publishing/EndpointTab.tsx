@@ -1,7 +1,7 @@
 /** Endpoint tab: on/off switch, URLs, labels (move, one-click rollback, new label) and the audit list. */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { errorMessage } from '../api/client';
 import { listVersions } from '../apps/api';
+import { ActionFeedback } from './ActionFeedback';
 import { CopyButton } from './copy';
 import { deleteLabel, listLabelMoves, moveLabel, rollbackLabel, setEndpointEnabled } from './api';
 import { describeMove, labelNameProblem, labelRows, relativeTime, type LabelRow } from './model';
@@ -252,16 +252,7 @@ export function EndpointTab({ workspaceId, appId, canEdit, pub, endpoint }: Prop
         )}
       </section>
 
-      {notice && (
-        <p className="pub-notice" role="status" data-testid="publish-notice">
-          {notice}
-        </p>
-      )}
-      {error !== null && (
-        <p className="trace-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      )}
+      <ActionFeedback notice={notice} error={error} testId="publish-notice" />
 
       <h3>Labels</h3>
       {rows.length === 0 ? (

@@ -3,6 +3,7 @@
  * button through embed.js, or an iframe) with copy buttons. */
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/client';
+import { ActionFeedback } from './ActionFeedback';
 import { CopyButton } from './copy';
 import { getWebChat, rotateWebChat, updateWebChat } from './api';
 import { chatRateLimit } from './model';
@@ -141,16 +142,7 @@ export function ShareTab({ workspaceId, appId, canEdit, revision }: Props) {
         )}
       </section>
 
-      {notice && (
-        <p className="pub-notice" role="status" data-testid="share-notice">
-          {notice}
-        </p>
-      )}
-      {error !== null && (
-        <p className="trace-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      )}
+      <ActionFeedback notice={notice} error={error} testId="share-notice" />
 
       {chat.available && (
         <form
