@@ -51,9 +51,18 @@ _MARKERS = (
 )
 
 
+def _known_values(known: Iterable[str]) -> tuple[str, ...]:
+    """The secret values worth looking for, longest first (a value inside another is masked after it)."""
+    return tuple(sorted({k for k in known if k and len(k) >= 4}, key=len, reverse=True))
+
+
 def redact_text(text: str, known: Iterable[str] = ()) -> str:
     """``text`` with every credential-looking part and every ``known`` secret value masked."""
-    for value in sorted((k for k in known if k and len(k) >= 4), key=len, reverse=True):
+    return _redact(text, _known_values(known))
+
+
+def _redact(text: str, known: tuple[str, ...]) -> str:
+    for value in known:
         if value in text:
             text = text.replace(value, REDACTED)
     lowered = text.lower()
@@ -73,7 +82,7 @@ class Redactor:
     _MEMO_LENGTH = 4096
 
     def __init__(self, known: Iterable[str] = ()):
-        self._known = tuple(sorted({k for k in known if k and len(k) >= 4}, key=len, reverse=True))
+        self._known = _known_values(known)
         self._done: dict[str, str] = {}
 
     def __call__(self, value: Any) -> Any:
@@ -113,7 +122,7 @@ class Redactor:
     def _text(self, text: str) -> str:
         done = self._done.get(text)
         if done is None:
-            done = redact_text(text, self._known)
+            done = _redact(text, self._known)
             if done == text:
                 done = text
             if len(text) <= self._MEMO_LENGTH:
