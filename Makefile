@@ -16,6 +16,7 @@ run: install frontend ## install everything, start the platform, print URL and l
 test: install frontend browser ## install everything, run the whole test suite (lint first: it fails fast)
 	$(VENV)/bin/ruff check builder runtime tests benchmarks
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	@if command -v npm >/dev/null 2>&1; then cd frontend && npm run --silent typecheck && npm test; fi
 	$(VENV)/bin/pytest
 
@@ -55,6 +56,7 @@ bench: install ## the engine benchmark (W1-W3)
 lint: install
 	$(VENV)/bin/ruff check builder runtime tests benchmarks
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean-data: ## delete the embedded database and all local data (asks no questions)
 	rm -rf .data

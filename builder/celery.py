@@ -4,17 +4,17 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "builder.settings.dev")
+from builder.config import env_float
 
-# kombu passes transport options of the SQLAlchemy transport to create_engine(), so the polling
-# interval of the embedded (database) broker has to be set on the transport class itself.
-DATABASE_BROKER_POLLING_SECONDS = float(os.environ.get("LLMOPS_BROKER_POLLING_SECONDS", "0.2"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "builder.settings.dev")
 
 
 def _tune_database_transport() -> None:
+    """kombu passes transport options of the SQLAlchemy transport to create_engine(), so the
+    polling interval of the embedded (database) broker has to be set on the transport class."""
     from kombu.transport import sqlalchemy
 
-    sqlalchemy.Transport.polling_interval = DATABASE_BROKER_POLLING_SECONDS
+    sqlalchemy.Transport.polling_interval = env_float("LLMOPS_BROKER_POLLING_SECONDS", 0.2)
 
 
 _tune_database_transport()

@@ -31,11 +31,43 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from exc
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name) or default
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def model_provider_configs() -> list[dict[str, Any]]:
+    """Remote model providers configured by the operator. One OpenAI-compatible endpoint comes
+    from LLMOPS_OPENAI_BASE_URL / LLMOPS_OPENAI_API_KEY / LLMOPS_OPENAI_MODELS (named
+    LLMOPS_OPENAI_PROVIDER_NAME, default 'openai')."""
+    base_url = os.environ.get("LLMOPS_OPENAI_BASE_URL")
+    if not base_url:
+        return []
+    return [
+        {
+            "kind": "openai_compatible",
+            "name": env_str("LLMOPS_OPENAI_PROVIDER_NAME", "openai"),
+            "base_url": base_url,
+            "api_key": os.environ.get("LLMOPS_OPENAI_API_KEY") or None,
+            "models": env_list("LLMOPS_OPENAI_MODELS", []),
+        }
+    ]
 
 
 def persistent_secret_key(data_dir: Path) -> str:

@@ -154,7 +154,7 @@ _INPUTS = [{"name": "topic"}, {"name": "step", "type": "number"}, {"name": "text
 
 def w1_spec() -> GraphSpec:
     steps = [f"s{i}" for i in range(10)]
-    nodes = [{"id": "start", "type": "start"}]
+    nodes: list[dict[str, Any]] = [{"id": "start", "type": "start"}]
     sources = ["start", *steps[:-1]]
     nodes += [{"id": s, "type": "bench_step", "config": {"source": p}} for p, s in zip(sources, steps, strict=True)]
     nodes.append({"id": "end", "type": "end", "config": {"outputs": {"text": "s9.text"}}})
@@ -190,7 +190,7 @@ def w2_spec() -> GraphSpec:
 def w3_spec(blocking: bool) -> GraphSpec:
     kind = "bench_expert_blocking" if blocking else "bench_expert_async"
     experts = [f"p{i}" for i in range(8)]
-    nodes = [{"id": "start", "type": "start"}]
+    nodes: list[dict[str, Any]] = [{"id": "start", "type": "start"}]
     nodes += [{"id": p, "type": kind, "config": {"index": i}} for i, p in enumerate(experts)]
     nodes.append(
         {
@@ -223,7 +223,8 @@ def plain_w1(state: dict[str, Any]) -> str:
     for _ in range(10):
         text = fake_model_sync("Step {}: summarise {}.".format(state["step"], state["topic"]))
         state = {"topic": state["topic"], "step": state["step"] + 1, "text": text}
-    return state["text"]
+    result: str = state["text"]
+    return result
 
 
 def plain_w2(state: dict[str, Any]) -> str:
@@ -231,7 +232,8 @@ def plain_w2(state: dict[str, Any]) -> str:
     for _ in range(3):
         text = fake_model_sync("Step {}: summarise {}.".format(state["step"], state["topic"]))
         state = {"topic": state["topic"], "step": state["step"] + 1, "text": text}
-    return state["text"]
+    result: str = state["text"]
+    return result
 
 
 async def plain_w3_async(topic: str) -> str:

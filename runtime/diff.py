@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from runtime.spec import GraphSpec
+from runtime.spec import EdgeSpec, GraphSpec
 
 # Where a node's position moved is not a change a reviewer cares about.
 _IGNORED_NODE_KEYS = frozenset({"position"})
@@ -87,7 +87,7 @@ def diff_graphs(before: GraphSpec, after: GraphSpec) -> GraphDiff:
     return diff
 
 
-def _edge_key(edge) -> tuple[str, str, str, str]:
+def _edge_key(edge: EdgeSpec) -> tuple[str, str, str, str]:
     return (edge.source, edge.source_handle, edge.target, edge.target_handle)
 
 

@@ -164,7 +164,7 @@ class RecordingHook:
 
     def __init__(self) -> None:
         self.events: list[Event] = []
-        self.on_event = self.events.append  # type: ignore[method-assign]
+        self.on_event = self.events.append  # type: ignore[method-assign, assignment]  # per-instance fast path: the bound list.append
 
     def on_event(self, event: Event) -> None:  # pragma: no cover - replaced per instance
         self.events.append(event)

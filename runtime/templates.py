@@ -19,10 +19,10 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
@@ -95,17 +95,17 @@ class _Guards(NodeTransformer):
         return call
 
     def visit_For(self, node: nodes.For) -> nodes.For:
-        node = self.generic_visit(node)
-        node.iter = self._call("__loop_guard__", [node.iter], node.lineno)
+        node = cast(nodes.For, self.generic_visit(node))
+        node.iter = self._call("__loop_guard__", [cast(nodes.Expr, node.iter)], node.lineno)
         return node
 
     def visit_Output(self, node: nodes.Output) -> nodes.Output:
-        node = self.generic_visit(node)
+        node = cast(nodes.Output, self.generic_visit(node))
         node.nodes = [self._call("__emit__", [child], child.lineno) for child in node.nodes]
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Call:
-        node = self.generic_visit(node)
+        node = cast(nodes.Concat, self.generic_visit(node))
         return self._call("__concat__", list(node.nodes), node.lineno)
 
 
@@ -152,7 +152,7 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
             raise _too_big(self.limits, "concatenation")
         return "".join(texts)
 
-    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, parts: Iterable[str]) -> str:
         out = "".join(parts)
         if len(out) > self.limits.max_output_chars * 4:
             raise _too_big(self.limits, "text")
@@ -201,7 +201,7 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
 
         return guarded
 
-    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]  # noqa: PYI063
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: PYI063
         _BUDGET.get().tick()
         if __obj is not self._loop_guard and __obj is not self._emit:
             self._check_args(args)
@@ -254,7 +254,7 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
             return obj[attribute]
         return super().getattr(obj, attribute)
 
-    def _generate(self, source: nodes.Template, name: Any, filename: Any, defer_init: bool = False) -> str:  # type: ignore[override]
+    def _generate(self, source: nodes.Template, name: Any, filename: Any, defer_init: bool = False) -> str:
         return super()._generate(_Guards(self).visit(source), name, filename, defer_init=defer_init)
 
 
@@ -308,7 +308,8 @@ def _fast_renderer(
     body = 'f"' + "".join(pieces) + '"' if pieces else '""'
     namespace: dict[str, Any] = {}
     exec(f"def render(v):\n    return {body}\n", constants, namespace)  # noqa: S102 - generated names only
-    return namespace["render"]  # type: ignore[no-any-return]
+    render: Callable[[Mapping[str, Any]], str] = namespace["render"]  # exec-defined above
+    return render
 
 
 class Template:
@@ -377,7 +378,8 @@ def _references(ast: nodes.Template, environment: SafeEnvironment) -> tuple[tupl
     free = meta.find_undeclared_variables(ast) - set(environment.globals)
     refs: list[tuple[str, str | None]] = []
     seen_ns: set[str] = set()
-    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+    found = cast("Iterator[nodes.Getattr | nodes.Getitem]", ast.find_all((nodes.Getattr, nodes.Getitem)))
+    for node in found:
         target = node.node
         if not isinstance(target, nodes.Name) or target.name not in free:
             continue

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from runtime.nodes.base import FAIL_HANDLE, Node, NodeConfigError
 from runtime.registry import NodeRegistry, UnknownNodeType
-from runtime.spec import RESERVED_NAMESPACES, SYS_VARIABLES, GraphSpec
+from runtime.spec import RESERVED_NAMESPACES, SYS_VARIABLES, GraphSpec, NodeSpec
 
 
 class IssueCode(str, Enum):
@@ -104,7 +104,7 @@ def analyse(spec: GraphSpec, registry: NodeRegistry) -> Analysis:
             )
         if source is not None:
             allowed = set(source.source_handles())
-            settings = spec.node(edge.source).settings  # type: ignore[union-attr]
+            settings = cast(NodeSpec, spec.node(edge.source)).settings  # built from the spec: it has the node
             if settings.error_strategy == "fail_branch":
                 allowed.add(FAIL_HANDLE)
             if edge.source_handle not in allowed:

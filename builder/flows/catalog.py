@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder.accounts.permissions import WorkspaceScoped
-from builder.runs.context import model_catalog
+from builder.execution.providers import model_catalog
 from runtime import default_registry
 from runtime.tools.defaults import default_tool_registry
 

@@ -1,6 +1,5 @@
-import os
-
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class KnowledgeConfig(AppConfig):
@@ -10,9 +9,13 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self) -> None:
         # registers the "knowledge.ingest" job kind and the worker start-up recovery
+        from builder.execution.retrievers import retriever_provider_register
         from builder.knowledge import ingestion, recovery  # noqa: F401
+        from builder.knowledge.retriever import KnowledgeBaseRetriever
 
-        if os.environ.get("LLMOPS_WARM_EMBEDDINGS") == "1":
+        # retrieval nodes of every run read this workspace's knowledge bases
+        retriever_provider_register(lambda workspace_id: KnowledgeBaseRetriever(workspace_id=workspace_id))
+        if settings.LLMOPS_WARM_EMBEDDINGS:
             from builder.knowledge.embedders import warm_local_embedder_in_background
 
             warm_local_embedder_in_background()

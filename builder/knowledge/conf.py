@@ -1,43 +1,34 @@
-"""Limits and places of the knowledge domain. Each can be set in Django settings or the environment."""
+"""Limits and places of the knowledge domain, read from Django settings (which read the
+environment: see the README's configuration table)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
 
 
-def _setting(name: str, env: str, default: int) -> int:
-    value = getattr(settings, name, None)
-    if value is not None:
-        return int(value)
-    return int(os.environ.get(env) or default)
-
-
 def storage_root() -> Path:
-    """Where original files are kept: the ``KNOWLEDGE_STORAGE_ROOT`` setting, else
-    ``LLMOPS_KNOWLEDGE_STORAGE_ROOT``, else ``DATA_DIR/files/knowledge``."""
-    root = (getattr(settings, "KNOWLEDGE_STORAGE_ROOT", None) or os.environ.get("LLMOPS_KNOWLEDGE_STORAGE_ROOT")
-            or Path(settings.DATA_DIR) / "files" / "knowledge")
-    return Path(root).resolve()
+    """Where original files are kept (``KNOWLEDGE_STORAGE_ROOT``, from
+    ``LLMOPS_KNOWLEDGE_STORAGE_ROOT``, default ``DATA_DIR/files/knowledge``)."""
+    return Path(settings.KNOWLEDGE_STORAGE_ROOT).resolve()
 
 
 def max_file_bytes() -> int:
-    return _setting("KNOWLEDGE_MAX_FILE_BYTES", "LLMOPS_KNOWLEDGE_MAX_FILE_BYTES", 20 * 1024 * 1024)
+    return int(settings.KNOWLEDGE_MAX_FILE_BYTES)
 
 
 def max_files_per_upload() -> int:
-    return _setting("KNOWLEDGE_MAX_FILES_PER_UPLOAD", "LLMOPS_KNOWLEDGE_MAX_FILES", 20)
+    return int(settings.KNOWLEDGE_MAX_FILES_PER_UPLOAD)
 
 
 def max_upload_bytes() -> int:
-    return _setting("KNOWLEDGE_MAX_UPLOAD_BYTES", "LLMOPS_KNOWLEDGE_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+    return int(settings.KNOWLEDGE_MAX_UPLOAD_BYTES)
 
 
 def max_archive_bytes() -> int:
-    return _setting("KNOWLEDGE_MAX_ARCHIVE_BYTES", "LLMOPS_KNOWLEDGE_MAX_ARCHIVE_BYTES", 500 * 1024 * 1024)
+    return int(settings.KNOWLEDGE_MAX_ARCHIVE_BYTES)
 
 
 def embedding_batch_size() -> int:
-    return _setting("KNOWLEDGE_EMBEDDING_BATCH", "LLMOPS_KNOWLEDGE_EMBEDDING_BATCH", 64)
+    return int(settings.KNOWLEDGE_EMBEDDING_BATCH)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 from collections.abc import Callable
+
+from django.conf import settings
 
 from builder.knowledge.errors import EmbeddingModelUnavailable
 from builder.knowledge.models import EmbeddingProvider, KnowledgeBase
@@ -68,13 +69,13 @@ def _same_endpoint(a: str | None, b: str | None) -> bool:
 
 
 def _remote_embedder(knowledge_base: KnowledgeBase) -> Embed:
-    from builder.runs.context import address_policy
+    from builder.execution.providers import address_policy
     from runtime.net import safe_transport
     from runtime.providers.openai_compat import OpenAICompatibleProvider
 
-    operators = os.environ.get("LLMOPS_EMBEDDING_BASE_URL") or None
+    operators = settings.LLMOPS_EMBEDDING_BASE_URL
     base_url = knowledge_base.embedding_base_url or operators
-    key = os.environ.get("LLMOPS_EMBEDDING_API_KEY") if _same_endpoint(base_url, operators) else None
+    key = settings.LLMOPS_EMBEDDING_API_KEY if _same_endpoint(base_url, operators) else None
     policy = address_policy()
     provider = OpenAICompatibleProvider(
         name=f"knowledge-base-{knowledge_base.pk}",

@@ -58,8 +58,3 @@ class KnowledgeBaseRetriever:
             return [Chunk(hit.text, hit.score, hit.source(kb)) for hit in hits]
         finally:
             close_old_connections()
-
-
-def workspace_retriever(*, workspace) -> KnowledgeBaseRetriever:
-    """The retriever a run of ``workspace`` gets (see builder.runs.context)."""
-    return KnowledgeBaseRetriever(workspace_id=workspace.pk)

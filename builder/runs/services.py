@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from builder.core.errors import Conflict, InvalidInput
+from builder.execution.context import execution_context, stored_data_redactor
+from builder.execution.run import execute
 from builder.flows.errors import GraphInvalid
 from builder.flows.graphs import graph_issues, parse_graph
 from builder.flows.models import App, AppVersion
-from builder.runs.context import execution_context, stored_data_redactor
-from builder.runs.models import NodeTrace, Run, RunSource, RunStatus
-from builder.runs.recorder import EventForwarder, TraceRecorder
-from runtime import RunResult, compile_graph
-from runtime.engine.single import run_single_node
+from builder.runs.live_events import EventForwarder
+from builder.runs.models import Run, RunSource, RunStatus
+from builder.runs.recording import TraceRecorder, run_record
+from builder.runs.sinks import OrmSink
+from runtime import compile_graph
 
 logger = logging.getLogger(__name__)
 CANCEL_POLL_SECONDS = 0.5
@@ -73,7 +76,7 @@ def run_cancel(*, run: Run) -> Run:
 def run_execute(*, run_id: str) -> Run | None:
     """Execute a queued run and store its outcome and traces. A finished run is left alone."""
     with transaction.atomic():
-        run = Run.objects.select_for_update().select_related("workspace").filter(pk=run_id).first()
+        run = Run.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.is_finished:
             return run
         run.status = RunStatus.RUNNING
@@ -84,61 +87,37 @@ def run_execute(*, run_id: str) -> Run | None:
     forwarder = EventForwarder(workspace_id=run.workspace_id, run_id=str(run.pk))
     graph = compile_graph(parse_graph(run.graph))
     try:
-        result = asyncio.run(_execute(run, graph, [recorder, forwarder]))
-    except Exception as exc:  # noqa: BLE001 - the platform failed, not the app: record it
-        logger.exception("run %s crashed", run.pk)
-        result = RunResult(str(run.pk), "failed", {}, {"code": "internal_error", "message": str(exc)})
+        result = asyncio.run(execute(
+            graph, run.inputs, context=execution_context(workspace_id=run.workspace_id), hooks=[recorder, forwarder],
+            run_id=str(run.pk), node_id=run.target_node_id, cancel_requested=_cancel_check(run.pk),
+            poll_seconds=CANCEL_POLL_SECONDS,
+        ))
     finally:
         graph.close()
-    _store(run, result, recorder)
-    forwarder.close(terminal={"type": "run.failed", "run_id": str(run.pk), **(result.error or {})})
+    record = run_record(
+        run_id=str(run.pk), result=result, traces=recorder, inputs=run.inputs,
+        started_at=run.started_at.timestamp(), finished_at=time.time(),
+        context={"workspace_id": run.workspace_id, "app_id": run.app_id, "version_id": run.version_id,
+                 "source": run.source, "graph": run.graph},
+    )
+    _sink.write([record])
+    forwarder.close()
+    run.refresh_from_db()
     return run
 
 
-async def _execute(run: Run, graph, hooks) -> RunResult:
-    context = execution_context(workspace=run.workspace)
-    if run.target_node_id:
-        work = run_single_node(graph, run.target_node_id, run.inputs, context=context, hooks=hooks, run_id=str(run.pk))
-    else:
-        work = graph.run(run.inputs, context=context, hooks=hooks, run_id=str(run.pk))
-    task = asyncio.ensure_future(work)
-    while not task.done():
-        await asyncio.wait({task}, timeout=CANCEL_POLL_SECONDS)
-        if not task.done() and await asyncio.to_thread(_cancel_requested, run.pk):
-            task.cancel()
-    try:
-        return task.result()
-    except asyncio.CancelledError:
-        return RunResult(str(run.pk), "cancelled", {}, {"code": "cancelled", "message": "Cancelled by a user."})
+_sink = OrmSink()
 
 
-def _cancel_requested(run_id) -> bool:
+def _cancel_check(run_id: Any):
+    async def cancel_requested() -> bool:
+        return await asyncio.to_thread(_cancel_requested, run_id)
+
+    return cancel_requested
+
+
+def _cancel_requested(run_id: Any) -> bool:
     try:
         return Run.objects.filter(pk=run_id, cancel_requested=True).exists()
     finally:
         close_old_connections()
-
-
-def _store(run: Run, result: RunResult, recorder: TraceRecorder) -> None:
-    """The run's outcome and traces, secrets redacted (its inputs too: the worker needed them
-    as they were until now)."""
-    redact = stored_data_redactor()
-    error = result.error or {}
-    totals = result.totals
-    run.status = result.status
-    run.inputs = redact(run.inputs)
-    run.outputs = redact(result.outputs or {})
-    run.error_code = error.get("code") or ""
-    run.error_message = redact(error.get("message") or "")
-    run.error_node_id = error.get("node_id") or ""
-    if totals is not None:
-        run.tokens_in, run.tokens_out = totals.tokens_in, totals.tokens_out
-        run.cost, run.latency_ms = totals.cost, totals.latency_ms
-    run.finished_at = timezone.now()
-    with transaction.atomic():
-        NodeTrace.objects.filter(run=run).delete()
-        NodeTrace.objects.bulk_create(
-            NodeTrace(run=run, app_id=run.app_id, sequence=i, **trace)
-            for i, trace in enumerate(recorder.finished(redact))
-        )
-        run.save()

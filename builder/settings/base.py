@@ -10,8 +10,11 @@ from pathlib import Path
 
 from builder.config import (
     env_bool,
+    env_float,
     env_int,
     env_list,
+    env_str,
+    model_provider_configs,
     resolve_broker_url,
     resolve_channel_layers,
     resolve_databases,
@@ -41,12 +44,14 @@ INSTALLED_APPS = [
     "builder.core",
     "builder.accounts",
     "builder.jobs",
+    "builder.execution",
     "builder.flows",
     "builder.runs",
     "builder.publishing",
     "builder.knowledge",
     "builder.health",
     "builder.web",
+    "builder.studio",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +128,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "builder.core.exception_handler.handle_exception",
+    # JSON bodies: depth limit and text the database can hold (builder.core.text)
+    "DEFAULT_PARSER_CLASSES": [
+        "builder.core.parsers.CheckedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -174,3 +185,29 @@ LOGGING = {
 # loopback and metadata addresses are refused unless opened here.
 LLMOPS_HTTP_ALLOWLIST = env_list("LLMOPS_HTTP_ALLOWLIST", [])
 LLMOPS_HTTP_ALLOW_NETWORKS = env_list("LLMOPS_HTTP_ALLOW_NETWORKS", [])
+
+# --- Runs: model providers, request bodies, the public API (/v1) and the web chat
+LLMOPS_MODEL_PROVIDERS = model_provider_configs()
+LLMOPS_MAX_JSON_DEPTH = env_int("LLMOPS_MAX_JSON_DEPTH", 64)
+LLMOPS_V1_MAX_REQUEST_BYTES = env_int("LLMOPS_V1_MAX_REQUEST_BYTES", 1024 * 1024)
+LLMOPS_SSE_KEEPALIVE_SECONDS = env_float("LLMOPS_SSE_KEEPALIVE_SECONDS", 15.0)
+LLMOPS_V1_BATCH_WAIT_SECONDS = env_float("LLMOPS_V1_BATCH_WAIT_SECONDS", 0.02)
+LLMOPS_WEB_CHAT_LINK_PER_MINUTE = env_int("LLMOPS_WEB_CHAT_LINK_PER_MINUTE", 120)  # 0: no cap
+
+# --- Knowledge: remote embeddings of the operator, limits, where files are kept
+LLMOPS_EMBEDDING_BASE_URL = env_str("LLMOPS_EMBEDDING_BASE_URL") or None
+LLMOPS_EMBEDDING_API_KEY = env_str("LLMOPS_EMBEDDING_API_KEY") or None
+LLMOPS_WARM_EMBEDDINGS = env_bool("LLMOPS_WARM_EMBEDDINGS", False)
+KNOWLEDGE_STORAGE_ROOT = env_str("LLMOPS_KNOWLEDGE_STORAGE_ROOT") or DATA_DIR / "files" / "knowledge"
+KNOWLEDGE_MAX_FILE_BYTES = env_int("LLMOPS_KNOWLEDGE_MAX_FILE_BYTES", 20 * 1024 * 1024)
+KNOWLEDGE_MAX_FILES_PER_UPLOAD = env_int("LLMOPS_KNOWLEDGE_MAX_FILES", 20)
+KNOWLEDGE_MAX_UPLOAD_BYTES = env_int("LLMOPS_KNOWLEDGE_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+KNOWLEDGE_MAX_ARCHIVE_BYTES = env_int("LLMOPS_KNOWLEDGE_MAX_ARCHIVE_BYTES", 500 * 1024 * 1024)
+KNOWLEDGE_EMBEDDING_BATCH = env_int("LLMOPS_KNOWLEDGE_EMBEDDING_BATCH", 64)
+
+# --- The operator account and where `manage.py studio` serves
+LLMOPS_ADMIN_USERNAME = env_str("LLMOPS_ADMIN_USERNAME", "admin")
+LLMOPS_ADMIN_PASSWORD = env_str("LLMOPS_ADMIN_PASSWORD") or None
+LLMOPS_HOST = env_str("LLMOPS_HOST", "127.0.0.1")
+LLMOPS_PORT = env_int("LLMOPS_PORT", 8000)
+LLMOPS_WORKER_CONCURRENCY = env_int("LLMOPS_WORKER_CONCURRENCY", 2)

@@ -18,10 +18,10 @@ def as_failure(exc: BaseException, *, node_id: str, run_id: str, timeout_s: floa
         failure = exc
     elif isinstance(exc, ProviderError):
         failure = NodeError(exc.message, code=exc.code, retryable=exc.retryable)
-        failure.retry_after = exc.retry_after  # type: ignore[attr-defined]
-    elif isinstance(getattr(exc, "code", None), str):
+        failure.retry_after = exc.retry_after  # type: ignore[attr-defined]  # ad hoc; backoff_delay reads it by getattr
+    elif isinstance(code := getattr(exc, "code", None), str):
         # ToolError and other coded errors (duck-typed so the engine needn't import tools).
-        failure = NodeError(getattr(exc, "message", None) or str(exc), code=exc.code)  # type: ignore[attr-defined]
+        failure = NodeError(getattr(exc, "message", None) or str(exc), code=code)
     elif isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
         failure = NodeTimeout(f"node took longer than {timeout_s}s", retryable=True)
     else:
@@ -44,7 +44,7 @@ def max_retries(settings: NodeSettings) -> int:
 
 def backoff_delay(settings: NodeSettings, attempt: int, failure: RuntimeFailure) -> float:
     """Exponential backoff with full jitter in [50%, 100%]; never shorter than retry_after."""
-    base = min(settings.retry_max_backoff_s, settings.retry_backoff_s * 2 ** (attempt - 1))
+    base: float = min(settings.retry_max_backoff_s, settings.retry_backoff_s * 2 ** (attempt - 1))
     delay = base * (0.5 + random.random() / 2)
     retry_after = getattr(failure, "retry_after", None)
     if retry_after:

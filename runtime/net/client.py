@@ -55,11 +55,13 @@ class NetResponse:
     @property
     def content_type(self) -> str:
         """The media type without parameters, lower-cased (``""`` when absent)."""
-        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        header: str = self.headers.get("content-type", "")
+        return header.split(";", 1)[0].strip().lower()
 
     @property
     def charset(self) -> str | None:
-        for param in self.headers.get("content-type", "").split(";")[1:]:
+        header: str = self.headers.get("content-type", "")
+        for param in header.split(";")[1:]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "charset" and value.strip():
                 return value.strip().strip('"')

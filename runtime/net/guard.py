@@ -67,8 +67,8 @@ def _parse_resolved(raw: Iterable[str], host: str) -> Iterable[IPAddress]:
             address = ipaddress.ip_address(text.split("%", 1)[0])
         except ValueError:
             raise NetError(NetErrorCode.DNS_ERROR, f"resolver returned a non-address for {host!r}") from None
-        if address.version == 6 and address.ipv4_mapped is not None:  # type: ignore[union-attr]
-            address = address.ipv4_mapped  # type: ignore[union-attr]
+        if address.version == 6 and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
         yield address
 
 

@@ -86,7 +86,7 @@ class _Conn:
         return (
             now - self.idle_since < expiry
             and not self.reader.at_eof()
-            and not self.reader._buffer  # type: ignore[attr-defined]  # stray bytes: not ours
+            and not self.reader._buffer  # type: ignore[attr-defined]  # private, untyped; stray bytes: not ours
             and not self.writer.transport.is_closing()
         )
 

@@ -50,6 +50,7 @@ A minimal node::
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -128,7 +129,7 @@ class Node(Generic[C]):
     description: ClassVar[str] = ""
     category: ClassVar[str] = "general"
     icon: ClassVar[str] = "box"
-    config_model: ClassVar[type[NodeConfig]]
+    config_model: ClassVar[builtins.type[NodeConfig]]  # builtins: ``type`` is a class attribute here
     outputs: ClassVar[tuple[OutputField, ...]] = ()
     handles: ClassVar[tuple[str, ...]] = (DEFAULT_HANDLE,)
     dynamic_handles: ClassVar[str | None] = None  # schema hint when handles depend on config

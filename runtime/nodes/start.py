@@ -32,4 +32,5 @@ class StartNode(Node[StartConfig]):
         return 0
 
     async def run(self, run: RunState) -> dict[str, Any]:
-        return run.variables["inputs"]
+        inputs: dict[str, Any] = run.variables["inputs"]
+        return inputs

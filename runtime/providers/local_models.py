@@ -128,7 +128,7 @@ def _convert_gguf(spec: LocalModelSpec, out_dir: Path) -> None:
     )
     # The weights are already de-quantised to float32; the GGUF quantizer left behind only
     # blocks save_pretrained ("not serializable"), so drop it before saving.
-    model.hf_quantizer = None
+    model.hf_quantizer = None  # type: ignore[assignment]  # set in from_pretrained, undeclared: typed as nn.Module's
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     model.save_pretrained(out_dir)
@@ -170,7 +170,7 @@ def _load(spec: LocalModelSpec, cache_dir: Path | None) -> LoadedModel:
     folder, converted_seconds = ensure_converted(spec, cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     # An adapter injects layers into its base model, so an adapted model gets its own base copy.
-    model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True)
+    model: Any = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True)  # or a PeftModel around it
     if spec.adapter_path:
         from peft import PeftModel
 

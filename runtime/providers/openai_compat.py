@@ -157,8 +157,11 @@ class OpenAICompatibleProvider:
                 default_headers=self.__headers,
                 timeout=self.timeout_s,
                 max_retries=0,
+                # The SDK annotates httpx2.AsyncClient but accepts an httpx.AsyncClient too.
                 http_client=(
-                    httpx.AsyncClient(transport=self._transport_factory(), timeout=self.timeout_s)
+                    httpx.AsyncClient(  # type: ignore[arg-type]  # an httpx client, annotated httpx2
+                        transport=self._transport_factory(), timeout=self.timeout_s
+                    )
                     if self._transport_factory
                     else None
                 ),

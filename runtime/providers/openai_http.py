@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
 from runtime.net.errors import NetError, NetErrorCode
@@ -117,14 +117,14 @@ class Wire:
 
     async def read_stream(
         self, response: Response, request: ChatRequest, *, provider: str, timeout: float
-    ) -> AsyncIterator[ChatDelta | ChatResult]:
+    ) -> AsyncGenerator[ChatDelta | ChatResult, None]:
         """Deltas, then one ChatResult (not yet checked for emptiness)."""
         text: list[str] = []
         calls = ToolCallAssembler()
         usage = Usage()
         model = request.model
         finish_reason: str | None = None
-        context = {"provider": provider, "model": request.model}
+        context: dict[str, Any] = {"provider": provider, "model": request.model}
         try:
             async for data in _sse_data(response, timeout):
                 if data.startswith("[DONE]"):

@@ -149,8 +149,8 @@ def _error_code(error: openai.APIStatusError) -> str | None:
     body = error.body
     if isinstance(body, dict):
         inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("code"), str):
-            return inner["code"]
+        if isinstance(inner, dict) and isinstance(code := inner.get("code"), str):
+            return code
     return getattr(error, "code", None)
 
 

@@ -46,7 +46,7 @@ class RetryPolicy:
                 return None
             # Jitter only upwards: the server's minimum stays a minimum.
             return min(error.retry_after * (1 + random.uniform(0, self.jitter)), self.max_delay_s)
-        backoff = min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s)
+        backoff: float = min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s)
         return backoff * (1 - self.jitter) + random.uniform(0, backoff * self.jitter)
 
 

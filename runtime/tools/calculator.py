@@ -12,7 +12,7 @@ import ast
 import math
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from runtime.tools.base import Tool, ToolError
 from runtime.tools.codes import ToolErrorCode
@@ -123,7 +123,7 @@ class _Evaluator:
             if abs(right) > MAX_EXPONENT:
                 raise _refuse(f"exponents are limited to ±{MAX_EXPONENT}")
             exact = isinstance(left, int) and isinstance(right, int) and right > 0
-            if exact and left.bit_length() * right > MAX_INT_BITS:
+            if exact and cast(int, left).bit_length() * right > MAX_INT_BITS:
                 raise _refuse("the result would be too large")
         return _checked(_BINARY[type(op)](left, right))
 
@@ -133,7 +133,7 @@ def _checked(value: Any) -> Number:
         raise ToolError(ToolErrorCode.MATH_ERROR, "math error: the result is not a real number")
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         raise _refuse("the result would be too large")
-    return value  # type: ignore[no-any-return]
+    return cast(Number, value)
 
 
 def _refuse(reason: str) -> ToolError:

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from runtime.tools.base import Tool, ToolError
 from runtime.tools.codes import ToolErrorCode
@@ -173,7 +173,7 @@ class _Parser:
         if len(numbers) == 1:
             if numbers[0] is None:
                 self._fail("expected an index, a name, a slice, * or a filter")
-            return _index(numbers[0])  # type: ignore[arg-type]
+            return _index(numbers[0])
         if len(numbers) == 3 and numbers[2] == 0:
             self._fail("slice step cannot be 0")
         return _slice(*(numbers + [None] * (3 - len(numbers))))
@@ -257,7 +257,7 @@ class _Parser:
         if not self._eat(token):
             self._fail(f"expected {token!r}")
 
-    def _fail(self, reason: str) -> Any:
+    def _fail(self, reason: str) -> NoReturn:
         raise ToolError(ToolErrorCode.BAD_PATH, f"bad JSONPath at position {self.pos}: {reason}")
 
 
@@ -284,7 +284,8 @@ def _comparison(steps: list[_Step], op: str, literal: Any) -> Predicate:
         ) or (isinstance(left, str) and isinstance(literal, str))
         if not comparable:
             return False
-        return {"<": left < literal, "<=": left <= literal, ">": left > literal, ">=": left >= literal}[op]
+        result: bool = {"<": left < literal, "<=": left <= literal, ">": left > literal, ">=": left >= literal}[op]
+        return result
 
     return check
 

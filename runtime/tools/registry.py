@@ -9,6 +9,7 @@ Schema, and the function runs (sync ones in a worker thread). Every failure is a
 from __future__ import annotations
 
 import asyncio
+import builtins
 import inspect
 import json
 import re
@@ -74,10 +75,10 @@ class ToolRegistry:
         """All tools, sorted by name."""
         return [self._tools[name] for name in sorted(self._tools)]
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:
         return sorted(self._tools)
 
-    def openai_specs(self, names: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def openai_specs(self, names: Iterable[str] | None = None) -> builtins.list[dict[str, Any]]:
         """The ``tools`` list for a chat request: all tools, or the named ones in the given order."""
         chosen = self.list() if names is None else [self.get(name) for name in names]
         return [tool.openai_spec() for tool in chosen]

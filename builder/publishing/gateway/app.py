@@ -1,5 +1,7 @@
-"""The ``/v1/`` ASGI application: a small router, the error shape, CORS, lifespan (a clean
-shutdown lets running runs finish and writes every run before the process exits)."""
+"""The ``/v1/`` ASGI application and the gateway's composition root: it wires the key gate, the
+catalog of published versions, the registry of live runs and the run store, and routes requests
+to the route classes; plus the error shape, CORS and lifespan (a clean shutdown lets running runs
+finish and writes every run before the process exits)."""
 
 from __future__ import annotations
 
@@ -25,19 +27,21 @@ from builder.publishing.gateway.http import (
     send_json,
 )
 from builder.publishing.gateway.keys import KeyGate
-from builder.publishing.gateway.live import registry
+from builder.publishing.gateway.live import Registry
 from builder.publishing.gateway.runs import RunRoutes
 from builder.publishing.gateway.share import ShareRoutes
-from builder.publishing.gateway.store import store
+from builder.publishing.gateway.store import RunStore
 
 logger = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 30.0
 
 gate = KeyGate()
 catalog = Catalog()
-_runs = RunRoutes(gate, catalog)
-_chat = ChatRoutes(gate, catalog)
-_share = ShareRoutes(catalog)
+registry = Registry(on_finished=lambda live: store.submit(live))
+store = RunStore(key_use=gate.used, on_written=registry.forget)
+_runs = RunRoutes(gate, catalog, registry)
+_chat = ChatRoutes(gate, catalog, registry)
+_share = ShareRoutes(catalog, registry)
 
 Handler = Callable[..., Awaitable[None]]
 _UUID = r"[0-9a-fA-F-]{1,64}"

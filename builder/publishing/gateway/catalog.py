@@ -12,12 +12,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from builder.accounts.models import Workspace
+from builder.execution.context import execution_context
 from builder.flows.graphs import parse_graph
 from builder.flows.models import App, AppVersion
 from builder.publishing.errors import AppNotPublished, LabelNotFound
 from builder.publishing.gateway.db import FreshCache, SingleFlight
-from builder.publishing.gateway.models import serving_context
 from builder.publishing.models import PRODUCTION, Label
 from runtime import CompiledGraph, ExecutionContext, compile_graph
 
@@ -95,8 +94,6 @@ def _load_version(version_id: int) -> Compiled:
     return _compile(AppVersion.objects.get(pk=version_id))
 
 
-def _load_context(workspace_id: int) -> ExecutionContext:
-    return serving_context(workspace=Workspace.objects.get(pk=workspace_id))
 
 
 class Catalog:
@@ -111,7 +108,7 @@ class Catalog:
             (workspace_id, slug, label, number), _resolve, workspace_id, slug, label, number
         )
         return Target(app_id, slug, workspace_id, label_name, await self._version(version_id),
-                      await self._context(workspace_id, time.monotonic()))
+                      self._context(workspace_id, time.monotonic()))
 
     async def _version(self, version_id: int) -> Compiled:
         compiled = self._compiled.get(version_id)
@@ -124,11 +121,10 @@ class Catalog:
                 self._compiled.popitem(last=False)[1].compiled.close()
         return compiled
 
-    async def _context(self, workspace_id: int, now: float) -> ExecutionContext:
+    def _context(self, workspace_id: int, now: float) -> ExecutionContext:
         hit = self._contexts.get(workspace_id)
         if hit is None or hit[0] <= now:
-            hit = (now + CONTEXT_CACHE_SECONDS, await self._loads.db(("context", workspace_id), _load_context,
-                                                                     workspace_id))
+            hit = (now + CONTEXT_CACHE_SECONDS, execution_context(workspace_id=workspace_id, serving=True))
             self._contexts[workspace_id] = hit
         return hit[1]
 

@@ -12,13 +12,15 @@ import json
 import time
 from typing import Any
 
+from django.conf import settings
+
 from builder.publishing.errors import BadRequest
 from builder.publishing.gateway.catalog import Catalog, published_apps, split_model
 from builder.publishing.gateway.db import db
 from builder.publishing.gateway.http import Request, Send, dumps, send_json
 from builder.publishing.gateway.keys import KeyGate
-from builder.publishing.gateway.live import LiveRun, registry
-from builder.publishing.gateway.runs import MAX_BODY_BYTES, blocking_body, check_inputs, stream_live
+from builder.publishing.gateway.live import LiveRun, Registry
+from builder.publishing.gateway.runs import blocking_body, check_inputs, stream_live
 from runtime.events import NodeDelta
 
 _MAX_MESSAGES = 500
@@ -66,13 +68,14 @@ def _usage(live: LiveRun) -> dict[str, int]:
 
 
 class ChatRoutes:
-    def __init__(self, gate: KeyGate, catalog: Catalog):
+    def __init__(self, gate: KeyGate, catalog: Catalog, registry: Registry):
         self.gate = gate
         self.catalog = catalog
+        self.registry = registry
 
     async def completions(self, request: Request, send: Send) -> None:
         key = await self.gate.authenticate(request.headers.get("authorization"))
-        body = await request.json(MAX_BODY_BYTES)
+        body = await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES)
         model = body.get("model")
         if not isinstance(model, str) or not model:
             raise BadRequest("'model' names a published app: 'slug', 'slug@label' or 'slug@v3'.")
@@ -87,7 +90,7 @@ class ChatRoutes:
         inputs = check_inputs(target, inputs)
         end_user = body.get("user") if isinstance(body.get("user"), str) else ""
         stream = body.get("stream") is True
-        live = registry.start(key=key, target=target, inputs=inputs, source="chat", stream=stream,
+        live = self.registry.start(key=key, target=target, inputs=inputs, source="chat", stream=stream,
                               end_user=end_user[:200], idempotency_key=None)
         completion_id = "chatcmpl-" + live.id.replace("-", "")
         created = int(time.time())

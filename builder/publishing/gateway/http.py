@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from builder.core.errors import ApplicationError
+from builder.core.text import parse_json_body, storable
 from builder.publishing.errors import BadRequest, RateLimited, RequestTooLarge
 
 Scope = dict[str, Any]
@@ -24,7 +25,13 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str
 
 
 def dumps(obj: Any) -> bytes:
-    return _dumps(obj).encode()
+    """UTF-8 JSON; text that UTF-8 cannot carry (a lone surrogate in a model's answer) is sent
+    the way it is stored (:func:`~builder.core.text.storable`)."""
+    text = _dumps(obj)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _dumps(storable(obj)).encode()
 
 
 class Request:
@@ -41,7 +48,8 @@ class Request:
 
     async def json(self, limit: int) -> dict[str, Any]:
         """The body as a JSON object; 413 past ``limit`` bytes (checked before reading when the
-        client declares a length), 400 when it is not a JSON object."""
+        client declares a length), 400 when it is not a JSON object or breaks the platform's
+        rules for bodies (:func:`~builder.core.text.parse_json_body`)."""
         declared = self.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise RequestTooLarge(f"The request body is larger than {limit} bytes.")
@@ -62,10 +70,7 @@ class Request:
         raw = b"".join(chunks)
         if not raw:
             return {}
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest("The request body is not valid JSON.", code="malformed_request") from None
+        data = parse_json_body(raw)  # 400 malformed_request / invalid_json / invalid_text
         if not isinstance(data, dict):
             raise BadRequest("The request body must be a JSON object.", code="malformed_request")
         return data
@@ -138,8 +143,8 @@ def sse_frame(event: str | None, data: Any, event_id: int | None = None) -> byte
     head = f"id: {event_id}\n" if event_id is not None else ""
     if event:
         head += f"event: {event}\n"
-    payload = data if isinstance(data, str) else _dumps(data)
-    return f"{head}data: {payload}\n\n".encode()
+    payload = data.encode() if isinstance(data, str) else dumps(data)
+    return head.encode() + b"data: " + payload + b"\n\n"
 
 
 KEEPALIVE = b": keepalive\n\n"

@@ -1,8 +1,8 @@
 """Runs of the public API, executed inline on the web process's event loop.
 
 A :class:`LiveRun` is its own task: a client that hangs up does not cancel it; it finishes and
-is handed to the :mod:`store`. Until the store has written it, the registry answers reads of
-it (status, events, idempotent replays) from memory."""
+is handed to the registry's ``on_finished`` (the run store). Until the store has written it, the
+registry answers reads of it (status, events, idempotent replays) from memory."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from builder.execution.run import execute
 from builder.publishing.gateway.catalog import Target
 from builder.publishing.gateway.keys import KeyInfo
-from builder.runs.recorder import TraceRecorder
+from builder.runs.recording import TraceRecorder
 from runtime import RunResult
-from runtime.events import Event, NodeDelta, NodeInputs, RunFailed, RunTotals
+from runtime.events import Event, NodeDelta, NodeInputs
 
 logger = logging.getLogger(__name__)
 
@@ -72,32 +74,18 @@ class LiveRun:
     def status(self) -> str:
         return self.result.status if self.result else "running"
 
-    async def execute(self) -> None:
+    async def execute(self, on_finished: Callable[[LiveRun], None]) -> None:
         target = self.target
-        try:
-            result = await target.version.compiled.run(
-                self.inputs, context=target.context, hooks=[self], run_id=self.id
-            )
-        except asyncio.CancelledError:  # the server is stopping: record the run as cancelled
-            result = self._crashed("cancelled", "The server stopped while the run was in progress.")
-        except Exception as exc:  # noqa: BLE001 - the platform failed, not the app: record it
-            logger.exception("api run %s crashed", self.id)
-            result = self._crashed("internal_error", f"The run crashed: {type(exc).__name__}.")
-        self.result = result
+        self.result = await execute(
+            target.version.compiled, self.inputs, context=target.context, hooks=[self], run_id=self.id,
+            cancelled_message="The server stopped while the run was in progress.",
+        )
         self.finished_at = time.time()
         self.done.set()
         if self._changed is not None:
             self._changed.set()
             self._changed = None
-        from builder.publishing.gateway.store import store
-
-        store.submit(self)
-
-    def _crashed(self, code: str, message: str) -> RunResult:
-        if not self.events or self.events[-1].type not in TERMINAL:
-            self.on_event(RunFailed(self.id, time.time(), code, message, None, RunTotals()))
-        return RunResult(self.id, "cancelled" if code == "cancelled" else "failed", {},
-                         {"code": code, "message": message})
+        on_finished(self)
 
     def mark_stored(self) -> None:
         self.stored.set()
@@ -115,7 +103,8 @@ def public_event(event: Event) -> tuple[str, dict[str, Any]]:
 class Registry:
     """Runs of this process that are running or not yet written."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_finished: Callable[[LiveRun], None]) -> None:
+        self.on_finished = on_finished
         self.runs: dict[str, LiveRun] = {}
         self.by_idempotency: dict[tuple[int, str], LiveRun] = {}
         self._locks: dict[tuple[int, str], list] = {}
@@ -125,7 +114,8 @@ class Registry:
         self.runs[live.id] = live
         if live.idempotency_key:
             self.by_idempotency[(live.key.id, live.idempotency_key)] = live
-        live.task = asyncio.get_running_loop().create_task(live.execute(), name=f"api-run-{live.id[:8]}")
+        live.task = asyncio.get_running_loop().create_task(live.execute(self.on_finished),
+                                                           name=f"api-run-{live.id[:8]}")
         return live
 
     @contextlib.asynccontextmanager
@@ -169,5 +159,3 @@ def _mark_stored(lives: list[LiveRun]) -> None:
     for live in lives:
         live.mark_stored()
 
-
-registry = Registry()

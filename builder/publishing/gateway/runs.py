@@ -4,23 +4,21 @@ resume its events, leave feedback."""
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from typing import Any
+
+from django.conf import settings
 
 from builder.publishing.errors import BadRequest, InputsInvalid, RunNotFound
 from builder.publishing.gateway.catalog import Catalog, Target
 from builder.publishing.gateway.db import db
 from builder.publishing.gateway.http import KEEPALIVE, EventStream, Request, Send, send_json, sse_frame
 from builder.publishing.gateway.keys import KeyGate, KeyInfo
-from builder.publishing.gateway.live import TERMINAL, LiveRun, public_event, registry
+from builder.publishing.gateway.live import TERMINAL, LiveRun, Registry, public_event
 from builder.publishing.models import ApiRun
 from builder.publishing.services import feedback_create
 from builder.runs.models import Run
 from runtime.errors import InputInvalid
-
-MAX_BODY_BYTES = int(os.environ.get("LLMOPS_V1_MAX_REQUEST_BYTES", 1024 * 1024))
-KEEPALIVE_SECONDS = float(os.environ.get("LLMOPS_SSE_KEEPALIVE_SECONDS", "15"))
 
 
 def _text(body: dict[str, Any], name: str, limit: int = 200) -> str:
@@ -101,7 +99,7 @@ def _stored_api_run(**filters: Any) -> tuple[Run, ApiRun] | None:
 async def stream_live(request: Request, send: Send, live: LiveRun, *, after: int = 0,
                       frame=None, finish: bytes = b"") -> None:
     """Send the run's events after id ``after`` and then each new one as it happens, with a
-    keepalive comment when nothing happened for KEEPALIVE_SECONDS; always ends with the terminal
+    keepalive comment when nothing happened for LLMOPS_SSE_KEEPALIVE_SECONDS; always ends with the terminal
     event. A client that hangs up only stops the writing: the run goes on and is stored."""
     frame = frame or _run_frame
     stream = EventStream(send)
@@ -122,7 +120,7 @@ async def stream_live(request: Request, send: Send, live: LiveRun, *, after: int
                     return
             changed = live.changed()
             waiter = asyncio.ensure_future(changed.wait())
-            done, _ = await asyncio.wait({waiter, hangup}, timeout=KEEPALIVE_SECONDS,
+            done, _ = await asyncio.wait({waiter, hangup}, timeout=settings.LLMOPS_SSE_KEEPALIVE_SECONDS,
                                          return_when=asyncio.FIRST_COMPLETED)
             if hangup in done:
                 waiter.cancel()
@@ -151,13 +149,14 @@ async def replay_stored(send: Send, run_id: str, events: list[dict[str, Any]], a
 
 
 class RunRoutes:
-    def __init__(self, gate: KeyGate, catalog: Catalog):
+    def __init__(self, gate: KeyGate, catalog: Catalog, registry: Registry):
         self.gate = gate
         self.catalog = catalog
+        self.registry = registry
 
     async def run_app(self, request: Request, send: Send, slug: str) -> None:
         key = await self.gate.authenticate(request.headers.get("authorization"))
-        body = await request.json(MAX_BODY_BYTES)
+        body = await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES)
         label, number = _version_ref(body)
         stream = body.get("stream", False)
         if not isinstance(stream, bool):
@@ -170,12 +169,12 @@ class RunRoutes:
         start = dict(key=key, target=target, inputs=inputs, source="api", stream=stream, end_user=end_user,
                      idempotency_key=idempotency_key)
         if not idempotency_key:
-            await self.answer(request, send, registry.start(**start), stream)
+            await self.answer(request, send, self.registry.start(**start), stream)
             return
-        async with registry.idempotency_lock(key.id, idempotency_key):  # concurrent twins wait here
+        async with self.registry.idempotency_lock(key.id, idempotency_key):  # concurrent twins wait here
             first = await self._first_run(key, idempotency_key)
             if first is None:
-                live = registry.start(**start)
+                live = self.registry.start(**start)
         if first is None:
             await self.answer(request, send, live, stream)
         else:
@@ -191,7 +190,7 @@ class RunRoutes:
         await send_json(send, status, payload, headers)
 
     async def _first_run(self, key: KeyInfo, idempotency_key: str) -> LiveRun | tuple[Run, ApiRun] | None:
-        live = registry.by_idempotency.get((key.id, idempotency_key))
+        live = self.registry.by_idempotency.get((key.id, idempotency_key))
         if live is not None:
             return live
         return await db(_stored_api_run, api_key_id=key.id, idempotency_key=idempotency_key)
@@ -270,7 +269,7 @@ class RunRoutes:
                                     "comment": comment})
 
     def _live(self, key: KeyInfo, run_id: str) -> LiveRun | None:
-        live = registry.runs.get(run_id)
+        live = self.registry.runs.get(run_id)
         if live is None or live.key.workspace_id != key.workspace_id or not key.allows_app(live.target.app_id):
             return None
         return live

@@ -14,8 +14,9 @@ or ``run.failed``), not the app's inner nodes, usage or cost."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
+
+from django.conf import settings
 
 from builder.publishing.errors import AppNotPublished, BadRequest, ChatNotFound, LabelNotFound
 from builder.publishing.gateway.catalog import Catalog, Target
@@ -24,13 +25,12 @@ from builder.publishing.gateway.db import FreshCache
 from builder.publishing.gateway.http import Request, Send, send_json, sse_frame
 from builder.publishing.gateway.keys import KeyInfo
 from builder.publishing.gateway.limits import check_rate
-from builder.publishing.gateway.live import LiveRun, public_event, registry
-from builder.publishing.gateway.runs import MAX_BODY_BYTES, blocking_body, check_inputs, stream_live
+from builder.publishing.gateway.live import LiveRun, Registry, public_event
+from builder.publishing.gateway.runs import blocking_body, check_inputs, stream_live
 from builder.publishing.selectors import SharedChat, shared_chat_by_token
 from runtime.events import NodeDelta
 
 SHARE_CACHE_SECONDS = 1.0
-LINK_PER_MINUTE = int(os.environ.get("LLMOPS_WEB_CHAT_LINK_PER_MINUTE", "120"))  # 0: no cap
 NOT_AVAILABLE = "This chat is not available."
 _ROLES = frozenset({"user", "assistant"})
 
@@ -70,8 +70,9 @@ def _frames(live: LiveRun):
 
 
 class ShareRoutes:
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, registry: Registry):
         self.catalog = catalog
+        self.registry = registry
         self._links = FreshCache(SHARE_CACHE_SECONDS)
 
     async def info(self, request: Request, send: Send, token: str) -> None:
@@ -88,10 +89,10 @@ class ShareRoutes:
             visitor = client[0] if client else "-"
             await check_rate(f"web-chat:{shared.publication_id}:{visitor}", shared.rate_limit_per_minute,
                              who="Each visitor of this chat")
-        if LINK_PER_MINUTE:
-            await check_rate(f"web-chat:{shared.publication_id}", LINK_PER_MINUTE,
+        if settings.LLMOPS_WEB_CHAT_LINK_PER_MINUTE:  # 0: no cap
+            await check_rate(f"web-chat:{shared.publication_id}", settings.LLMOPS_WEB_CHAT_LINK_PER_MINUTE,
                              who="This chat, all visitors together,")
-        body = await request.json(MAX_BODY_BYTES)
+        body = await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES)
         stream = body.get("stream", False)
         if not isinstance(stream, bool):
             raise BadRequest("'stream' is true or false.")
@@ -105,7 +106,7 @@ class ShareRoutes:
         inputs = check_inputs(target, inputs)
         # No API key: the run is recorded with none (ApiRun.api_key is null), in the app's workspace.
         caller = KeyInfo(None, "", shared.workspace_id, shared.app_id, None)
-        live = registry.start(key=caller, target=target, inputs=inputs, source="web", stream=stream, end_user="",
+        live = self.registry.start(key=caller, target=target, inputs=inputs, source="web", stream=stream, end_user="",
                               idempotency_key=None)
         if stream:
             await stream_live(request, send, live, frame=_frames(live))

@@ -87,7 +87,7 @@ def dify_to_graph(doc: dict[str, Any]) -> DifyImport:
     edges = convert_edges(conv, raw_edges, {n["id"] for n in nodes})
     for provider, models in conv.providers.items():
         conv.warn(f"model provider '{provider}' must be configured in LLMOps Studio (models used: {', '.join(models)})")
-    graph = {
+    graph: dict[str, Any] = {
         "name": str(app.get("name") or ""),
         "description": str(app.get("description") or ""),
         "inputs": list(conv.inputs.values()),

@@ -148,7 +148,8 @@ def read_nodes(raw_nodes: list[Any]) -> dict[str, DifyNode]:
         node_id = str(node_id)
         if node_id in nodes:
             raise DifyInvalid(f"node id {node_id!r} is used twice in workflow.graph.nodes")
-        data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+        raw_data = raw.get("data")
+        data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
         node_type = data.get("type") or ""
         if raw.get("type") == "custom-note":
             node_type = "custom-note"

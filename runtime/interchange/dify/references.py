@@ -73,6 +73,7 @@ def variable_path(
     ours = conv.ids.get(head, head)
     if dn.type in UNSUPPORTED or dn.type not in NODE_TYPES or dn.parent:
         return [ours, name, *rest]  # the node is unmapped; the reference shows what it was
+    new: str | None
     if dn.type == "knowledge-retrieval" and name == "result":
         new = "context" if where == "template" else "chunks"
     else:
@@ -216,7 +217,7 @@ def bind_jinja(conv: Conversion, template: Any, variables: Any, owner: DifyNode)
             conv.warn(f"{owner.label}: template variable '{name}' selects nothing and was skipped")
             continue
         bindings.append(f"{{% set {name} = {jinja_expr(path)} %}}")
-    result = "".join(bindings) + template
+    result: str = "".join(bindings) + template
     try:
         compile_template(result)
     except TemplateError as exc:

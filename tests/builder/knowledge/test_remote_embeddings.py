@@ -15,10 +15,10 @@ OPERATOR_KEY = "sk-operator-embedding-key-0123456789"
 
 
 @pytest.fixture
-def stand_in(openai_stand_in, settings, monkeypatch):
+def stand_in(openai_stand_in, settings):
     openai_stand_in.embedding_dims = 384
     settings.LLMOPS_HTTP_ALLOWLIST = [urlparse(openai_stand_in.base_url).netloc]
-    monkeypatch.setenv("LLMOPS_EMBEDDING_API_KEY", OPERATOR_KEY)
+    settings.LLMOPS_EMBEDDING_API_KEY = OPERATOR_KEY
     yield openai_stand_in
     openai_stand_in.embedding_dims = 8
 
@@ -30,8 +30,8 @@ def remote_kb(owner, base_url: str = ""):
     )
 
 
-def test_the_operators_endpoint_embeds_with_the_operators_key(owner, stand_in, monkeypatch):
-    monkeypatch.setenv("LLMOPS_EMBEDDING_BASE_URL", stand_in.base_url)
+def test_the_operators_endpoint_embeds_with_the_operators_key(owner, stand_in, settings):
+    settings.LLMOPS_EMBEDDING_BASE_URL = stand_in.base_url
 
     vectors = embedder_for(remote_kb(owner))(["Where is the office?", "Opening hours"])
 
@@ -39,8 +39,8 @@ def test_the_operators_endpoint_embeds_with_the_operators_key(owner, stand_in, m
     assert stand_in.requests[-1].headers["authorization"] == f"Bearer {OPERATOR_KEY}"
 
 
-def test_a_base_url_typed_by_a_builder_never_receives_the_operators_key(owner, stand_in, monkeypatch):
-    monkeypatch.setenv("LLMOPS_EMBEDDING_BASE_URL", "https://embeddings.example.com/v1")
+def test_a_base_url_typed_by_a_builder_never_receives_the_operators_key(owner, stand_in, settings):
+    settings.LLMOPS_EMBEDDING_BASE_URL = "https://embeddings.example.com/v1"
 
     embedder_for(remote_kb(owner, base_url=stand_in.base_url))(["hello"])
 

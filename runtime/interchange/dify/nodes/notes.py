@@ -14,7 +14,7 @@ from runtime.interchange.dify.values import number, position
 def map_note(conv: Conversion, dn: DifyNode) -> dict[str, Any]:
     """A custom-note node -> a note of our graph."""
     raw = dn.raw
-    note = {
+    note: dict[str, Any] = {
         "id": f"note_{slug(dn.id) or len(conv.notes) + 1}",
         "text": _note_text(dn.data.get("text")),
         "position": position(raw.get("position")),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-
-ADMIN_USERNAME = os.environ.get("LLMOPS_ADMIN_USERNAME", "admin")
 
 
 @dataclass(frozen=True)
@@ -22,14 +20,14 @@ def admin_ensure() -> AdminLogin:
     """Create the admin on first start with LLMOPS_ADMIN_PASSWORD or a generated password; when the
     variable is set later, the admin's password follows it."""
     User = get_user_model()
-    wanted = os.environ.get("LLMOPS_ADMIN_PASSWORD") or None
-    user = User.objects.filter(username=ADMIN_USERNAME).first()
+    username, wanted = settings.LLMOPS_ADMIN_USERNAME, settings.LLMOPS_ADMIN_PASSWORD
+    user = User.objects.filter(username=username).first()
     if user is None:
         password = wanted or secrets.token_urlsafe(12)
-        User.objects.create_superuser(username=ADMIN_USERNAME, email=None, password=password)
-        return AdminLogin(ADMIN_USERNAME, password, created=True)
+        User.objects.create_superuser(username=username, email=None, password=password)
+        return AdminLogin(username, password, created=True)
     if wanted and not user.check_password(wanted):
         user.set_password(wanted)
         user.save(update_fields=["password"])
-        return AdminLogin(ADMIN_USERNAME, wanted, created=False)
-    return AdminLogin(ADMIN_USERNAME, wanted, created=False)
+        return AdminLogin(username, wanted, created=False)
+    return AdminLogin(username, wanted, created=False)

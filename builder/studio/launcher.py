@@ -48,7 +48,7 @@ class Supervisor:
              "--no-access-log", "--lifespan", "on", "--timeout-graceful-shutdown", "5"],
             env={**env, "LLMOPS_WARM_EMBEDDINGS": os.environ.get("LLMOPS_WARM_EMBEDDINGS", "1")},
         )
-        concurrency = os.environ.get("LLMOPS_WORKER_CONCURRENCY", "2")
+        concurrency = str(settings.LLMOPS_WORKER_CONCURRENCY)
         self.children["worker"] = subprocess.Popen(
             [python, "-m", "celery", "-A", "builder", "worker", "--loglevel", "INFO",
              "--concurrency", concurrency, "--hostname", f"worker@{socket.gethostname()}"],

@@ -1,8 +1,8 @@
 import pytest
 
-from builder.core.demo import demo_load
 from builder.flows.graphs import graph_issues, parse_graph
 from builder.flows.models import App
+from builder.studio.demo import demo_load
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,26 +1,26 @@
 """`python manage.py studio`: what `make run` starts. Migrates, loads the demo, starts the web
 server and a worker, prints the URL and login, and stops everything on Ctrl-C or SIGTERM."""
 
-import os
 import signal
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from builder.core.admin_account import admin_ensure
 from builder.core.database import ensure_vector_extension_available
-from builder.core.demo import demo_load
-from builder.core.launcher import Supervisor
+from builder.studio.admin_account import admin_ensure
+from builder.studio.demo import demo_load
+from builder.studio.launcher import Supervisor
 
 
 class Command(BaseCommand):
     help = "Run the whole platform in the foreground (web server, worker, embedded database)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("LLMOPS_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("LLMOPS_PORT", "8000")))
+        parser.add_argument("--host", default=settings.LLMOPS_HOST)
+        parser.add_argument("--port", type=int, default=settings.LLMOPS_PORT)
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo workspace.")
 
     def handle(self, *args, host, port, no_demo, **options):
@@ -58,9 +58,9 @@ class Command(BaseCommand):
     def _announce(self, host, port, login):
         url = f"http://{host}:{port}/"
         lines = ["", "=" * 64, f"  LLMOps Studio is running at {url}", f"  Login: {login.username}"]
-        if login.password and login.created and not os.environ.get("LLMOPS_ADMIN_PASSWORD"):
+        if login.password and login.created and not settings.LLMOPS_ADMIN_PASSWORD:
             lines.append(f"  Password: {login.password}   (generated now and shown once: keep it)")
-        elif os.environ.get("LLMOPS_ADMIN_PASSWORD"):
+        elif settings.LLMOPS_ADMIN_PASSWORD:
             lines.append("  Password: the value of LLMOPS_ADMIN_PASSWORD")
         else:
             lines.append("  Password: the one printed on the first start (set LLMOPS_ADMIN_PASSWORD to change it)")

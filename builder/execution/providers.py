@@ -1,0 +1,81 @@
+"""The model providers, prices, tools and outbound HTTP client of this process, built once from
+the operator's settings (``LLMOPS_MODEL_PROVIDERS``, ``LLMOPS_HTTP_ALLOWLIST`` …)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+from runtime.net import AddressPolicy, SafeHttpClient, safe_transport
+from runtime.ports import PriceLookup
+from runtime.providers.base import ModelProvider
+from runtime.providers.registry import default_providers, price_table_for, provider_from_config
+from runtime.tools.defaults import default_tool_registry
+
+#: The public endpoint's remote providers get a pool sized for serving traffic: hundreds of
+#: concurrent calls queue in a small pool, and httpcore's queue costs CPU quadratic in its length.
+#: The editor's providers keep the small default pool (a few debug runs at a time).
+SERVING_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=1000, keepalive_expiry=30.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    providers: dict[str, ModelProvider]
+    prices: PriceLookup
+    http: SafeHttpClient
+    tools: Any
+
+
+def address_policy() -> AddressPolicy:
+    """Private addresses are closed to every server-side request, except what the operator opens
+    with LLMOPS_HTTP_ALLOWLIST (hosts or host:port) and LLMOPS_HTTP_ALLOW_NETWORKS (CIDRs)."""
+    return AddressPolicy.from_lists(
+        hosts=settings.LLMOPS_HTTP_ALLOWLIST, networks=settings.LLMOPS_HTTP_ALLOW_NETWORKS
+    )
+
+
+def provider_configs() -> list[dict[str, Any]]:
+    """Remote providers configured by the operator (see :func:`builder.config.model_provider_configs`)."""
+    return list(settings.LLMOPS_MODEL_PROVIDERS)
+
+
+@lru_cache(maxsize=1)
+def shared_services() -> Services:
+    """One set per process: providers hold loaded models and connection pools."""
+    policy = address_policy()
+    providers = default_providers(provider_configs(), transport_factory=lambda: safe_transport(policy))
+    http = SafeHttpClient(policy=policy)
+    return Services(providers, price_table_for(providers), http, default_tool_registry(http_client=http))
+
+
+@lru_cache(maxsize=1)
+def serving_services() -> Services:
+    """The shared services, with remote providers pooled for the public endpoint's traffic."""
+    shared = shared_services()
+    policy = address_policy()
+    providers = dict(shared.providers)
+    for config in provider_configs():
+        providers[config["name"]] = provider_from_config(
+            config, transport_factory=lambda: safe_transport(policy, limits=SERVING_LIMITS)
+        )
+    return Services(providers, price_table_for(providers), shared.http, shared.tools)
+
+
+def model_catalog() -> list[dict[str, str]]:
+    """What the editor's model picker offers: the local models, then each configured provider's."""
+    catalog = [
+        {"provider": name, "model": model, "label": f"{model} ({name})", "kind": "chat"}
+        for name, provider in shared_services().providers.items()
+        if callable(getattr(provider, "model_names", None))
+        for model in provider.model_names()  # type: ignore[attr-defined]  # checked just above
+    ]
+    for config in provider_configs():
+        catalog += [
+            {"provider": config["name"], "model": m, "label": f"{m} ({config['name']})", "kind": "chat"}
+            for m in config["models"]
+        ]
+    return catalog

@@ -1,0 +1,84 @@
+"""The one way to execute a run: :func:`execute` runs a compiled graph (or one of its nodes) with
+a context and hooks, and always returns how it ended — it never raises."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+from runtime import CompiledGraph, ExecutionContext, RunResult
+from runtime.engine.single import run_single_node
+from runtime.events import TERMINAL_EVENTS, Event, RunFailed, RunHook, RunTotals
+
+logger = logging.getLogger(__name__)
+
+CancelCheck = Callable[[], Awaitable[bool]]
+
+
+class _TerminalSeen:
+    """Notes whether the run's own terminal event went out (a crash or a cancellation has none)."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, TERMINAL_EVENTS):
+            self.seen = True
+
+
+async def execute(
+    graph: CompiledGraph,
+    inputs: Mapping[str, Any],
+    *,
+    context: ExecutionContext,
+    hooks: Iterable[RunHook],
+    run_id: str,
+    node_id: str = "",
+    cancel_requested: CancelCheck | None = None,
+    poll_seconds: float = 0.5,
+    cancelled_message: str = "Cancelled by a user.",
+) -> RunResult:
+    """Run ``graph`` on ``inputs`` (with ``node_id``: that node alone, on variables given as
+    ``{"node.field": value}``), sending every event to ``hooks``.
+
+    The result is always a :class:`RunResult`: a failure of the platform is a ``failed`` run with
+    code ``internal_error``; a run cancelled — when ``cancel_requested()`` says so (asked every
+    ``poll_seconds``) or when the task running this is cancelled — is ``cancelled``. Either way
+    the hooks get a terminal ``run.failed`` event when the engine could not send its own."""
+    watch = _TerminalSeen()
+    hooks = [*hooks, watch]
+    if node_id:
+        work = run_single_node(graph, node_id, inputs, context=context, hooks=hooks, run_id=run_id)
+    else:
+        work = graph.run(inputs, context=context, hooks=hooks, run_id=run_id)
+    task = asyncio.ensure_future(work)
+    try:
+        if cancel_requested is not None:
+            while not task.done():
+                await asyncio.wait({task}, timeout=poll_seconds)
+                if not task.done() and await cancel_requested():
+                    task.cancel()
+        return await task
+    except asyncio.CancelledError:
+        task.cancel()
+        return _ended(run_id, hooks, watch, "cancelled", "cancelled", cancelled_message)
+    except Exception as exc:  # noqa: BLE001 - the platform failed, not the app: record it
+        logger.exception("run %s crashed", run_id)
+        return _ended(run_id, hooks, watch, "failed", "internal_error", f"The run crashed: {type(exc).__name__}.")
+
+
+def _ended(run_id: str, hooks: list[RunHook], watch: _TerminalSeen, status: str, code: str,
+           message: str) -> RunResult:
+    if not watch.seen:
+        event = RunFailed(run_id, time.time(), code, message, None, RunTotals())
+        for hook in hooks:
+            try:
+                hook.on_event(event)
+            except Exception:  # noqa: BLE001 - as in the engine: a hook never fails a run
+                logger.warning("a run hook failed on %s", event.type, exc_info=True)
+    return RunResult(run_id, status, {}, {"code": code, "message": message})
