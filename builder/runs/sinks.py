@@ -171,12 +171,23 @@ def _reason(exc: Exception | None) -> str:
     return storable_text(text)[:300]
 
 
+# Django's foreign keys are checked at commit; a run whose app was deleted meanwhile must fail at
+# its own statement instead, so that the record-by-record retry can tell which record it was.
+_IMMEDIATE = "SET CONSTRAINTS ALL IMMEDIATE"
+
+
+def _checks_now() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_IMMEDIATE)
+
+
 class OrmSink(RunSink):
     """For interactive runs: the run row usually exists already (queued by a service)."""
 
     def _insert(self, records: Sequence[RunRecord]) -> None:
         runs, traces = columns_of(Run), columns_of(NodeTrace)
         with transaction.atomic():
+            _checks_now()
             for record in records:
                 values = runs.prepared(record.run)
                 run_id = values.pop("id")
@@ -221,6 +232,7 @@ class CopySink(RunSink):
             for attached in record.attached:
                 tables.setdefault(attached.model, []).append(self._row(columns_of(attached.model), attached.values))
         with transaction.atomic(), connection.cursor() as cursor, connection.wrap_database_errors:
+            cursor.execute(_IMMEDIATE)
             raw = cursor.cursor  # psycopg's own cursor: COPY
             for model, rows in tables.items():
                 if rows:
