@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from builder.core.text import check_json_value
 from builder.flows.errors import ImportRefused
 from builder.flows.graphs import graph_issues, parse_graph
 from builder.flows.models import App
@@ -55,7 +56,7 @@ def import_report(*, content: str, filename: str = "") -> ImportReport:
     """Read a file into a graph and say what the import would create."""
     if len(content.encode()) > MAX_IMPORT_BYTES:
         raise ImportRefused("The file is larger than 2 MB.", code="import_too_large", status=413)
-    document = _load(content, filename)
+    document = check_json_value(_load(content, filename))  # 400 invalid_json / invalid_text naming the field
     if _is_dify(document):
         return _from_dify(document)
     if isinstance(document, dict) and document.get("kind") == EXPORT_KIND:

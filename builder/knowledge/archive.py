@@ -20,6 +20,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from builder.core.text import storable
 from builder.knowledge import conf, storage
 from builder.knowledge.embedders import local_model_name
 from builder.knowledge.errors import EmbeddingModelMismatch, InvalidArchive, UploadTooLarge
@@ -149,7 +150,7 @@ def _new_knowledge_base(workspace, settings: dict[str, Any], name: str | None, c
 
 def _read_chunks(zf: zipfile.ZipFile, dims: int) -> tuple[list[dict[str, Any]], np.ndarray]:
     try:
-        chunks = [json.loads(line) for line in zf.read("chunks.jsonl").splitlines() if line.strip()]
+        chunks = [storable(json.loads(line)) for line in zf.read("chunks.jsonl").splitlines() if line.strip()]
         matrix = np.load(io.BytesIO(zf.read("embeddings.npy")), allow_pickle=False)
     except (KeyError, ValueError) as error:
         raise InvalidArchive(f"The archive's chunks or embeddings cannot be read ({error}).") from error

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from builder.core.text import storable_text
 from builder.knowledge.errors import DocumentUnreadable
 
 
@@ -42,8 +43,12 @@ EXTENSIONS = {file_type: ext for ext, file_type in reversed(FILE_TYPES.items())}
 
 
 def parse_document(data: bytes, file_type: str) -> list[Section]:
-    """Sections of a document; raises :class:`DocumentUnreadable` when nothing can be read."""
-    sections = [s for s in _PARSERS[file_type](data) if s.text.strip()]
+    """Sections of a document; raises :class:`DocumentUnreadable` when nothing can be read. Text
+    the database cannot hold (a NUL in a PDF's text layer, say) is made storable here."""
+    sections = [
+        Section(storable_text(s.text), s.page, storable_text(s.heading))
+        for s in _PARSERS[file_type](data) if s.text.strip()
+    ]
     if not sections:
         raise DocumentUnreadable("The document contains no text that could be extracted.", code="no_text")
     return sections

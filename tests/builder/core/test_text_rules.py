@@ -67,3 +67,21 @@ def test_the_rest_api_still_takes_any_real_text(member_factory):
 
     assert response.status_code == 201, response.content
     assert response.json()["name"] == "Grüße 你好 👋"
+
+
+def test_a_document_with_unstorable_text_is_read_storable():
+    from builder.knowledge.parsing import parse_document
+
+    sections = parse_document(b'"Opening hours\\u0000: nine \\ud800 to five"\n', "jsonl")
+
+    assert sections[0].text == "Opening hours\ufffd: nine \ufffd to five"
+
+
+def test_an_import_file_with_unstorable_text_is_refused_naming_the_field():
+    from builder.core.text import InvalidText
+    from builder.flows.interchange import import_report
+
+    with pytest.raises(InvalidText) as refused:
+        import_report(content='{"name": "x", "nodes": [{"id": "a", "title": "bad \\ud800"}]}', filename="app.json")
+
+    assert refused.value.details == {"field": "nodes[0].title"}

@@ -54,7 +54,8 @@ def record_for(app, *, inputs: dict[str, Any] | None = None, answer: Any = "Hell
     else:
         recorder.on_event(NodeFinished(run_id, T0 + 0.1, node_id, "template", {"text": answer}, None, 12.5, 3, 4,
                                        0.001))
-        result = RunResult(run_id, "succeeded", {"answer": answer}, None, RunTotals(latency_ms=12.5, steps=1, tokens_in=3, tokens_out=4, cost=0.001))
+        totals = RunTotals(latency_ms=12.5, steps=1, tokens_in=3, tokens_out=4, cost=0.001)
+        result = RunResult(run_id, "succeeded", {"answer": answer}, None, totals)
     context = {"workspace_id": app.workspace_id, "app_id": app.pk, "version_id": None, "source": "api",
                "graph": app.draft, "created_at": datetime.fromtimestamp(T0, UTC)}
     return run_record(run_id=run_id, result=result, traces=recorder, inputs=inputs or {"name": "Ada"},
