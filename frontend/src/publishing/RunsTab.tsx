@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useInRouterContext } from 'react-router';
 import { errorMessage } from '../api/client';
-import { formatMs } from '../editor/run/TraceView';
+import { formatMs } from '../traces/format';
 import { listApiRuns } from './api';
 import { relativeTime, runSummary, runTarget } from './model';
 import type { ApiRun } from './types';

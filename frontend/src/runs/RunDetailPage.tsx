@@ -4,11 +4,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { liveRunFromServer } from '../editor/run/liveRun';
-import { TraceList } from '../editor/run/TraceList';
-import { formatMs, Payload } from '../editor/run/TraceView';
 import { CopyButton } from '../publishing/copy';
 import { useSession } from '../session';
+import { formatMs } from '../traces/format';
+import { liveRunFromServer } from '../traces/liveRun';
+import { Payload } from '../traces/Payload';
+import { TraceList } from '../traces/TraceList';
 import { getRunDetail } from './api';
 import { sourceName } from './filters';
 import { costText, FINISHED, keyText, shortId, tokensText } from './format';

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { formatMs } from '../editor/run/TraceView';
+import { formatMs } from '../traces/format';
 import { relativeTime } from '../publishing/model';
 import { useSession } from '../session';
 import { listWorkspaceRuns } from './api';

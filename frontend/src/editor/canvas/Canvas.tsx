@@ -1,4 +1,5 @@
-/** The React Flow canvas with its toolbar, undo/redo, minimap and zoom controls. */
+/** The React Flow canvas with its toolbar (and the pointer/hand mode it sets), undo/redo, minimap
+ * and zoom controls. */
 import {
   Background,
   BackgroundVariant,
@@ -15,7 +16,7 @@ import {
   type NodeChange,
   type OnConnectEnd,
 } from '@xyflow/react';
-import { memo, useCallback, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { memo, useCallback, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import { shortcutLabel } from '../model/keyboard';
 import type { CanvasEdge, CanvasNode } from '../model/graph';
 import { NODE_TYPES } from './FlowNodeView';
@@ -24,18 +25,20 @@ import { DRAG_MIME } from './Palette';
 
 export type PointerMode = 'pointer' | 'hand';
 
-export interface CanvasProps {
-  nodes: CanvasNode[];
-  edges: CanvasEdge[];
-  readOnly: boolean;
-  mode: PointerMode;
+/** The undo/redo buttons. */
+export interface CanvasHistory {
   canUndo: boolean;
   canRedo: boolean;
-  onModeChange: (m: PointerMode) => void;
-  onNodesChange: (c: NodeChange<CanvasNode>[]) => void;
+  undo: () => void;
+  redo: () => void;
+}
+
+/** What the canvas reports (edits of the graph, clicks, drops) and its toolbar's commands. */
+export interface CanvasHandlers {
   onEdgesChange: (c: EdgeChange<CanvasEdge>[]) => void;
   onConnect: (c: Connection) => void;
   onNodeDragStart: () => void;
+  isValidConnection: IsValidConnection<CanvasEdge>;
   onDropType: (type: string, flow: { x: number; y: number }) => void;
   onConnectToEmpty: (from: { nodeId: string; handle: string }, screen: { x: number; y: number }, flow: { x: number; y: number }) => void;
   onNodeClick: (id: string) => void;
@@ -43,9 +46,16 @@ export interface CanvasProps {
   onAddNode: (screen: { x: number; y: number }) => void;
   onAddNote: () => void;
   onOrganize: () => void;
-  onUndo: () => void;
-  onRedo: () => void;
-  isValidConnection: IsValidConnection<CanvasEdge>;
+}
+
+export interface CanvasProps {
+  nodes: CanvasNode[];
+  edges: CanvasEdge[];
+  readOnly: boolean;
+  /** Selection changes always; moves and resizes only where the graph can be edited. */
+  onNodesChange: (c: NodeChange<CanvasNode>[]) => void;
+  history: CanvasHistory;
+  handlers: CanvasHandlers;
 }
 
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
@@ -58,6 +68,8 @@ function minimapColor(n: CanvasNode): string {
 
 function CanvasInner(p: CanvasProps) {
   const flow = useReactFlow();
+  const [mode, setMode] = useState<PointerMode>('pointer');
+  const h = p.handlers;
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(DRAG_MIME)) {
@@ -66,7 +78,7 @@ function CanvasInner(p: CanvasProps) {
     }
   }, []);
 
-  const { onDropType, onConnectToEmpty, onNodeClick } = p;
+  const { onDropType, onConnectToEmpty, onNodeClick } = h;
   const onDrop = useCallback(
     (e: DragEvent) => {
       const type = e.dataTransfer.getData(DRAG_MIME);
@@ -96,23 +108,23 @@ function CanvasInner(p: CanvasProps) {
 
   const handleNodeClick = useCallback((_: ReactMouseEvent, node: CanvasNode) => onNodeClick(node.id), [onNodeClick]);
 
-  const hand = p.mode === 'hand';
+  const hand = mode === 'hand';
   const ro = p.readOnly;
   return (
-    <div className={`canvas-wrap ${ro ? 'editor-readonly' : ''} mode-${p.mode}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`canvas-wrap ${ro ? 'editor-readonly' : ''} mode-${mode}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={p.nodes}
         edges={p.edges}
         nodeTypes={NODE_TYPES}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         onNodesChange={p.onNodesChange}
-        onEdgesChange={p.onEdgesChange}
-        onConnect={p.onConnect}
+        onEdgesChange={h.onEdgesChange}
+        onConnect={h.onConnect}
         onConnectEnd={onConnectEnd}
-        onNodeDragStart={p.onNodeDragStart}
+        onNodeDragStart={h.onNodeDragStart}
         onNodeClick={handleNodeClick}
-        onPaneClick={p.onPaneClick}
-        isValidConnection={p.isValidConnection}
+        onPaneClick={h.onPaneClick}
+        isValidConnection={h.isValidConnection}
         nodesDraggable={!ro}
         nodesConnectable={!ro}
         elementsSelectable
@@ -142,23 +154,23 @@ function CanvasInner(p: CanvasProps) {
               aria-label="Add node"
               onClick={(e) => {
                 const r = e.currentTarget.getBoundingClientRect();
-                p.onAddNode({ x: r.left, y: r.bottom + 6 });
+                h.onAddNode({ x: r.left, y: r.bottom + 6 });
               }}
             >
               <TypeIcon name="plus" /> Node
             </button>
-            <button type="button" title="Add sticky note" aria-label="Add sticky note" onClick={p.onAddNote}>
+            <button type="button" title="Add sticky note" aria-label="Add sticky note" onClick={h.onAddNote}>
               <TypeIcon name="note" /> Note
             </button>
             <span className="tb-sep" />
-            <button type="button" aria-pressed={!hand} aria-label="Pointer mode" title="Pointer: drag to select (hold Space to pan)" onClick={() => p.onModeChange('pointer')}>
+            <button type="button" aria-pressed={!hand} aria-label="Pointer mode" title="Pointer: drag to select (hold Space to pan)" onClick={() => setMode('pointer')}>
               <TypeIcon name="pointer" />
             </button>
-            <button type="button" aria-pressed={hand} aria-label="Hand mode" title="Hand: drag to pan" onClick={() => p.onModeChange('hand')}>
+            <button type="button" aria-pressed={hand} aria-label="Hand mode" title="Hand: drag to pan" onClick={() => setMode('hand')}>
               <TypeIcon name="hand" />
             </button>
             <span className="tb-sep" />
-            <button type="button" aria-label="Organize" title={`Organize (${shortcutLabel('Ctrl+O')})`} onClick={p.onOrganize}>
+            <button type="button" aria-label="Organize" title={`Organize (${shortcutLabel('Ctrl+O')})`} onClick={h.onOrganize}>
               <TypeIcon name="organize" /> Organize
             </button>
             <button type="button" aria-label="Fit view" title={`Fit view (${shortcutLabel('Ctrl+1')})`} onClick={() => void flow.fitView(FIT_OPTIONS)}>
@@ -168,10 +180,10 @@ function CanvasInner(p: CanvasProps) {
         )}
         {!ro && (
           <Panel position="bottom-left" className="undo-redo">
-            <button type="button" aria-label="Undo" title={`Undo (${shortcutLabel('Ctrl+Z')})`} disabled={!p.canUndo} onClick={p.onUndo}>
+            <button type="button" aria-label="Undo" title={`Undo (${shortcutLabel('Ctrl+Z')})`} disabled={!p.history.canUndo} onClick={p.history.undo}>
               <TypeIcon name="undo" />
             </button>
-            <button type="button" aria-label="Redo" title={`Redo (${shortcutLabel('Ctrl+Shift+Z')})`} disabled={!p.canRedo} onClick={p.onRedo}>
+            <button type="button" aria-label="Redo" title={`Redo (${shortcutLabel('Ctrl+Shift+Z')})`} disabled={!p.history.canRedo} onClick={p.history.redo}>
               <TypeIcon name="redo" />
             </button>
           </Panel>

@@ -5,30 +5,41 @@ import type { Issue } from '../../apps/types';
 import { TypeIcon } from '../canvas/icons';
 import { shortcutLabel } from '../model/keyboard';
 import type { SaveState } from '../useDraftSync';
+import type { DrawerToggles } from '../useEditorPanels';
+
+/** The save state shown next to the title, with a retry after a failed save. */
+export interface SaveStatus {
+  state: SaveState;
+  savedAt: string | null;
+  onRetry: () => void;
+}
+
+/** The checklist: the graph's issues; a click on one shows it on the canvas. */
+export interface ChecklistProps {
+  issues: Issue[];
+  validating: boolean;
+  nodeTitle: (id: string) => string;
+  onFocusIssue: (issue: Issue) => void;
+}
+
+/** Publishing (see src/publishing): one-click publish; the API button opens the Publish panel. */
+export interface PublishButtons {
+  busy: boolean;
+  live: boolean;
+  onPublish: () => void;
+}
 
 export interface EditorHeaderProps {
   name: string;
   canEdit: boolean;
-  saveState: SaveState;
-  savedAt: string | null;
-  issues: Issue[];
-  validating: boolean;
-  nodeTitle: (id: string) => string;
-  runOpen: boolean;
-  versionsOpen: boolean;
   onRename: (name: string) => void;
-  onRun: () => void;
-  onVersions: () => void;
   onExport: (format: 'yaml' | 'json') => void;
-  onFocusIssue: (issue: Issue) => void;
   onShortcuts: () => void;
-  onRetrySave: () => void;
-  /** Publishing (see src/publishing): one-click publish and the Publish panel. */
-  publishOpen?: boolean;
-  publishBusy?: boolean;
-  live?: boolean;
-  onPublish?: () => void;
-  onPublishPanel?: () => void;
+  save: SaveStatus;
+  checklist: ChecklistProps;
+  /** The Run, Versions and API buttons open and close their drawers. */
+  drawers: DrawerToggles;
+  publish?: PublishButtons;
 }
 
 const SAVE_LABEL: Record<SaveState, string> = {
@@ -82,7 +93,7 @@ function TitleEditor({ name, canEdit, onRename }: { name: string; canEdit: boole
   );
 }
 
-function Checklist({ issues, validating, nodeTitle, onFocusIssue }: Pick<EditorHeaderProps, 'issues' | 'validating' | 'nodeTitle' | 'onFocusIssue'>) {
+function Checklist({ issues, validating, nodeTitle, onFocusIssue }: ChecklistProps) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -159,6 +170,11 @@ function ExportMenu({ onExport }: { onExport: (f: 'yaml' | 'json') => void }) {
 }
 
 function EditorHeaderInner(p: EditorHeaderProps) {
+  const { save, drawers, publish } = p;
+  const runOpen = drawers.open === 'run';
+  const versionsOpen = drawers.open === 'versions';
+  const publishOpen = drawers.open === 'publish';
+  const issues = p.checklist.issues;
   return (
     <header className="editor-header">
       <div className="eh-left">
@@ -166,10 +182,10 @@ function EditorHeaderInner(p: EditorHeaderProps) {
           ← Apps
         </Link>
         <TitleEditor name={p.name} canEdit={p.canEdit} onRename={p.onRename} />
-        <span className={`save-state save-${p.saveState}`} data-testid="save-state" data-state={p.saveState} role="status">
-          {SAVE_LABEL[p.saveState]}
-          {p.saveState === 'error' && (
-            <button type="button" className="link-btn" onClick={p.onRetrySave}>
+        <span className={`save-state save-${save.state}`} data-testid="save-state" data-state={save.state} role="status">
+          {SAVE_LABEL[save.state]}
+          {save.state === 'error' && (
+            <button type="button" className="link-btn" onClick={save.onRetry}>
               Retry
             </button>
           )}
@@ -179,34 +195,34 @@ function EditorHeaderInner(p: EditorHeaderProps) {
         <button type="button" className="icon-btn" onClick={p.onShortcuts} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
           <TypeIcon name="keyboard" />
         </button>
-        <Checklist issues={p.issues} validating={p.validating} nodeTitle={p.nodeTitle} onFocusIssue={p.onFocusIssue} />
-        <button type="button" className={p.runOpen ? 'active' : ''} aria-pressed={p.runOpen} onClick={p.onRun} title={`Test run (${shortcutLabel('Ctrl+Enter')})`}>
+        <Checklist {...p.checklist} />
+        <button type="button" className={runOpen ? 'active' : ''} aria-pressed={runOpen} onClick={() => drawers.toggle('run')} title={`Test run (${shortcutLabel('Ctrl+Enter')})`}>
           <TypeIcon name="play" size={14} /> Run
         </button>
-        <button type="button" className={p.versionsOpen ? 'active' : ''} aria-pressed={p.versionsOpen} onClick={p.onVersions} title="Version history">
+        <button type="button" className={versionsOpen ? 'active' : ''} aria-pressed={versionsOpen} onClick={() => drawers.toggle('versions')} title="Version history">
           Versions
         </button>
         <ExportMenu onExport={p.onExport} />
-        {p.onPublishPanel && (
+        {publish && (
           <button
             type="button"
-            className={`endpoint-btn ${p.publishOpen ? 'active' : ''}`}
-            aria-pressed={!!p.publishOpen}
-            onClick={p.onPublishPanel}
-            title={`${p.live ? 'Live. ' : ''}Endpoint, labels and rollback, API keys, web chat, API runs`}
+            className={`endpoint-btn ${publishOpen ? 'active' : ''}`}
+            aria-pressed={publishOpen}
+            onClick={() => drawers.toggle('publish')}
+            title={`${publish.live ? 'Live. ' : ''}Endpoint, labels and rollback, API keys, web chat, API runs`}
           >
-            <span className={`live-dot ${p.live ? 'on' : ''}`} aria-hidden="true" /> API
+            <span className={`live-dot ${publish.live ? 'on' : ''}`} aria-hidden="true" /> API
           </button>
         )}
         <span className="publish-wrap">
           <button
             type="button"
             className="button-primary"
-            onClick={p.onPublish}
-            disabled={!p.onPublish || !p.canEdit || p.publishBusy}
-            title={p.issues.length ? `Fix the ${p.issues.length} checklist issue(s) first` : 'Validate, save a version and serve it as production'}
+            onClick={publish?.onPublish}
+            disabled={!publish || !p.canEdit || publish.busy}
+            title={issues.length ? `Fix the ${issues.length} checklist issue(s) first` : 'Validate, save a version and serve it as production'}
           >
-            {p.publishBusy ? 'Publishing…' : 'Publish'}
+            {publish?.busy ? 'Publishing…' : 'Publish'}
           </button>
         </span>
       </div>

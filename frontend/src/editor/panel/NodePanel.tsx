@@ -1,16 +1,32 @@
 /** Right panel for the selected node: Settings (generated form) and Last run. */
 import { memo, useMemo, useState } from 'react';
-import type { AppInput, Issue, ModelOption, NodeSettings, NodeSpec, NodeTypeDef, ToolOption, Trace } from '../../apps/types';
-import type { LiveNode } from '../run/liveRun';
-import { TraceView, type TraceLike } from '../run/TraceView';
+import type { AppInput, Issue, NodeSettings, NodeSpec, NodeTypeDef, Trace } from '../../apps/types';
+import { TraceView, type TraceLike } from '../../traces/TraceView';
 import { TypeIcon } from '../canvas/icons';
 import { configFields, type Field } from '../model/schemaForm';
 import type { VariableOption } from '../model/upstream';
+import type { NodeOptions } from '../useModelsAndTools';
 import { FormEnvContext, issueMatches, type FormEnv } from './formEnv';
 import { InputsEditor } from './InputsEditor';
 import { NodeSettingsForm } from './NodeSettingsForm';
 import { ObjectFields } from './SchemaForm';
 import { SingleNodeRun } from './SingleNodeRun';
+
+/** The changes the panel makes to the graph (the graph document's operations). */
+export interface NodeEdits {
+  updateNode: (id: string, fn: (s: NodeSpec) => NodeSpec, key?: string) => void;
+  setInputs: (inputs: AppInput[], key?: string) => void;
+  deleteNode: (id: string) => void;
+}
+
+/** Running the node on its own (Last run tab): what its form prefills from, and the run itself. */
+export interface SingleNodeRuns {
+  nodeIds: ReadonlySet<string>;
+  startId: string | null;
+  lastRuns: Record<string, Trace>;
+  running: boolean;
+  onRun: (id: string, variables: Record<string, unknown>) => void;
+}
 
 export interface NodePanelProps {
   appId: string;
@@ -18,20 +34,14 @@ export interface NodePanelProps {
   def: NodeTypeDef | undefined;
   readOnly: boolean;
   issues: Issue[];
-  models: ModelOption[] | null;
-  tools: ToolOption[] | null;
+  /** The app's inputs (the start node edits them). */
   inputs: AppInput[];
-  liveTrace: LiveNode | null;
-  lastTrace: Trace | null;
-  lastRuns: Record<string, Trace>;
-  nodeIds: ReadonlySet<string>;
-  startId: string | null;
-  running: boolean;
+  /** The node in the run shown now, else its last run of the draft. */
+  trace: TraceLike | null;
+  options: NodeOptions;
   getVariables: (nodeId: string) => VariableOption[];
-  onUpdate: (id: string, fn: (s: NodeSpec) => NodeSpec, key?: string) => void;
-  onInputs: (inputs: AppInput[], key?: string) => void;
-  onDelete: (id: string) => void;
-  onRunNode: (id: string, variables: Record<string, unknown>) => void;
+  edits: NodeEdits;
+  singleRun: SingleNodeRuns;
   onClose: () => void;
 }
 
@@ -46,20 +56,20 @@ function NodePanelInner(p: NodePanelProps) {
   const { spec, def, readOnly } = p;
   const [tab, setTab] = useState<'settings' | 'last'>('settings');
   const nodeId = spec.id;
-  const { getVariables, issues, onUpdate } = p;
+  const { getVariables, issues, options, trace } = p;
+  const onUpdate = p.edits.updateNode;
   const env: FormEnv = useMemo(
     () => ({
       nodeId,
       readOnly,
-      models: p.models,
-      tools: p.tools,
+      models: options.models,
+      tools: options.tools,
       getVariables: () => getVariables(nodeId),
       issuesAt: (path: string) => issues.filter((i) => issueMatches(i.field, path)),
     }),
-    [nodeId, readOnly, p.models, p.tools, getVariables, issues],
+    [nodeId, readOnly, options.models, options.tools, getVariables, issues],
   );
   const fields = def ? fieldsOf(def) : [];
-  const trace: TraceLike | null = p.liveTrace ?? p.lastTrace;
   const title = spec.title || def?.title || spec.type;
 
   return (
@@ -104,7 +114,7 @@ function NodePanelInner(p: NodePanelProps) {
                 ))}
               </ul>
             )}
-            {def?.is_start && <InputsEditor inputs={p.inputs} onChange={p.onInputs} readOnly={readOnly} />}
+            {def?.is_start && <InputsEditor inputs={p.inputs} onChange={p.edits.setInputs} readOnly={readOnly} />}
             {def && fields.length > 0 && (
               <ObjectFields
                 fields={fields}
@@ -123,7 +133,7 @@ function NodePanelInner(p: NodePanelProps) {
               />
             )}
             {!readOnly && (
-              <button type="button" className="button-danger-quiet" onClick={() => p.onDelete(nodeId)} title="Delete (Del)">
+              <button type="button" className="button-danger-quiet" onClick={() => p.edits.deleteNode(nodeId)} title="Delete (Del)">
                 Delete node
               </button>
             )}
@@ -136,11 +146,11 @@ function NodePanelInner(p: NodePanelProps) {
                 key={nodeId}
                 appId={p.appId}
                 spec={spec}
-                nodeIds={p.nodeIds}
-                lastRuns={p.lastRuns}
-                startId={p.startId}
-                running={p.running}
-                onRun={(vars) => p.onRunNode(nodeId, vars)}
+                nodeIds={p.singleRun.nodeIds}
+                lastRuns={p.singleRun.lastRuns}
+                startId={p.singleRun.startId}
+                running={p.singleRun.running}
+                onRun={(vars) => p.singleRun.onRun(nodeId, vars)}
               />
             )}
           </div>

@@ -1,30 +1,35 @@
 /** Test-run panel: inputs form, Start run, streamed answer, per-node trace, recent runs. */
 import { memo } from 'react';
 import { errorMessage } from '../../api/client';
-import type { AppInput, Issue, Run } from '../../apps/types';
+import type { AppInput, Issue } from '../../apps/types';
+import { formatMs } from '../../traces/format';
+import { answerText } from '../../traces/liveRun';
+import { TraceList } from '../../traces/TraceList';
+import { Badges } from '../../traces/TraceView';
 import { shortcutLabel } from '../model/keyboard';
-import { answerText, type LiveRun } from './liveRun';
-import { TraceList } from './TraceList';
-import { Badges, formatMs } from './TraceView';
+import type { RunSession } from './useRunSession';
 
-export interface RunPanelProps {
+/** What the panel shows of the run session: the shown run, its start, recent runs, the socket. */
+export type RunPanelSession = Pick<RunSession, 'shown' | 'shownRun' | 'starting' | 'error' | 'recent' | 'connection'>;
+
+/** The run form: the app's inputs with their typed values; blocked while the checklist has issues. */
+export interface RunForm {
   inputs: AppInput[];
   issues: Issue[];
-  live: LiveRun | null;
-  run: Run | null;
-  starting: boolean;
-  error: unknown;
-  recent: Run[];
-  connection: string;
-  viewingRunId: string | null;
   values: Record<string, string>;
   onValues: (v: Record<string, string>) => void;
   onStart: () => void;
-  onOpenRun: (id: string) => void;
-  onBackToDraft: () => void;
-  onFocusNode: (id: string) => void;
+}
+
+export interface RunPanelProps {
+  session: RunPanelSession;
+  form: RunForm;
+  viewingRunId: string | null;
   nodeTitle: (id: string) => string;
   nodeType: (id: string) => string | undefined;
+  onFocusNode: (id: string) => void;
+  onOpenRun: (id: string) => void;
+  onBackToDraft: () => void;
   onClose: () => void;
 }
 
@@ -48,17 +53,18 @@ export function coerceInput(input: Pick<AppInput, 'type'>, text: string): unknow
 }
 
 function RunPanelInner(p: RunPanelProps) {
-  const blocked = p.issues.length > 0;
-  const live = p.live;
+  const { session, form } = p;
+  const blocked = form.issues.length > 0;
+  const live = session.shown;
   const running = !!live && (live.status === 'running' || live.status === 'queued');
   const answer = live ? answerText(live, p.nodeType) : '';
-  const run = p.run && live && p.run.id === live.id ? p.run : null;
+  const run = session.shownRun && live && session.shownRun.id === live.id ? session.shownRun : null;
 
   return (
     <aside className="side-panel run-panel" aria-label="Test run">
       <header className="side-head">
         <h2>Test run</h2>
-        <span className={`connection connection-${p.connection}`} title={`Live updates: ${p.connection}`}>
+        <span className={`connection connection-${session.connection}`} title={`Live updates: ${session.connection}`}>
           <span className="dot" aria-hidden="true" />
         </span>
         <button type="button" className="icon-btn" onClick={p.onClose} aria-label="Close run panel">
@@ -78,14 +84,14 @@ function RunPanelInner(p: RunPanelProps) {
           className="run-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!blocked) p.onStart();
+            if (!blocked) form.onStart();
           }}
         >
-          {p.inputs.length === 0 && <p className="muted small">This app takes no inputs.</p>}
-          {p.inputs.map((input) => {
+          {form.inputs.length === 0 && <p className="muted small">This app takes no inputs.</p>}
+          {form.inputs.map((input) => {
             const id = `run-input-${input.name}`;
-            const v = p.values[input.name] ?? '';
-            const set = (nv: string) => p.onValues({ ...p.values, [input.name]: nv });
+            const v = form.values[input.name] ?? '';
+            const set = (nv: string) => form.onValues({ ...form.values, [input.name]: nv });
             return (
               <div className="field" key={input.name}>
                 <label htmlFor={id} className="field-label">
@@ -116,18 +122,18 @@ function RunPanelInner(p: RunPanelProps) {
           })}
           {blocked && (
             <p className="run-blocked" role="note" data-testid="run-blocked">
-              Fix the {p.issues.length} issue{p.issues.length === 1 ? '' : 's'} in the checklist before running.
+              Fix the {form.issues.length} issue{form.issues.length === 1 ? '' : 's'} in the checklist before running.
             </p>
           )}
           <div className="run-actions">
-            <span title={blocked ? `The graph has ${p.issues.length} issue(s); see the checklist.` : `Run (${shortcutLabel('Ctrl+Enter')})`}>
-              <button type="submit" className="button-primary" disabled={blocked || p.starting} data-testid="run-start">
-                {p.starting ? 'Starting…' : 'Start run'}
+            <span title={blocked ? `The graph has ${form.issues.length} issue(s); see the checklist.` : `Run (${shortcutLabel('Ctrl+Enter')})`}>
+              <button type="submit" className="button-primary" disabled={blocked || session.starting} data-testid="run-start">
+                {session.starting ? 'Starting…' : 'Start run'}
               </button>
             </span>
           </div>
         </form>
-        {p.error !== null && p.error !== undefined && <p className="trace-error" role="alert">{errorMessage(p.error)}</p>}
+        {session.error !== null && session.error !== undefined && <p className="trace-error" role="alert">{errorMessage(session.error)}</p>}
 
         {live && (
           <section className="run-result" aria-label="Result">
@@ -167,11 +173,11 @@ function RunPanelInner(p: RunPanelProps) {
 
         <section className="run-history" aria-label="Recent runs">
           <h3>Recent runs</h3>
-          {p.recent.length === 0 ? (
+          {session.recent.length === 0 ? (
             <p className="muted small">No runs yet.</p>
           ) : (
             <ul>
-              {p.recent.map((r) => (
+              {session.recent.map((r) => (
                 <li key={r.id}>
                   <button
                     type="button"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../apps/types';
-import { applyRunEvent, emptyLiveRun } from './liveRun';
+import { applyRunEvent, emptyLiveRun } from '../../traces/liveRun';
 import { runningNodeId } from './useRunDisplay';
 
 const fold = (events: RunEvent[]) => events.reduce(applyRunEvent, emptyLiveRun('r1'));

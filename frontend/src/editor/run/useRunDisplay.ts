@@ -2,7 +2,7 @@
  * follows the running node (it pans, keeping the zoom, when that node is off screen). */
 import { useEffect, useMemo } from 'react';
 import type { CanvasEdge, CanvasNode } from '../model/graph';
-import type { LiveRun } from './liveRun';
+import type { LiveRun } from '../../traces/liveRun';
 
 export function useRunEdges(edges: CanvasEdge[], live: LiveRun | null, edgeIssues: ReadonlySet<string | null | undefined>) {
   return useMemo(() => {

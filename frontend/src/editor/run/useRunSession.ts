@@ -9,7 +9,7 @@ import type { Run, RunEventMessage, Trace } from '../../apps/types';
 import { EventSocket, websocketUrl, type ConnectionState } from '../../realtime/eventSocket';
 import type { NodeRunState } from '../context';
 import type { KeyedStore } from '../model/keyedStore';
-import { applyRunEvent, emptyLiveRun, liveRunFromServer, type LiveRun } from './liveRun';
+import { applyRunEvent, emptyLiveRun, liveRunFromServer, type LiveRun } from '../../traces/liveRun';
 
 function isRunEvent(data: unknown): data is RunEventMessage {
   if (typeof data !== 'object' || data === null) return false;

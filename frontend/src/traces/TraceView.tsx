@@ -1,5 +1,6 @@
 /** One node's trace: status, badges (latency, tokens, cost), error, inputs and outputs. */
-import { useState } from 'react';
+import { formatMs } from './format';
+import { Payload } from './Payload';
 import './trace.css';
 
 export interface TraceLike {
@@ -13,37 +14,6 @@ export interface TraceLike {
   cost?: number | null;
   attempt?: number;
   finished_at?: string | null;
-}
-
-const LARGE = 20_000;
-
-export function Payload({ label, value }: { label: string; value: unknown }) {
-  const [all, setAll] = useState(false);
-  const [raw, setRaw] = useState(false);
-  if (value === undefined || value === null) return null;
-  const text = typeof value === 'string' && !raw ? value : JSON.stringify(value, null, 2);
-  const large = text.length > LARGE;
-  const shown = large && !all ? `${text.slice(0, LARGE)}\n…` : text;
-  return (
-    <details className="payload" open={text.length < 2000}>
-      <summary>
-        {label} <span className="muted">({text.length.toLocaleString()} chars)</span>
-      </summary>
-      <div className="payload-tools">
-        {typeof value === 'string' && (
-          <button type="button" className="button-small" onClick={() => setRaw((r) => !r)}>
-            {raw ? 'Formatted' : 'JSON'}
-          </button>
-        )}
-        {large && (
-          <button type="button" className="button-small" onClick={() => setAll((a) => !a)}>
-            {all ? 'Show less' : 'Show all'}
-          </button>
-        )}
-      </div>
-      <pre className="payload-body">{shown}</pre>
-    </details>
-  );
 }
 
 function errorText(err: unknown): string | null {
@@ -67,10 +37,6 @@ export function Badges({ t }: { t: TraceLike }) {
       {t.attempt && t.attempt > 1 ? <span className="badge">attempt {t.attempt}</span> : null}
     </span>
   );
-}
-
-export function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }
 
 export function TraceView({ trace }: { trace: TraceLike }) {

@@ -1,5 +1,6 @@
-/** Folding run events into what the run panel and the canvas show. Pure. */
-import type { NodeRunStatus, Run, RunEvent, Trace } from '../../apps/types';
+/** Folding run events (or a finished run from the server) into what the editor's run panel and
+ * canvas and the run detail page show. Pure. */
+import type { NodeRunStatus, Run, RunEvent, Trace } from '../apps/types';
 
 export interface LiveNode {
   status: NodeRunStatus;

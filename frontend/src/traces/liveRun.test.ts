@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../apps/types';
+import type { RunEvent } from '../apps/types';
 import { answerText, applyRunEvent, emptyLiveRun, liveRunFromServer } from './liveRun';
 
 const TYPES: Record<string, string> = { start: 'start', llm: 'prompt', answer: 'answer', branch: 'branch' };

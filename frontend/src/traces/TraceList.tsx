@@ -1,8 +1,9 @@
 /** A run's nodes in the order they started; a click opens one node's trace below its row. Used
  * by the editor's run drawer and by the run detail page. */
 import { useState } from 'react';
+import { formatMs } from './format';
 import type { LiveRun } from './liveRun';
-import { formatMs, TraceView } from './TraceView';
+import { TraceView } from './TraceView';
 
 export interface TraceListProps {
   live: LiveRun;
