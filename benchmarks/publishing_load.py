@@ -1,4 +1,4 @@
-"""Published-endpoint load (../shared/BENCHMARKS.md): one command, one table.
+"""Published-endpoint load (docs/benchmarks.md): one command, one table.
 
     .venv/bin/python -m benchmarks.publishing_load [--workers 1] [--duration 10] [--connections 256]
 

@@ -1,4 +1,4 @@
-"""Engine benchmarks W1-W3 from /work/shared/BENCHMARKS.md, next to plain Python.
+"""Engine benchmarks W1-W3 (docs/benchmarks.md), next to plain Python.
 
     python -m runtime.bench [--runs 2000] [--w3-runs 300] [--warmup 200]
 

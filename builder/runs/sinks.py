@@ -104,19 +104,24 @@ class RunSink:
             report.stored += [r.id for r in records]
         except CONNECTION_ERRORS:
             self._lost(records, report, "the database stayed unreachable")
-        except Exception:  # noqa: BLE001 - one record's data was refused: find it, keep the others
+        except Exception as exc:  # noqa: BLE001 - one record's data was refused: find it, keep the others
             if len(records) == 1:
-                self._write_alone(records[0], report)
+                self._write_alone(records[0], report, refused=exc)
             else:
                 for record in records:
                     self._write_alone(record, report)
         return report
 
-    def _write_alone(self, record: RunRecord, report: WriteReport) -> None:
-        first_error: Exception | None = None
-        for candidate in (record, record.without_droppable()):
-            if candidate is None:
-                break
+    def _write_alone(self, record: RunRecord, report: WriteReport, refused: Exception | None = None) -> None:
+        """The record as it is (unless it was just ``refused``), then — after a collision —
+        without its droppable fields, then reduced."""
+        attempts = [] if refused is not None else [record]
+        freed = record.without_droppable()
+        if freed is not None:
+            attempts.append(freed)
+        for candidate in attempts:
+            if refused is not None and not isinstance(refused, IntegrityError):
+                break  # not a collision: letting unique fields go will not help
             try:
                 self._with_reconnect(self._insert, [candidate])
                 report.stored.append(record.id)
@@ -125,10 +130,8 @@ class RunSink:
                 self._lost([record], report, "the database stayed unreachable")
                 return
             except Exception as exc:  # noqa: BLE001 - try the next, smaller form
-                first_error = first_error or exc
-                if not isinstance(exc, IntegrityError):
-                    break  # not a collision: letting unique fields go will not help
-        why = _reason(first_error)
+                refused = exc
+        why = _reason(refused)
         try:
             self._with_reconnect(self._insert, [record.reduced(why)])
         except Exception:  # noqa: BLE001 - e.g. its app was deleted meanwhile: nothing to attach it to

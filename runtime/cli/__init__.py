@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the engine benchmark (W1-W3) and print its table",
         epilog=BENCH_EPILOG,
         formatter_class=formatter,
-        description="Engine benchmark from BENCHMARKS.md.",
+        description="Engine benchmark W1-W3 (docs/benchmarks.md).",
     )
     bench.add_argument("--runs", type=_positive, default=2000, help="timed runs of W1 and W2 (default 2000)")
     bench.add_argument("--w3-runs", type=_positive, default=300, help="timed runs of each W3 variant (default 300)")
