@@ -21,24 +21,22 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int) -> int:
+def _env_number(name: str, default: Any, cast: Any, kind: str) -> Any:
     value = os.environ.get(name)
     if not value:
         return default
     try:
-        return int(value)
+        return cast(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+        raise ImproperlyConfigured(f"{name} must be {kind}, got {value!r}") from exc
+
+
+def env_int(name: str, default: int) -> int:
+    return int(_env_number(name, default, int, "an integer"))
 
 
 def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from exc
+    return float(_env_number(name, default, float, "a number"))
 
 
 def env_str(name: str, default: str = "") -> str:

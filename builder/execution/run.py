@@ -56,20 +56,29 @@ async def execute(
         work = run_single_node(graph, node_id, inputs, context=context, hooks=hooks, run_id=run_id)
     else:
         work = graph.run(inputs, context=context, hooks=hooks, run_id=run_id)
-    task = asyncio.ensure_future(work)
     try:
-        if cancel_requested is not None:
-            while not task.done():
-                await asyncio.wait({task}, timeout=poll_seconds)
-                if not task.done() and await cancel_requested():
-                    task.cancel()
-        return await task
+        if cancel_requested is None:
+            return await work
+        return await _polling_for_cancel(work, cancel_requested, poll_seconds)
     except asyncio.CancelledError:
-        task.cancel()
         return _ended(run_id, hooks, watch, "cancelled", "cancelled", cancelled_message)
     except Exception as exc:  # noqa: BLE001 - the platform failed, not the app: record it
         logger.exception("run %s crashed", run_id)
         return _ended(run_id, hooks, watch, "failed", "internal_error", f"The run crashed: {type(exc).__name__}.")
+
+
+async def _polling_for_cancel(work: Awaitable[RunResult], cancel_requested: CancelCheck,
+                              poll_seconds: float) -> RunResult:
+    task = asyncio.ensure_future(work)
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=poll_seconds)
+            if not task.done() and await cancel_requested():
+                task.cancel()
+        return await task
+    finally:
+        if not task.done():  # this coroutine itself was cancelled
+            task.cancel()
 
 
 def _ended(run_id: str, hooks: list[RunHook], watch: _TerminalSeen, status: str, code: str,
