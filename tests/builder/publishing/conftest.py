@@ -2,7 +2,15 @@ import time
 
 import pytest
 
+from tests.builder.publishing.support import gateway_server
 from tests.runtime.support.openai_stand_in import openai_stand_in, stand_in_server  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker, stand_in_server):  # noqa: F811
+    """A real uvicorn serving the platform, one per test module, its model the local stand-in."""
+    with django_db_blocker.unblock(), gateway_server(stand_in_server) as base:
+        yield base
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import pytest
 
 from builder.publishing.services import web_chat_update
 from tests.builder.publishing.graphs import greeting_graph, prompt_graph
-from tests.builder.publishing.support import bearer, gateway_server, key_for, published, wait_for_run
+from tests.builder.publishing.support import bearer, key_for, published, wait_for_run
 from tests.runtime.support.openai_stand_in import Reply
 from tests.support.members import make_member
 
@@ -20,12 +20,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 SURROGATE = "\\ud800"  # as it appears in a JSON body: decodes to a lone surrogate
 NUL = "\\u0000"
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker, stand_in_server):
-    with django_db_blocker.unblock(), gateway_server(stand_in_server) as base:
-        yield base
 
 
 def test_poisoned_requests_are_refused_and_every_answered_run_is_stored(server):

@@ -5,17 +5,11 @@ import openai
 import pytest
 
 from tests.builder.publishing.graphs import chat_graph, greeting_graph, prompt_graph
-from tests.builder.publishing.support import gateway_server, key_for, published, republish, wait_for_run
+from tests.builder.publishing.support import key_for, published, republish, wait_for_run
 from tests.runtime.support.openai_stand_in import Reply
 from tests.support.members import make_member
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker, stand_in_server):
-    with django_db_blocker.unblock(), gateway_server(stand_in_server) as base:
-        yield base
 
 
 def client(server, secret) -> openai.OpenAI:

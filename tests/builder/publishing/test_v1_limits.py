@@ -15,12 +15,6 @@ from tests.support.members import make_member
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker, stand_in_server):
-    with django_db_blocker.unblock(), gateway_server(stand_in_server) as base:
-        yield base
-
-
 def test_an_idempotency_key_returns_the_first_run_instead_of_running_twice(server):
     member = make_member()
     app = published(member, greeting_graph())

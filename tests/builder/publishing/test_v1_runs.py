@@ -26,12 +26,6 @@ from tests.support.members import make_member
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker, stand_in_server):
-    with django_db_blocker.unblock(), gateway_server(stand_in_server) as base:
-        yield base
-
-
 def run_url(server, app):
     return f"{server}/v1/apps/{app.slug}/run"
 
