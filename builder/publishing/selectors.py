@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
 from builder.core.errors import NotFound
-from builder.flows.models import App
-from builder.publishing.errors import LabelNotFound
+from builder.flows.models import App, AppVersion
+from builder.publishing.errors import AppNotPublished, LabelNotFound
 from builder.publishing.models import PRODUCTION, ApiKey, ApiRun, Label, LabelMove, Publication
 from builder.runs.models import Run
 
@@ -114,3 +115,55 @@ def shared_chat_by_token(*, token: str) -> SharedChat | None:
         return None
     return SharedChat(row["id"], row["app__workspace_id"], row["app_id"], row["app__slug"], row["app__name"],
                       row["app__description"], row["web_chat_rate_limit_per_minute"])
+
+
+# --- the public gateway's reads (called on its database threads) -----------------------------
+
+
+def active_key_by_hash(*, secret_hash: str) -> dict[str, Any] | None:
+    """The key with this secret's hash, unless revoked: id, prefix, workspace, app, scope, limit."""
+    return (
+        ApiKey.objects.filter(secret_hash=secret_hash, revoked_at__isnull=True)
+        .values("id", "prefix", "workspace_id", "app_id", "scope", "rate_limit_per_minute").first()
+    )
+
+
+def published_version_ref(*, workspace_id: int, slug: str, label: str | None,
+                          number: int | None) -> tuple[int, int, str]:
+    """(app id, version id, label) that a call names, or a not-found error; the endpoint must be on."""
+    app = App.objects.filter(workspace_id=workspace_id, slug=slug, publication__enabled=True).values("id").first()
+    if app is None:
+        raise AppNotPublished(f"No published app {slug!r} in this workspace.")
+    if number is not None:
+        version_id = AppVersion.objects.filter(app_id=app["id"], number=number).values_list("id", flat=True).first()
+        if version_id is None:
+            raise AppNotPublished(f"{slug} has no version {number}.", code="version_not_found")
+        return app["id"], version_id, ""
+    name = label or PRODUCTION
+    version_id = Label.objects.filter(app_id=app["id"], name=name).values_list("version_id", flat=True).first()
+    if version_id is None:
+        raise LabelNotFound(f"{slug} has no label {name!r}.")
+    return app["id"], version_id, name
+
+
+def app_version_by_id(*, version_id: int) -> AppVersion:
+    return AppVersion.objects.get(pk=version_id)
+
+
+def published_apps(*, workspace_id: int, app_id: int | None) -> list[dict[str, Any]]:
+    """Apps a key may call, with their labels: what ``GET /v1/models`` lists."""
+    apps = App.objects.filter(workspace_id=workspace_id, publication__enabled=True, labels__name=PRODUCTION)
+    if app_id is not None:
+        apps = apps.filter(pk=app_id)
+    rows = list(apps.values("id", "slug", "name", "created_at").distinct())
+    labels: dict[int, list[str]] = {}
+    for app, name in Label.objects.filter(app_id__in=[r["id"] for r in rows]).values_list("app_id", "name"):
+        labels.setdefault(app, []).append(name)
+    for row in rows:
+        row["labels"] = sorted(labels.get(row["id"], []))
+    return rows
+
+
+def api_run_find(**filters: Any) -> ApiRun | None:
+    """A stored API run (with its run, version and app) matching ``filters``."""
+    return ApiRun.objects.select_related("run", "run__version", "run__app").filter(**filters).first()

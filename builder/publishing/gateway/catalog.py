@@ -14,10 +14,9 @@ from typing import Any
 
 from builder.execution.context import execution_context
 from builder.flows.graphs import parse_graph
-from builder.flows.models import App, AppVersion
-from builder.publishing.errors import AppNotPublished, LabelNotFound
+from builder.flows.models import AppVersion
 from builder.publishing.gateway.db import FreshCache, SingleFlight
-from builder.publishing.models import PRODUCTION, Label
+from builder.publishing.selectors import app_version_by_id, published_version_ref
 from runtime import CompiledGraph, ExecutionContext, compile_graph
 
 TARGET_CACHE_SECONDS = 1.0
@@ -73,27 +72,8 @@ def _compile(version: AppVersion) -> Compiled:
                     _answer_stream_nodes(version.graph))
 
 
-def _resolve(workspace_id: int, slug: str, label: str | None, number: int | None) -> tuple[int, int, str]:
-    """(app id, version id, label) or a not-found error; the endpoint must be on."""
-    app = App.objects.filter(workspace_id=workspace_id, slug=slug, publication__enabled=True).values("id").first()
-    if app is None:
-        raise AppNotPublished(f"No published app {slug!r} in this workspace.")
-    if number is not None:
-        version_id = AppVersion.objects.filter(app_id=app["id"], number=number).values_list("id", flat=True).first()
-        if version_id is None:
-            raise AppNotPublished(f"{slug} has no version {number}.", code="version_not_found")
-        return app["id"], version_id, ""
-    name = label or PRODUCTION
-    version_id = Label.objects.filter(app_id=app["id"], name=name).values_list("version_id", flat=True).first()
-    if version_id is None:
-        raise LabelNotFound(f"{slug} has no label {name!r}.")
-    return app["id"], version_id, name
-
-
 def _load_version(version_id: int) -> Compiled:
-    return _compile(AppVersion.objects.get(pk=version_id))
-
-
+    return _compile(app_version_by_id(version_id=version_id))
 
 
 class Catalog:
@@ -105,7 +85,8 @@ class Catalog:
 
     async def target(self, *, workspace_id: int, slug: str, label: str | None, number: int | None) -> Target:
         app_id, version_id, label_name = await self._targets.get(
-            (workspace_id, slug, label, number), _resolve, workspace_id, slug, label, number
+            (workspace_id, slug, label, number), published_version_ref, workspace_id=workspace_id, slug=slug,
+            label=label, number=number,
         )
         return Target(app_id, slug, workspace_id, label_name, await self._version(version_id),
                       self._context(workspace_id, time.monotonic()))
@@ -127,20 +108,6 @@ class Catalog:
             hit = (now + CONTEXT_CACHE_SECONDS, execution_context(workspace_id=workspace_id, serving=True))
             self._contexts[workspace_id] = hit
         return hit[1]
-
-
-def published_apps(*, workspace_id: int, app_id: int | None) -> list[dict[str, Any]]:
-    """Apps a key may call, with their labels: what ``GET /v1/models`` lists."""
-    apps = App.objects.filter(workspace_id=workspace_id, publication__enabled=True, labels__name=PRODUCTION)
-    if app_id is not None:
-        apps = apps.filter(pk=app_id)
-    rows = list(apps.values("id", "slug", "name", "created_at").distinct())
-    labels: dict[int, list[str]] = {}
-    for app, name in Label.objects.filter(app_id__in=[r["id"] for r in rows]).values_list("app_id", "name"):
-        labels.setdefault(app, []).append(name)
-    for row in rows:
-        row["labels"] = sorted(labels.get(row["id"], []))
-    return rows
 
 
 def split_model(model: str) -> tuple[str, str | None, int | None]:

@@ -15,42 +15,29 @@ from typing import Any
 from django.conf import settings
 
 from builder.publishing.errors import BadRequest
-from builder.publishing.gateway.catalog import Catalog, published_apps, split_model
+from builder.publishing.gateway.bodies import ChatCompletionBody, ChatMessage, parse_body
+from builder.publishing.gateway.catalog import Catalog, split_model
 from builder.publishing.gateway.db import db
 from builder.publishing.gateway.http import Request, Send, dumps, send_json
 from builder.publishing.gateway.keys import KeyGate
 from builder.publishing.gateway.live import LiveRun, Registry
 from builder.publishing.gateway.runs import blocking_body, check_inputs, stream_live
+from builder.publishing.selectors import published_apps
 from runtime.events import NodeDelta
 
-_MAX_MESSAGES = 500
 
-
-def _content(message: dict[str, Any]) -> str:
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # content parts: keep the text ones
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
-    if content is None:
-        return ""
-    raise BadRequest("A message's 'content' is a string or a list of content parts.")
-
-
-def map_messages(messages: Any, query_input: str | None, history_input: str | None) -> dict[str, Any]:
-    if not isinstance(messages, list) or not messages or len(messages) > _MAX_MESSAGES:
-        raise BadRequest(f"'messages' is a list of 1 to {_MAX_MESSAGES} messages.")
-    if not all(isinstance(m, dict) and isinstance(m.get("role"), str) for m in messages):
-        raise BadRequest("Each message is an object with a 'role' and a 'content'.")
-    last_user = max((i for i, m in enumerate(messages) if m["role"] == "user"), default=None)
+def map_messages(messages: list[ChatMessage], query_input: str | None, history_input: str | None) -> dict[str, Any]:
+    """The app's inputs from a conversation: the last user message is the query, the messages
+    before it the history (when the app declares one)."""
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=None)
     if last_user is None:
         raise BadRequest("'messages' needs at least one user message.")
     if query_input is None:
         raise BadRequest("This app declares no string input to receive the user's message.",
                          code="app_not_chat_compatible")
-    inputs = {query_input: _content(messages[last_user])}
+    inputs: dict[str, Any] = {query_input: messages[last_user].content}
     if history_input:
-        inputs[history_input] = [{"role": m["role"], "content": _content(m)} for m in messages[:last_user]]
+        inputs[history_input] = [{"role": m.role, "content": m.content} for m in messages[:last_user]]
     return inputs
 
 
@@ -75,27 +62,21 @@ class ChatRoutes:
 
     async def completions(self, request: Request, send: Send) -> None:
         key = await self.gate.authenticate(request.headers.get("authorization"))
-        body = await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES)
-        model = body.get("model")
-        if not isinstance(model, str) or not model:
-            raise BadRequest("'model' names a published app: 'slug', 'slug@label' or 'slug@v3'.")
+        body = parse_body(ChatCompletionBody, await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES))
+        model = body.model
         slug, label, number = split_model(model)
         target = await self.catalog.target(workspace_id=key.workspace_id, slug=slug, label=label, number=number)
         key.check_app(target.app_id)
-        extra = body.get("inputs") or {}
-        if not isinstance(extra, dict):
-            raise BadRequest("'inputs' must be a JSON object.")
-        inputs = {**extra, **map_messages(body.get("messages"), target.version.query_input,
-                                           target.version.history_input)}
+        inputs = {**(body.inputs or {}), **map_messages(body.messages, target.version.query_input,
+                                                         target.version.history_input)}
         inputs = check_inputs(target, inputs)
-        end_user = body.get("user") if isinstance(body.get("user"), str) else ""
-        stream = body.get("stream") is True
+        stream = body.stream is True
         live = self.registry.start(key=key, target=target, inputs=inputs, source="chat", stream=stream,
-                              end_user=end_user[:200], idempotency_key=None)
+                                   end_user=(body.user or "")[:200], idempotency_key=None)
         completion_id = "chatcmpl-" + live.id.replace("-", "")
         created = int(time.time())
         if stream:
-            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            include_usage = bool((body.stream_options or {}).get("include_usage"))
             await self._stream(request, send, live, completion_id, created, model, include_usage)
             return
         await live.done.wait()

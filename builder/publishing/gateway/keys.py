@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from builder.publishing.errors import NotAuthenticated, WrongScope
 from builder.publishing.gateway.db import FreshCache
 from builder.publishing.gateway.limits import check_rate
-from builder.publishing.models import ApiKey, ApiKeyScope
+from builder.publishing.models import ApiKeyScope
+from builder.publishing.selectors import active_key_by_hash
 from builder.publishing.services import KEY_PREFIX, key_hash
 
 KEY_CACHE_SECONDS = 3.0
@@ -35,10 +36,7 @@ class KeyInfo:
 
 
 def _lookup(secret_hash: str) -> KeyInfo | None:
-    row = (
-        ApiKey.objects.filter(secret_hash=secret_hash, revoked_at__isnull=True)
-        .values("id", "prefix", "workspace_id", "app_id", "scope", "rate_limit_per_minute").first()
-    )
+    row = active_key_by_hash(secret_hash=secret_hash)
     if row is None:
         return None
     app_id = row["app_id"] if row["scope"] == ApiKeyScope.APP else None

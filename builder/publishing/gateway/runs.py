@@ -10,40 +10,21 @@ from typing import Any
 from django.conf import settings
 
 from builder.publishing.errors import BadRequest, InputsInvalid, RunNotFound
+from builder.publishing.gateway.bodies import FeedbackBody, RunBody, parse_body
 from builder.publishing.gateway.catalog import Catalog, Target
 from builder.publishing.gateway.db import db
 from builder.publishing.gateway.http import KEEPALIVE, EventStream, Request, Send, send_json, sse_frame
 from builder.publishing.gateway.keys import KeyGate, KeyInfo
 from builder.publishing.gateway.live import TERMINAL, LiveRun, Registry, public_event
 from builder.publishing.models import ApiRun
+from builder.publishing.selectors import api_run_find
 from builder.publishing.services import feedback_create
 from builder.runs.models import Run
 from runtime.errors import InputInvalid
 
 
-def _text(body: dict[str, Any], name: str, limit: int = 200) -> str:
-    value = body.get(name) or ""
-    if not isinstance(value, str) or len(value) > limit:
-        raise BadRequest(f"'{name}' must be a string of at most {limit} characters.")
-    return value
-
-
-def _version_ref(body: dict[str, Any]) -> tuple[str | None, int | None]:
-    label, version = body.get("label"), body.get("version")
-    if label is not None and version is not None:
-        raise BadRequest("Give either 'version' or 'label', not both.")
-    if isinstance(version, str) and version[:1] in "vV" and version[1:].isdigit():
-        version = int(version[1:])
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
-        raise BadRequest("'version' is a version number such as 3 (or 'v3').")
-    if label is not None and not isinstance(label, str):
-        raise BadRequest("'label' is a label name such as 'production'.")
-    return label, version
-
-
-def check_inputs(target: Target, inputs: Any) -> dict[str, Any]:
-    if not isinstance(inputs, dict):
-        raise BadRequest("'inputs' must be a JSON object.")
+def check_inputs(target: Target, inputs: dict[str, Any]) -> dict[str, Any]:
+    """``inputs`` if they fit the app's declared inputs, else 400 ``inputs_invalid``."""
     try:
         target.version.compiled.prepare_inputs(inputs)
     except InputInvalid as exc:
@@ -89,11 +70,6 @@ def _stored_body(run: Run, api: ApiRun) -> tuple[int, dict[str, Any]]:
         "cost": run.cost, "latency_ms": run.latency_ms, "version": run.version.number if run.version else None,
         "label": api.label or None,
     }
-
-
-def _stored_api_run(**filters: Any) -> tuple[Run, ApiRun] | None:
-    api = ApiRun.objects.select_related("run", "run__version").filter(**filters).first()
-    return (api.run, api) if api else None
 
 
 async def stream_live(request: Request, send: Send, live: LiveRun, *, after: int = 0,
@@ -156,17 +132,14 @@ class RunRoutes:
 
     async def run_app(self, request: Request, send: Send, slug: str) -> None:
         key = await self.gate.authenticate(request.headers.get("authorization"))
-        body = await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES)
-        label, number = _version_ref(body)
-        stream = body.get("stream", False)
-        if not isinstance(stream, bool):
-            raise BadRequest("'stream' is true or false.")
-        end_user = _text(body, "user")
-        idempotency_key = _text(body, "idempotency_key") or request.headers.get("idempotency-key") or None
-        target = await self.catalog.target(workspace_id=key.workspace_id, slug=slug, label=label, number=number)
+        body = parse_body(RunBody, await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES))
+        stream = body.stream
+        idempotency_key = body.idempotency_key or request.headers.get("idempotency-key") or None
+        target = await self.catalog.target(workspace_id=key.workspace_id, slug=slug, label=body.label,
+                                           number=body.version)
         key.check_app(target.app_id)
-        inputs = check_inputs(target, body.get("inputs", {}))
-        start = dict(key=key, target=target, inputs=inputs, source="api", stream=stream, end_user=end_user,
+        inputs = check_inputs(target, body.inputs)
+        start = dict(key=key, target=target, inputs=inputs, source="api", stream=stream, end_user=body.user,
                      idempotency_key=idempotency_key)
         if not idempotency_key:
             await self.answer(request, send, self.registry.start(**start), stream)
@@ -193,7 +166,8 @@ class RunRoutes:
         live = self.registry.by_idempotency.get((key.id, idempotency_key))
         if live is not None:
             return live
-        return await db(_stored_api_run, api_key_id=key.id, idempotency_key=idempotency_key)
+        api = await db(api_run_find, api_key_id=key.id, idempotency_key=idempotency_key)
+        return (api.run, api) if api else None
 
     async def _replay(self, request: Request, send: Send, first: LiveRun | tuple[Run, ApiRun], stream: bool) -> None:
         """The first run with this idempotency key answers again (running or done): nothing runs twice."""
@@ -246,27 +220,16 @@ class RunRoutes:
 
     async def feedback(self, request: Request, send: Send, run_id: str) -> None:
         key = await self.gate.authenticate(request.headers.get("authorization"))
-        body = await request.json(64 * 1024)
-        rating = body.get("rating")
-        rating = {"up": 1, "down": -1, "thumbs_up": 1, "thumbs_down": -1}.get(rating, rating)
-        if rating not in (None, 1, -1):
-            raise BadRequest("'rating' is 'up' or 'down' (or 1 / -1).")
-        score = body.get("score")
-        is_number = isinstance(score, (int, float)) and not isinstance(score, bool)
-        if score is not None and (not is_number or not 0 <= score <= 1):
-            raise BadRequest("'score' is a number between 0 and 1.")
-        comment = _text(body, "comment", 10_000)
-        if rating is None and score is None and not comment:
-            raise BadRequest("Send a 'rating', a 'score' or a 'comment'.")
+        body = parse_body(FeedbackBody, await request.json(64 * 1024))
         live = self._live(key, run_id)
         if live is not None:
             await live.stored.wait()  # the run row must exist first
         else:
             await self._stored(key, run_id)
-        saved = await db(feedback_create, run_id=run_id, api_key_id=key.id, rating=rating, score=score,
-                         comment=comment, end_user=_text(body, "user"))
-        await send_json(send, 201, {"id": saved.pk, "run_id": run_id, "rating": rating, "score": score,
-                                    "comment": comment})
+        saved = await db(feedback_create, run_id=run_id, api_key_id=key.id, rating=body.rating, score=body.score,
+                         comment=body.comment, end_user=body.user)
+        await send_json(send, 201, {"id": saved.pk, "run_id": run_id, "rating": body.rating, "score": body.score,
+                                    "comment": body.comment})
 
     def _live(self, key: KeyInfo, run_id: str) -> LiveRun | None:
         live = self.registry.runs.get(run_id)
@@ -282,12 +245,7 @@ class RunRoutes:
         filters: dict[str, Any] = {"run_id": run_id, "run__workspace_id": key.workspace_id}
         if key.app_id is not None:
             filters["run__app_id"] = key.app_id
-        found = await db(_stored_api_run_with_app, **filters)
-        if found is None:
+        api = await db(api_run_find, **filters)
+        if api is None:
             raise RunNotFound("Run not found.")
-        return found
-
-
-def _stored_api_run_with_app(**filters: Any) -> tuple[Run, ApiRun] | None:
-    api = ApiRun.objects.select_related("run", "run__version", "run__app").filter(**filters).first()
-    return (api.run, api) if api else None
+        return api.run, api

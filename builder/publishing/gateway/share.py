@@ -18,7 +18,8 @@ from typing import Any
 
 from django.conf import settings
 
-from builder.publishing.errors import AppNotPublished, BadRequest, ChatNotFound, LabelNotFound
+from builder.publishing.errors import AppNotPublished, ChatNotFound, LabelNotFound
+from builder.publishing.gateway.bodies import ShareChatBody, parse_body
 from builder.publishing.gateway.catalog import Catalog, Target
 from builder.publishing.gateway.chat import answer_text, map_messages
 from builder.publishing.gateway.db import FreshCache
@@ -32,7 +33,6 @@ from runtime.events import NodeDelta
 
 SHARE_CACHE_SECONDS = 1.0
 NOT_AVAILABLE = "This chat is not available."
-_ROLES = frozenset({"user", "assistant"})
 
 
 def _declared_inputs(target: Target) -> list[dict[str, Any]]:
@@ -92,17 +92,10 @@ class ShareRoutes:
         if settings.LLMOPS_WEB_CHAT_LINK_PER_MINUTE:  # 0: no cap
             await check_rate(f"web-chat:{shared.publication_id}", settings.LLMOPS_WEB_CHAT_LINK_PER_MINUTE,
                              who="This chat, all visitors together,")
-        body = await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES)
-        stream = body.get("stream", False)
-        if not isinstance(stream, bool):
-            raise BadRequest("'stream' is true or false.")
-        messages = body.get("messages")
-        if isinstance(messages, list) and any(isinstance(m, dict) and m.get("role") not in _ROLES for m in messages):
-            raise BadRequest("A message's 'role' is 'user' or 'assistant'.")
-        extra = body.get("inputs") or {}
-        if not isinstance(extra, dict):
-            raise BadRequest("'inputs' must be a JSON object.")
-        inputs = {**extra, **map_messages(messages, target.version.query_input, target.version.history_input)}
+        body = parse_body(ShareChatBody, await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES))
+        stream = body.stream
+        inputs = {**(body.inputs or {}), **map_messages(body.messages, target.version.query_input,
+                                                         target.version.history_input)}
         inputs = check_inputs(target, inputs)
         # No API key: the run is recorded with none (ApiRun.api_key is null), in the app's workspace.
         caller = KeyInfo(None, "", shared.workspace_id, shared.app_id, None)
