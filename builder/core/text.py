@@ -83,6 +83,27 @@ def storable(value: Any) -> Any:
     return value
 
 
+class StoredJson(str):
+    """JSON text already encoded by :func:`storable_json`: written as it is. A run's event log is
+    kept so from the moment it is recorded, rather than as thousands of small objects that wait
+    for their batch (and for the garbage collector)."""
+
+
+encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
+def storable_json(value: Any) -> str:
+    """``value`` as JSON text that PostgreSQL's ``jsonb`` accepts. The encoder escapes NUL as
+    ``\\u0000`` and writes NaN / Infinity as bare tokens; a lone surrogate stays as it is (the text is
+    then not ASCII). A hit may be harmless text (the word NaN): the value is then made storable,
+    which changes nothing, and encoded again."""
+    text = encode_json(value)
+    if ("\\u0000" in text or "NaN" in text or "Infinity" in text
+            or (not text.isascii() and not is_storable_text(text))):
+        text = encode_json(storable(value))
+    return text
+
+
 def unstorable_field(value: Any, path: str = "") -> str | None:
     """The dotted path (``inputs.messages[2].content``) of the first string in ``value`` that the
     database cannot hold, or None."""
@@ -122,29 +143,53 @@ def json_depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
+def _breaks_a_rule(value: Any, limit: int) -> bool:
+    """One cheap pass over a parsed body (every request's): True when it nests too deeply or
+    holds text the database cannot hold. Which rule, and where, is worked out only then."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if not (item.isascii() and "\x00" not in item) and not is_storable_text(item):
+                return True
+        elif kind is dict or kind is list:
+            if depth >= limit:
+                return True
+            if kind is dict:
+                stack.extend((key, depth) for key in item)
+                stack.extend((child, depth + 1) for child in item.values())
+            else:
+                stack.extend((child, depth + 1) for child in item)
+    return False
+
+
 def check_json_value(value: Any) -> Any:
     """Apply the body rules to an already parsed value: depth, then text. Returns ``value``."""
     limit = max_json_depth()
+    if not _breaks_a_rule(value, limit):
+        return value
     if json_depth_exceeds(value, limit):
         raise InvalidJson(f"The request body nests deeper than {limit} levels.", details={"max_depth": limit})
-    field = unstorable_field(value)
-    if field is not None:
-        raise InvalidText(
-            f"'{field}' contains a character that cannot be stored (a lone surrogate or NUL).",
-            details={"field": field},
-        )
-    return value
+    field = unstorable_field(value) or "body"
+    raise InvalidText(
+        f"'{field}' contains a character that cannot be stored (a lone surrogate or NUL).",
+        details={"field": field},
+    )
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # NaN / Infinity: neither JSON nor storable in jsonb
 
 
+_decode = json.JSONDecoder(parse_constant=_refuse_constant).decode  # one decoder, not one per body
+
+
 def parse_json_body(raw: bytes | str) -> Any:
     """A JSON request body, parsed and checked: 400 ``malformed_request`` when it is not JSON,
     ``invalid_json`` when it nests too deeply, ``invalid_text`` for text the database cannot hold."""
     try:
-        value = json.loads(raw, parse_constant=_refuse_constant)
+        value = _decode(raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw)
     except RecursionError:
         limit = max_json_depth()
         raise InvalidJson(f"The request body nests deeper than {limit} levels.",

@@ -161,7 +161,3 @@ def run_record(
             for i, trace in enumerate(traces.finished(redact))]
     return RunRecord(run, rows, list(attached))
 
-
-def stored_value(value: Any) -> Any:
-    """``value`` as a run stores it (secrets redacted), for rows attached to a run."""
-    return stored_data_redactor()(value)

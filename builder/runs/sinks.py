@@ -7,8 +7,10 @@
   Python per run on a thread that shares its process with the event loop serving requests).
 
 Both store the same rows for the same record (``tests/builder/runs/test_sinks.py`` holds both to
-it) and both keep the promise that one bad row never costs another: a batch the database refuses
-is written record by record, a record still refused is written without its droppable unique
+it) and both keep the promise that one bad row never costs another. Values are made storable
+(:mod:`builder.core.text`; char columns cut to their length) before they are written — by the
+COPY sink only once the database has refused a batch as it was, which keeps that check off its hot
+path. A batch still refused is written record by record, a record still refused is written without its droppable unique
 fields and then in reduced form (:meth:`RunRecord.reduced`), and only a record whose reduced form
 is refused as well (its app was deleted meanwhile) is left out — logged once, with its id. A lost
 connection is not the data's fault: the whole batch is retried on a new connection."""
@@ -27,7 +29,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db import models as dj
 from django.db.models.fields import AutoFieldMixin
 
-from builder.core.text import is_storable_text, storable, storable_text
+from builder.core.text import StoredJson, encode_json, storable, storable_json, storable_text
 from builder.runs.models import NodeTrace, Run
 from builder.runs.recording import RunRecord
 
@@ -43,6 +45,9 @@ class WriteReport:
     lost: list[str] = field(default_factory=list)  # refused even in reduced form
 
 
+_PLAIN, _JSON, _TEXT, _GRAPH = range(4)
+
+
 class _Columns:
     """A model's stored columns: their order, which hold JSON, the longest text each char column
     takes, and the defaults of the ones a record leaves out."""
@@ -55,6 +60,9 @@ class _Columns:
         self.text = frozenset(f.attname for f in fields if isinstance(f, (dj.CharField, dj.TextField)))
         self.limits = {f.attname: f.max_length for f in fields if isinstance(f, dj.CharField) and f.max_length}
         self.defaults = {f.attname: f.get_default() for f in fields if f.has_default() or f.null}
+        # (name, kind) in column order, decided once: what COPY does with each column
+        self.plan = [(name, _GRAPH if name == "graph" and model is Run else _JSON if name in self.json
+                      else _TEXT if name in self.text else _PLAIN) for name in self.names]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         self.copy_sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
 
@@ -71,7 +79,7 @@ class _Columns:
         out = {}
         for name, value in values.items():
             if name in self.json:
-                value = storable(value)
+                value = json.loads(value) if type(value) is StoredJson else storable(value)
             elif name in self.text:
                 value = self.text_value(name, value)
             out[name] = value
@@ -90,7 +98,11 @@ def columns_of(model: type[dj.Model]) -> _Columns:
 
 class RunSink:
     """Stores records; see the module's docstring for the promise. Subclasses write one batch
-    in one transaction (:meth:`_insert`)."""
+    in one transaction (:meth:`_insert`); ``checked``: values are made storable first."""
+
+    #: The first try at a batch skips the storable checks; they are made on a retry, when the
+    #: database has refused the batch (the COPY sink's hot path: refusals are rare).
+    checks_on_retry = False
 
     def __init__(self, *, connection_retry_seconds: float = 600.0) -> None:
         self.connection_retry_seconds = connection_retry_seconds
@@ -99,17 +111,22 @@ class RunSink:
         report = WriteReport()
         if not records:
             return report
-        try:
-            self._with_reconnect(self._insert, records)
-            report.stored += [r.id for r in records]
-        except CONNECTION_ERRORS:
-            self._lost(records, report, "the database stayed unreachable")
-        except Exception as exc:  # noqa: BLE001 - one record's data was refused: find it, keep the others
-            if len(records) == 1:
-                self._write_alone(records[0], report, refused=exc)
-            else:
-                for record in records:
-                    self._write_alone(record, report)
+        refused: Exception | None = None
+        for checked in ((False, True) if self.checks_on_retry else (True,)):
+            try:
+                self._with_reconnect(lambda batch, checked=checked: self._insert(batch, checked=checked), records)
+                report.stored += [r.id for r in records]
+                return report
+            except CONNECTION_ERRORS:
+                self._lost(records, report, "the database stayed unreachable")
+                return report
+            except Exception as exc:  # noqa: BLE001 - some record's data was refused: find it, keep the others
+                refused = exc
+        if len(records) == 1:
+            self._write_alone(records[0], report, refused=refused)
+        else:
+            for record in records:
+                self._write_alone(record, report)
         return report
 
     def _write_alone(self, record: RunRecord, report: WriteReport, refused: Exception | None = None) -> None:
@@ -165,7 +182,7 @@ class RunSink:
                                len(records), attempt, exc_info=attempt == 1)
                 time.sleep(min(0.1 * 2**attempt, 5.0))
 
-    def _insert(self, records: Sequence[RunRecord]) -> None:
+    def _insert(self, records: Sequence[RunRecord], *, checked: bool = True) -> None:
         raise NotImplementedError
 
 
@@ -185,9 +202,10 @@ def _checks_now() -> None:
 
 
 class OrmSink(RunSink):
-    """For interactive runs: the run row usually exists already (queued by a service)."""
+    """For interactive runs: the run row usually exists already (queued by a service). Values
+    are always made storable (``checked`` is ignored)."""
 
-    def _insert(self, records: Sequence[RunRecord]) -> None:
+    def _insert(self, records: Sequence[RunRecord], *, checked: bool = True) -> None:
         runs, traces = columns_of(Run), columns_of(NodeTrace)
         with transaction.atomic():
             _checks_now()
@@ -205,35 +223,23 @@ class OrmSink(RunSink):
                     attached.model.objects.create(**columns_of(attached.model).prepared(attached.values))
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-# What a JSON text may contain when one of its values cannot be stored: a lone surrogate or NUL
-# (raw, or \u0000 as the encoder escapes it) or a NaN / Infinity token. A hit may be harmless
-# text (the word NaN): then the value is made storable, which changes nothing, and encoded again.
-_SUSPECT = ("\\u0000", "NaN", "Infinity")
-
-
-def storable_json(value: Any) -> str:
-    """``value`` as JSON text that PostgreSQL's ``jsonb`` accepts."""
-    text = _encode(value)
-    if not is_storable_text(text) or any(s in text for s in _SUSPECT):
-        text = _encode(storable(value))
-    return text
-
-
 class CopySink(RunSink):
     """For high-volume paths: every record is a new run (nothing to update)."""
+
+    checks_on_retry = True
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._graphs: OrderedDict[int, tuple[Any, str]] = OrderedDict()  # id(graph) -> (graph, JSON)
 
-    def _insert(self, records: Sequence[RunRecord]) -> None:
+    def _insert(self, records: Sequence[RunRecord], *, checked: bool = True) -> None:
         tables: dict[type[dj.Model], list[tuple[Any, ...]]] = {Run: [], NodeTrace: []}
         for record in records:
-            tables[Run].append(self._row(columns_of(Run), record.run))
-            tables[NodeTrace] += [self._row(columns_of(NodeTrace), t) for t in record.traces]
+            tables[Run].append(self._row(columns_of(Run), record.run, checked))
+            tables[NodeTrace] += [self._row(columns_of(NodeTrace), t, checked) for t in record.traces]
             for attached in record.attached:
-                tables.setdefault(attached.model, []).append(self._row(columns_of(attached.model), attached.values))
+                tables.setdefault(attached.model, []).append(
+                    self._row(columns_of(attached.model), attached.values, checked))
         with transaction.atomic(), connection.cursor() as cursor, connection.wrap_database_errors:
             cursor.execute(_IMMEDIATE)
             raw = cursor.cursor  # psycopg's own cursor: COPY
@@ -243,16 +249,17 @@ class CopySink(RunSink):
                         for row in rows:
                             copy.write_row(row)
 
-    def _row(self, columns: _Columns, values: dict[str, Any]) -> tuple[Any, ...]:
+    def _row(self, columns: _Columns, values: dict[str, Any], checked: bool) -> tuple[Any, ...]:
         out = []
-        for name in columns.names:
+        for name, kind in columns.plan:
             value = values[name] if name in values else columns.defaults[name]
-            if name == "graph" and columns.model is Run:
-                value = self._graph_json(value)
-            elif name in columns.json:
-                value = storable_json(value)
-            elif name in columns.text:
+            if kind == _JSON:
+                if type(value) is not StoredJson:
+                    value = storable_json(value) if checked else encode_json(value)
+            elif kind == _TEXT and checked:
                 value = columns.text_value(name, value)
+            elif kind == _GRAPH:
+                value = self._graph_json(value)
             out.append(value)
         return tuple(out)
 

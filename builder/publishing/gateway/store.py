@@ -20,10 +20,12 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from builder.core.text import StoredJson, storable_json
+from builder.execution.context import stored_data_redactor
 from builder.publishing.gateway.live import LiveRun, public_event
 from builder.publishing.models import ApiRun
 from builder.publishing.services import api_key_touch
-from builder.runs.recording import Attached, RunRecord, run_record, stored_value
+from builder.runs.recording import Attached, RunRecord, run_record
 from builder.runs.sinks import CopySink
 
 logger = logging.getLogger(__name__)
@@ -40,14 +42,16 @@ def live_record(live: LiveRun) -> RunRecord:
     result = live.result
     assert result is not None
     target = live.target
+    redact = stored_data_redactor()
     events = []
     for number, event in enumerate(live.events, start=1):
         name, data = public_event(event)
-        events.append({"id": number, "event": name, "data": stored_value(data)})
+        events.append({"id": number, "event": name, "data": redact(data)})
     api = Attached(
         ApiRun,
         {"run_id": live.id, "api_key_id": live.key.id, "label": target.label, "end_user": live.end_user,
-         "idempotency_key": live.idempotency_key, "stream": live.stream, "events": events},
+         "idempotency_key": live.idempotency_key, "stream": live.stream,
+         "events": StoredJson(storable_json(events))},
         payload={"events": []},
         droppable=("idempotency_key",),
     )

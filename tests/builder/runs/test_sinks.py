@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
+from builder.core.text import StoredJson, storable_json
 from builder.flows.services import app_create
 from builder.publishing.models import ApiRun
 from builder.publishing.services import api_key_create
@@ -231,3 +232,16 @@ def test_a_connection_killed_in_the_middle_of_a_batch_loses_nothing(app):
     assert reports and sorted(reports[0].stored) == sorted(r.id for r in records) and not reports[0].lost
     assert Run.objects.filter(pk__in=[r.id for r in records]).count() == 20
     assert NodeTrace.objects.filter(run_id__in=[r.id for r in records]).count() == 20
+
+
+def test_an_event_log_kept_as_json_text_is_stored_as_the_same_json(app, sink):
+    key = api_key_create(workspace=app.workspace, name="k", user=None)[0]
+    events = [{"id": 1, "event": "delta", "data": {"text": "Grüße \ud800"}}, {"id": 2, "event": "run.finished"}]
+    record = record_for(app)
+    record.attached = [Attached(ApiRun, {"run_id": record.id, "api_key_id": key.pk,
+                                         "events": StoredJson(storable_json(events))})]
+
+    sink.write([record])
+
+    assert ApiRun.objects.get(run_id=record.id).events == [
+        {"id": 1, "event": "delta", "data": {"text": "Grüße \ufffd"}}, {"id": 2, "event": "run.finished"}]
