@@ -1,6 +1,7 @@
 """ASGI entry point: the public API (/v1/) through its lean gateway, other HTTP through Django,
 websockets through Channels (session-authenticated)."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -14,6 +15,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from builder.publishing.gateway.app import application as public_api  # noqa: E402
 from builder.routing import websocket_urlpatterns  # noqa: E402
+
+# What start-up built (Django, the gateway, the model libraries: a few hundred thousand objects)
+# lives as long as the process. Frozen, it is left out of the collector's full passes, which
+# otherwise walk all of it while requests wait (the published-endpoint benchmark serves about a
+# quarter more requests a second with this).
+gc.collect()
+gc.freeze()
 
 django_and_channels = ProtocolTypeRouter(
     {
