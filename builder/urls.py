@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from builder.core import error_views
 from builder.health.views import healthz
 
 api_patterns = [
@@ -26,3 +27,9 @@ urlpatterns = [
     path("", include("builder.publishing.urls_pages")),
     path("", include("builder.web.urls")),
 ]
+
+# Django's own errors (no route, an exception outside a DRF view): the error shape under /api/, pages elsewhere.
+handler400 = error_views.bad_request
+handler403 = error_views.permission_denied
+handler404 = error_views.page_not_found
+handler500 = error_views.server_error

@@ -54,10 +54,18 @@ class TemplateError(RuntimeFailure):
     """A template did not parse, used an undefined variable, broke the sandbox or a limit.
 
     Codes: ``template_syntax``, ``undefined_variable``, ``template_security``,
-    ``template_limit``, ``template_error``.
+    ``template_limit``, ``template_error``. ``field``: the node's config field that holds
+    the template, when known.
     """
 
     code = "template_error"
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if self.field is not None:
+            data["field"] = self.field
+        return data
 
 
 class GraphInvalid(RuntimeFailure):
@@ -73,9 +81,14 @@ class GraphInvalid(RuntimeFailure):
 
 
 class InputInvalid(RuntimeFailure):
-    """The run's inputs don't match the app's declared inputs."""
+    """The run's inputs don't match the app's declared inputs. ``problems``: one
+    ``{"field": "inputs.<name>", "message"}`` per wrong input (what an API puts in ``details``)."""
 
     code = "invalid_input"
+
+    def __init__(self, message: str, *, problems: list[dict[str, str]] | None = None, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.problems = problems or []
 
 
 class RunCancelled(RuntimeFailure):

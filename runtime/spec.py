@@ -9,10 +9,13 @@ selectors in config fields, ``inputs.<name>`` for app inputs and ``sys.run_id``/
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from runtime.errors import InputInvalid
 
 FORMAT_VERSION = 1
 RESERVED_NAMESPACES = frozenset({"inputs", "sys"})
@@ -77,6 +80,69 @@ class AppInput(_Strict):
     required: bool = True
 
 
+_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+}
+
+
+class InputRules:
+    """The one check of a run's inputs against the app's declared inputs, wherever a run starts
+    (the engine, the editor's debug run, the public API, the web chat, the CLI).
+
+    Null is the same as absent: an input's ``default`` applies, and a required input without
+    one is missing. A value has its declared type; an input the app does not declare is refused.
+    :class:`~runtime.errors.InputInvalid` lists every problem (``problems``: one
+    ``{"field": "inputs.<name>", "message"}`` each)."""
+
+    __slots__ = ("_names", "_rules")
+
+    def __init__(self, declared: Iterable[AppInput]):
+        self._rules = tuple((i.name, _TYPE_CHECKS[i.type], i.type, i.required, i.default) for i in declared)
+        self._names = frozenset(rule[0] for rule in self._rules)
+
+    def prepare(self, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
+        """``inputs`` checked, with defaults applied; raises :class:`InputInvalid`."""
+        given = inputs or {}
+        prepared: dict[str, Any] = {}
+        problems: list[tuple[str, str]] = []
+        for name, check, type_name, required, default in self._rules:
+            value = given.get(name)
+            if value is None:
+                if default is None and required:
+                    problems.append((name, f"{name!r} is required" + (" (it was null)" if name in given else "")))
+                    continue
+                value = default
+            if value is not None and not check(value):
+                problems.append((name, f"{name!r} must be a {type_name}, got {_json_type(value)}"))
+            prepared[name] = value
+        unknown = sorted(k for k in given if k not in self._names)
+        if problems or unknown:
+            message = "; ".join(text for _, text in problems)
+            if unknown:
+                message += ("; " if message else "") + f"unknown input(s) {unknown}"
+            raise InputInvalid(
+                "invalid inputs: " + message,
+                problems=[{"field": f"inputs.{name}", "message": text} for name, text in problems]
+                + [{"field": f"inputs.{name}", "message": f"{name!r} is not an input of this app"}
+                   for name in unknown],
+            )
+        return prepared
+
+
+def _json_type(value: Any) -> str:
+    """A value's type as a JSON caller names it."""
+    if value is None:
+        return "null"
+    for name in ("boolean", "number", "string", "object", "array"):
+        if _TYPE_CHECKS[name](value):
+            return name
+    return type(value).__name__
+
+
 class AppOutput(_Strict):
     name: str = Field(pattern=IDENTIFIER)
     type: VariableType | Literal["any"] = "any"
@@ -112,6 +178,10 @@ class GraphSpec(_Strict):
         if value > FORMAT_VERSION:
             raise ValueError(f"format_version {value} is newer than this runtime ({FORMAT_VERSION})")
         return value
+
+    def prepare_inputs(self, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
+        """A run's ``inputs`` checked against the declared ones, defaults applied (:class:`InputRules`)."""
+        return InputRules(self.inputs).prepare(inputs)
 
     def node(self, node_id: str) -> NodeSpec | None:
         return next((n for n in self.nodes if n.id == node_id), None)

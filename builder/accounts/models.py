@@ -6,16 +6,34 @@ through a :class:`Membership`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
 class User(AbstractUser):
+    """A person. An e-mail address belongs to one user; a user without one has NULL (never ``""``:
+    empty strings would collide under the unique constraint, NULLs do not), whoever writes the
+    user — the admin's forms, ``create_user``/``create_superuser`` (which turn a missing address
+    into ``""``), the operator account made at start."""
+
     email = models.EmailField("email address", unique=True, null=True, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [models.CheckConstraint(condition=~models.Q(email=""), name="user_email_null_not_empty")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email or None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = self.email or None
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):

@@ -42,5 +42,12 @@ class InvalidInput(ApplicationError):
     status = 400
 
 
+class UnsupportedMediaType(ApplicationError):
+    """A body in a media type the route does not read (a form or text where JSON is expected)."""
+
+    code = "unsupported_media_type"
+    status = 415
+
+
 class DatabaseMisconfigured(Exception):
     """Raised at start-up when the configured PostgreSQL cannot serve the platform."""

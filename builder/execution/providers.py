@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from runtime.net import AddressPolicy, SafeHttpClient, safe_transport
+from builder.core.errors import InvalidInput
+from runtime.net import AddressPolicy, SafeHttpClient, check_url, safe_transport, system_lookup
 from runtime.ports import PriceLookup
 from runtime.providers.base import ModelProvider
 from runtime.providers.registry import default_providers, price_table_for, provider_from_config
@@ -20,6 +21,9 @@ from runtime.tools.defaults import default_tool_registry
 #: concurrent calls queue in a small pool, and httpcore's queue costs CPU quadratic in its length.
 #: The editor's providers keep the small default pool (a few debug runs at a time).
 SERVING_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=1000, keepalive_expiry=30.0)
+
+#: How long saving a configured URL waits for DNS before it accepts a name it could not resolve.
+URL_CHECK_DNS_TIMEOUT_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,28 @@ def address_policy() -> AddressPolicy:
     with LLMOPS_HTTP_ALLOWLIST (hosts or host:port) and LLMOPS_HTTP_ALLOW_NETWORKS (CIDRs)."""
     return AddressPolicy.from_lists(
         hosts=settings.LLMOPS_HTTP_ALLOWLIST, networks=settings.LLMOPS_HTTP_ALLOW_NETWORKS
+    )
+
+
+def configured_url_check(url: str, *, field: str) -> None:
+    """Refuse a URL that a builder configures (a knowledge base's embedding endpoint, an HTTP
+    node's URL ...) when the address policy would block it: 400 ``url_not_allowed`` whose
+    ``details.field`` names ``field``.
+
+    The host is resolved with a short timeout: a name that resolves to a blocked address is
+    refused; a name that does not resolve (or not in time) is accepted, and the check at call
+    time, on every connection, still applies to it.
+    """
+    refusal = check_url(url, address_policy(), lookup=system_lookup(URL_CHECK_DNS_TIMEOUT_S))
+    if refusal is None:
+        return
+    hint = "" if refusal.reason in ("bad_url", "cloud_metadata") else (
+        "; an operator can open this host with LLMOPS_HTTP_ALLOWLIST"
+    )
+    raise InvalidInput(
+        f"The URL is not allowed: {refusal.message}{hint}.",
+        code="url_not_allowed",
+        details={"field": field, "reason": refusal.reason, "host": refusal.host},
     )
 
 

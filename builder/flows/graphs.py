@@ -1,13 +1,22 @@
-"""The bridge between stored graph JSON and the runtime: parse, validate, starter graph."""
+"""The bridge between stored graph JSON and the runtime: parse, validate (against the models this
+installation can call), starter graph."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import ValidationError
 
+from builder.execution.providers import configured_url_check, model_catalog, provider_configs
 from builder.flows.errors import GraphMalformed
 from runtime import GraphSpec, default_registry, validate
+from runtime.validation import ModelCatalog
+
+_TEMPLATE_START = re.compile(r"\{\{|\{%|\{#")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_AUTHORITY = re.compile(r"^[^:]+://([^/?#]*)[/?#]")
 
 
 def parse_graph(data: Any) -> GraphSpec:
@@ -24,11 +33,83 @@ def parse_graph(data: Any) -> GraphSpec:
         raise GraphMalformed("The graph does not have the expected shape.", details=details) from None
 
 
+def available_models() -> ModelCatalog:
+    """What apps may call: the models the editor's picker offers (the bundled local models and
+    those the operator lists per provider); the operator's remote providers also serve models
+    they do not list."""
+    return ModelCatalog(
+        frozenset((m["provider"], m["model"]) for m in model_catalog()),
+        open_providers=frozenset(c["name"] for c in provider_configs() if c.get("kind") != "local"),
+    )
+
+
 def graph_issues(spec: GraphSpec) -> list[dict[str, Any]]:
+    """Every issue of ``spec``, models checked against :func:`available_models`; each with its
+    ``severity``: ``error`` stops a version or a publish, ``warning`` does not."""
     return [
-        {"code": str(i.code), "message": i.message, "node_id": i.node_id, "edge_id": i.edge_id, "field": i.field}
-        for i in validate(spec, default_registry())
+        {"code": str(i.code), "message": i.message, "node_id": i.node_id, "edge_id": i.edge_id, "field": i.field,
+         "severity": i.severity}
+        for i in validate(spec, default_registry(), available_models())
     ]
+
+
+def graph_errors(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The issues of :func:`graph_issues` that stop a version or a publish."""
+    return [i for i in issues if i["severity"] == "error"]
+
+
+def graph_urls_check(spec: GraphSpec) -> None:
+    """Refuse (400 ``url_not_allowed`` naming the field, e.g. ``nodes.fetch.config.url``) a graph
+    with a URL the address policy would block: an HTTP node's URL, a tool's ``url`` argument, in
+    sub-graphs too. A template is judged by its literal part: its scheme when that is written out,
+    its host when that is written out too; a URL built from variables is checked at call time."""
+    for field, template in _configured_urls(spec.to_dict()["nodes"], "nodes"):
+        url = literal_url_part(template)
+        if url is not None:
+            configured_url_check(url, field=field)
+
+
+def _configured_urls(nodes: Any, prefix: str) -> Iterator[tuple[str, str]]:
+    for node in nodes if isinstance(nodes, list) else []:
+        if not isinstance(node, dict) or not isinstance(node.get("config"), dict):
+            continue
+        config, at = node["config"], f"{prefix}.{node.get('id')}.config"
+        if node.get("type") == "http_request" and isinstance(config.get("url"), str):
+            yield f"{at}.url", config["url"]
+        if node.get("type") == "tool" and isinstance(config.get("arguments"), dict):
+            for name, value in config["arguments"].items():
+                if isinstance(value, str) and (name == "url" or name.endswith("_url")):
+                    yield f"{at}.arguments.{name}", value
+        if isinstance(config.get("graph"), dict):
+            yield from _configured_urls(config["graph"].get("nodes"), f"{at}.graph.nodes")
+
+
+def literal_url_part(template: str) -> str | None:
+    """What of a URL template is known before it renders, as a URL to check, or None.
+
+    ``https://10.0.0.5/items/{{ inputs.id }}`` -> ``https://10.0.0.5/``; ``file://{{ x }}`` ->
+    ``file://`` (the scheme alone is refused); ``{{ inputs.url }}`` and ``https://{{ x }}.example``
+    -> None (the host is only known at call time).
+    """
+    text = template.strip()
+    start = _TEMPLATE_START.search(text)
+    if start is None:
+        return text
+    prefix = text[: start.start()]
+    scheme = _SCHEME.match(prefix)
+    if scheme is None:
+        return None
+    if scheme.group(1).lower() not in ("http", "https"):
+        return prefix
+    authority = _AUTHORITY.match(prefix)
+    if authority is not None:
+        return f"{prefix[: authority.end(1)]}/"
+    rest = prefix[scheme.end() :].removeprefix("//")
+    host, colon, _ = rest.rpartition(":") if "]" not in rest else rest.partition("]:")
+    if colon and "@" not in rest and host:
+        host = f"{host}]" if colon == "]:" else host
+        return f"{scheme.group(1)}://{host}/"
+    return None
 
 
 def starter_graph(name: str) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 An export carries the graph and the app's name and description — never secrets (remote model
 credentials live in provider configs, referenced by name). An import first produces a report
-(format, issues, unmapped nodes); nothing is created until the user confirms.
+(format, issues, unmapped nodes, nodes whose model is not available here); nothing is created
+until the user confirms.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import yaml
 
 from builder.core.text import check_json_value
 from builder.flows.errors import ImportRefused
-from builder.flows.graphs import graph_issues, parse_graph
+from builder.flows.graphs import graph_issues, graph_urls_check, parse_graph
 from builder.flows.models import App
 
 EXPORT_KIND = "llmops-app"
@@ -44,16 +45,61 @@ class ImportReport:
     issues: list[dict[str, Any]] = field(default_factory=list)
     unmapped: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Nodes whose model cannot be called here: {node_id, title, field, provider, model}.
+    needs_model: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.needs_model = _needs_model(self.graph, self.issues)
+        if self.needs_model:
+            self.warnings.insert(0, _needs_model_line(self.needs_model))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": self.format, "name": self.name, "description": self.description, "graph": self.graph,
             "issues": self.issues, "unmapped": self.unmapped, "warnings": self.warnings,
+            "needs_model": self.needs_model,
         }
 
 
+def _needs_model(graph: dict[str, Any], issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    nodes = {n.get("id"): n for n in graph.get("nodes") or [] if isinstance(n, dict)}
+    found = []
+    for issue in issues:
+        if issue["code"] != "model_not_configured":
+            continue
+        node = nodes.get(issue["node_id"]) or {}
+        ref: Any = node.get("config") or {}
+        for part in (issue["field"] or "").split("."):
+            ref = ref.get(part) if isinstance(ref, dict) else None
+        ref = ref if isinstance(ref, dict) else {}
+        found.append({
+            "node_id": issue["node_id"], "title": node.get("title") or issue["node_id"], "field": issue["field"],
+            "provider": ref.get("provider"), "model": ref.get("model"),
+        })
+    return found
+
+
+def _needs_model_line(nodes: list[dict[str, Any]]) -> str:
+    named = ", ".join(
+        f"'{n['title']}'" + (f" ({n['provider']}/{n['model']})" if n["provider"] else "") for n in nodes
+    )
+    count = f"{len(nodes)} node{'' if len(nodes) == 1 else 's'} need{'s' if len(nodes) == 1 else ''}"
+    return (
+        f"{count} a model chosen: {named}. Their models are not available here; choose an available model "
+        "in each (they are marked in the editor), or ask the operator to configure the provider."
+    )
+
+
 def import_report(*, content: str, filename: str = "") -> ImportReport:
-    """Read a file into a graph and say what the import would create."""
+    """Read a file into a graph and say what the import would create; a file whose graph holds
+    a URL the address policy blocks is refused here already (400 ``url_not_allowed``), so the
+    preview says what the import would."""
+    report = _report(content, filename)
+    graph_urls_check(parse_graph(report.graph))
+    return report
+
+
+def _report(content: str, filename: str) -> ImportReport:
     if len(content.encode()) > MAX_IMPORT_BYTES:
         raise ImportRefused("The file is larger than 2 MB.", code="import_too_large", status=413)
     document = check_json_value(_load(content, filename))  # 400 invalid_json / invalid_text naming the field

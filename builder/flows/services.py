@@ -12,8 +12,9 @@ from django.utils.text import slugify
 
 from builder.core.errors import InvalidInput
 from builder.flows.errors import DraftConflict, GraphInvalid
-from builder.flows.graphs import graph_issues, parse_graph, starter_graph
+from builder.flows.graphs import graph_issues, graph_urls_check, parse_graph, starter_graph
 from builder.flows.models import App, AppVersion, VersionKind
+from runtime import GraphSpec
 
 
 def _unique_slug(workspace, name: str, exclude_pk: int | None = None) -> str:
@@ -35,9 +36,9 @@ def _clean_name(name: str) -> str:
 
 
 def app_create(*, workspace, name: str, user, description: str = "", graph: dict[str, Any] | None = None) -> App:
-    """A new app whose draft is ``graph`` (checked for shape) or the starter graph."""
+    """A new app whose draft is ``graph`` (checked for shape and configured URLs) or the starter graph."""
     name = _clean_name(name)
-    draft = parse_graph(graph).to_dict() if graph is not None else starter_graph(name)
+    draft = _checked_graph(graph).to_dict() if graph is not None else starter_graph(name)
     return App.objects.create(
         workspace=workspace, name=name, slug=_unique_slug(workspace, name), description=description,
         draft=draft, created_by=user, draft_updated_by=user,
@@ -68,8 +69,9 @@ def app_delete(*, app: App) -> None:
 def draft_save(*, app: App, graph: dict[str, Any], revision: int, user) -> tuple[App, list[dict[str, Any]]]:
     """Store the draft when ``revision`` is the current one; a stale save is refused, never merged.
 
-    A draft may have validation issues (it is work in progress); they are returned."""
-    spec = parse_graph(graph)
+    A draft may have validation issues (it is work in progress); they are returned. A URL the
+    address policy blocks is refused outright (``url_not_allowed``)."""
+    spec = _checked_graph(graph)
     locked = App.objects.select_for_update().get(pk=app.pk)
     if locked.draft_revision != revision:
         raise DraftConflict(
@@ -89,6 +91,14 @@ def draft_save(*, app: App, graph: dict[str, Any], revision: int, user) -> tuple
     return locked, graph_issues(spec)
 
 
+def _checked_graph(graph: Any) -> GraphSpec:
+    """``graph`` parsed, its configured URLs checked against the address policy: what every
+    write of a graph (create, import, duplicate, draft save, version, restore) goes through."""
+    spec = parse_graph(graph)
+    graph_urls_check(spec)
+    return spec
+
+
 def _next_number(app: App) -> int:
     return (app.versions.aggregate(m=Max("number"))["m"] or 0) + 1
 
@@ -97,8 +107,8 @@ def _next_number(app: App) -> int:
 def version_create(*, app: App, message: str, user) -> AppVersion:
     """Snapshot the draft as the next version. A graph with issues cannot become a version."""
     app = App.objects.select_for_update().get(pk=app.pk)
-    spec = parse_graph(app.draft)
-    issues = graph_issues(spec)
+    spec = _checked_graph(app.draft)
+    issues = [i for i in graph_issues(spec) if i["severity"] == "error"]  # warnings do not stop a version
     if issues:
         raise GraphInvalid(
             f"The app has {len(issues)} issue(s) to fix before it can be saved as a version.",
@@ -114,6 +124,7 @@ def version_create(*, app: App, message: str, user) -> AppVersion:
 def version_restore(*, app: App, version: AppVersion, user) -> tuple[App, AppVersion | None]:
     """Copy a version into the draft. The current draft is kept first as a backup version
     unless an existing version already holds exactly that graph."""
+    _checked_graph(version.graph)
     app = App.objects.select_for_update().get(pk=app.pk)
     backup = None
     if not app.versions.filter(graph=app.draft).exists():

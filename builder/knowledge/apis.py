@@ -80,7 +80,8 @@ class KnowledgeBaseListApi(WorkspaceScoped, APIView):
         embedding_provider = serializers.ChoiceField(EmbeddingProvider.choices, default=EmbeddingProvider.LOCAL)
         embedding_model = serializers.CharField(required=False, allow_blank=True, default="")
         embedding_dimensions = serializers.IntegerField(required=False, allow_null=True, default=None)
-        embedding_base_url = serializers.URLField(required=False, allow_blank=True, default="")
+        # checked by the service against the address policy (url_not_allowed naming the field)
+        embedding_base_url = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         chunking = serializers.DictField(required=False, default=dict)
         search_defaults = serializers.DictField(required=False, default=dict)
 
@@ -104,6 +105,7 @@ class KnowledgeBaseDetailApi(WorkspaceScoped, APIView):
     class KnowledgeBaseUpdateInput(serializers.Serializer):
         name = serializers.CharField(max_length=120, required=False)
         description = serializers.CharField(required=False, allow_blank=True)
+        embedding_base_url = serializers.CharField(max_length=200, required=False, allow_blank=True)
         chunking = serializers.DictField(required=False)
         search_defaults = serializers.DictField(required=False)
 

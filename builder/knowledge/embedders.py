@@ -16,8 +16,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from builder.knowledge.errors import EmbeddingModelUnavailable
+from builder.knowledge.errors import EmbeddingEndpointRefused, EmbeddingModelUnavailable
 from builder.knowledge.models import EmbeddingProvider, KnowledgeBase
+from runtime.net import NetError, NetErrorCode, check_url
+from runtime.providers.base import ProviderError
 from runtime.providers.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
     EMBEDDING_ALIASES,
@@ -77,6 +79,13 @@ def _remote_embedder(knowledge_base: KnowledgeBase) -> Embed:
     base_url = knowledge_base.embedding_base_url or operators
     key = settings.LLMOPS_EMBEDDING_API_KEY if _same_endpoint(base_url, operators) else None
     policy = address_policy()
+    refusal = check_url(base_url, policy) if base_url else None  # no DNS: the guard resolves
+    if refusal is not None and refusal.reason == NetErrorCode.BAD_URL:
+        raise EmbeddingEndpointRefused(
+            f"The embedding base URL of this knowledge base cannot be used: {refusal.message}.", code="bad_url"
+        )
+    if refusal is not None:
+        raise _blocked(refusal.message)
     provider = OpenAICompatibleProvider(
         name=f"knowledge-base-{knowledge_base.pk}",
         base_url=base_url,
@@ -86,7 +95,13 @@ def _remote_embedder(knowledge_base: KnowledgeBase) -> Embed:
     model, dims = knowledge_base.embedding_model, knowledge_base.embedding_dimensions
 
     def embed(texts: list[str]) -> list[list[float]]:
-        vectors = asyncio.run(provider.embed(model, texts))
+        try:
+            vectors = asyncio.run(provider.embed(model, texts))
+        except ProviderError as error:
+            refused = _address_refusal(error)
+            if refused is None:
+                raise
+            raise _blocked(refused.message) from error
         if vectors and len(vectors[0]) != dims:
             raise EmbeddingModelUnavailable(
                 f"The model {model!r} answered vectors of {len(vectors[0])} dimensions; this knowledge base "
@@ -95,3 +110,23 @@ def _remote_embedder(knowledge_base: KnowledgeBase) -> Embed:
         return vectors
 
     return embed
+
+
+def _blocked(refusal: str) -> EmbeddingEndpointRefused:
+    """``refusal`` is the address policy's wording (``blocked by the address policy: ...``)."""
+    hint = "" if "cloud metadata" in refusal else ", or ask the operator to allow this host (LLMOPS_HTTP_ALLOWLIST)"
+    return EmbeddingEndpointRefused(
+        f"The embedding endpoint of this knowledge base was {refusal}. Change its embedding base URL to a "
+        f"public address{hint}."
+    )
+
+
+def _address_refusal(error: BaseException) -> NetError | None:
+    """The guard's ``ssrf_blocked`` refusal under a provider error (the provider reports it as
+    unreachable), if that is what it is."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, NetError) and seen.code == NetErrorCode.SSRF_BLOCKED:
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -52,3 +52,12 @@ class InvalidArchive(InvalidInput):
 
 class DocumentBusy(Conflict):
     code = "document_busy"
+
+
+class EmbeddingEndpointRefused(ApplicationError):
+    """The knowledge base's embedding endpoint is closed by the address policy, found at call time
+    (a base URL stored before save-time checks, or a name that now resolves inside); ``bad_url``
+    when the stored URL cannot be sent at all."""
+
+    code = "ssrf_blocked"
+    status = 422

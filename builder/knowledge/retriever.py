@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from asgiref.sync import sync_to_async
 
-from builder.core.errors import NotFound
+from builder.core.errors import ApplicationError, NotFound
 from builder.knowledge.search import knowledge_search
 from builder.knowledge.search_settings import SearchMode
 from builder.knowledge.selectors import knowledge_base_find
@@ -56,5 +56,7 @@ class KnowledgeBaseRetriever:
             hits = knowledge_search(knowledge_base=kb, query=query, mode=MODES[mode], top_k=top_k,
                                     score_threshold=score_threshold)
             return [Chunk(hit.text, hit.score, hit.source(kb)) for hit in hits]
+        except ApplicationError as error:  # e.g. the embedding endpoint refused (ssrf_blocked)
+            raise NodeError(error.message, code=error.code) from None
         finally:
             close_old_connections()

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from pydantic import ValidationError
 
 from builder.core.errors import Conflict, InvalidInput
+from builder.execution.providers import configured_url_check
 from builder.jobs.models import Job
 from builder.jobs.services import job_create
 from builder.knowledge import conf, storage
@@ -67,7 +68,8 @@ def knowledge_base_create(
     search_defaults: dict | None = None,
     created_by=None,
 ) -> KnowledgeBase:
-    """Create a knowledge base. Its embedding model (and so its vector size) never changes later."""
+    """Create a knowledge base. Its embedding model (and so its vector size) never changes later.
+    An embedding base URL the address policy would block is refused (``url_not_allowed``)."""
     if embedding_provider == EmbeddingProvider.LOCAL:
         embedding_model = local_model_name(embedding_model or next(iter(LOCAL_MODELS)))
         embedding_dimensions = LOCAL_MODELS[embedding_model]
@@ -79,6 +81,8 @@ def knowledge_base_create(
             code="unsupported_dimension",
             details={"supported": list(SUPPORTED_DIMENSIONS)},
         )
+    if embedding_base_url:
+        configured_url_check(embedding_base_url, field="embedding_base_url")
     try:
         with transaction.atomic():
             return KnowledgeBase.objects.create(
@@ -100,11 +104,14 @@ def knowledge_base_create(
 def knowledge_base_update(
     *, knowledge_base: KnowledgeBase, created_by=None, **changes: Any
 ) -> tuple[KnowledgeBase, Job | None]:
-    """Rename, describe, or change chunking and search defaults (given fields are merged into the
-    current ones). Changing chunking re-indexes every document (the returned job does it); the
-    embedding model cannot change."""
+    """Rename, describe, move the embedding endpoint (``embedding_base_url``, checked like at
+    creation), or change chunking and search defaults (given fields are merged into the current
+    ones). Changing chunking re-indexes every document (the returned job does it); the embedding
+    model cannot change."""
     job = None
-    for field in ("name", "description"):
+    if changes.get("embedding_base_url"):
+        configured_url_check(changes["embedding_base_url"], field="embedding_base_url")
+    for field in ("name", "description", "embedding_base_url"):
         if field in changes:
             setattr(knowledge_base, field, changes[field])
     if "search_defaults" in changes:

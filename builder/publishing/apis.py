@@ -105,8 +105,8 @@ class PublishApi(WorkspaceScoped, APIView):
         app = app_get(workspace=self.workspace, app_id=app_id)
         data = self.PublishInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.app_publish(app=app, user=request.user, message=data.validated_data["message"])
-        return Response(_state_body(app), status=status.HTTP_201_CREATED)
+        _, _, warnings = services.app_publish(app=app, user=request.user, message=data.validated_data["message"])
+        return Response({**_state_body(app), "warnings": warnings}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EnabledInput, responses=PublishingStateOutput)
     def patch(self, request, workspace_id: int, app_id: int):

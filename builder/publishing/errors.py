@@ -68,6 +68,13 @@ class NotPublishedYet(Conflict):
     code = "app_not_published"
 
 
+class AppInvalid(Conflict):
+    """The app (or the version a label would serve) cannot run: ``details.issues`` lists the
+    errors (code, message, node_id, edge_id, field), ``details.warnings`` what is only shown."""
+
+    code = "app_invalid"
+
+
 class ChatNotFound(NotFound):
     """A web chat link that is unknown, rotated away or turned off: one answer for all three, so a
     caller learns nothing about which links exist."""

@@ -116,14 +116,16 @@ class ApiKey(models.Model):
 
 class ApiRun(models.Model):
     """What the public endpoint adds to a :class:`~builder.runs.models.Run`: the key, the label it
-    was called through, the caller's end user, the idempotency key and the event stream (for
-    ``GET /v1/runs/{id}/events`` replay)."""
+    was called through, the caller's end user, the idempotency key (with the hash of the call it
+    came with) and the event stream (for ``GET /v1/runs/{id}/events`` replay)."""
 
     run = models.OneToOneField("runs.Run", primary_key=True, on_delete=models.CASCADE, related_name="api")
     api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
     label = models.CharField(max_length=40, blank=True, default="")
     end_user = models.CharField(max_length=200, blank=True, default="")
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    # SHA-256 of the call the key was first sent with: the same key with another call answers 409
+    idempotency_hash = models.CharField(max_length=64, null=True, blank=True)
     stream = models.BooleanField(default=False)
     events = models.JSONField(default=list, blank=True)
 

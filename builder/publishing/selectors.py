@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,9 @@ def web_chat_state(*, app: App) -> dict:
     }
 
 
+_CHAT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # secrets.token_urlsafe, within the column's 64
+
+
 @dataclass(frozen=True, slots=True)
 class SharedChat:
     """The app behind a web chat link."""
@@ -102,7 +106,7 @@ class SharedChat:
 def shared_chat_by_token(*, token: str) -> SharedChat | None:
     """The app a web chat link serves, or None: the link must be current (not rotated away), its
     chat on, and the app's endpoint on with a production version."""
-    if not token or len(token) > 64:
+    if not _CHAT_TOKEN.fullmatch(token):  # what a link can hold; also keeps NUL and the like from the query
         return None
     row = (
         Publication.objects.filter(web_chat_token=token, web_chat_enabled=True, enabled=True,
@@ -128,12 +132,20 @@ def active_key_by_hash(*, secret_hash: str) -> dict[str, Any] | None:
     )
 
 
+def endpoint_off(slug: str) -> AppNotPublished:
+    """What every key-authenticated ``/v1`` route answers for an app whose endpoint is turned off:
+    404 ``app_not_found``, the code of an unknown app, with a message that says why."""
+    return AppNotPublished(f"The endpoint of {slug!r} is turned off.")
+
+
 def published_version_ref(*, workspace_id: int, slug: str, label: str | None,
                           number: int | None) -> tuple[int, int, str]:
     """(app id, version id, label) that a call names, or a not-found error; the endpoint must be on."""
-    app = App.objects.filter(workspace_id=workspace_id, slug=slug, publication__enabled=True).values("id").first()
-    if app is None:
+    app = App.objects.filter(workspace_id=workspace_id, slug=slug).values("id", "publication__enabled").first()
+    if app is None or app["publication__enabled"] is None:
         raise AppNotPublished(f"No published app {slug!r} in this workspace.")
+    if not app["publication__enabled"]:
+        raise endpoint_off(slug)
     if number is not None:
         version_id = AppVersion.objects.filter(app_id=app["id"], number=number).values_list("id", flat=True).first()
         if version_id is None:
@@ -144,6 +156,12 @@ def published_version_ref(*, workspace_id: int, slug: str, label: str | None,
     if version_id is None:
         raise LabelNotFound(f"{slug} has no label {name!r}.")
     return app["id"], version_id, name
+
+
+def endpoint_enabled(*, app_id: int) -> bool:
+    """Whether the app's endpoint is on: runs of an app whose endpoint is off are not read through
+    it either."""
+    return Publication.objects.filter(app_id=app_id, enabled=True).exists()
 
 
 def app_version_by_id(*, version_id: int) -> AppVersion:

@@ -1,6 +1,6 @@
 """Writes of publishing: publish (validate → version → move ``production``), move and roll back
-labels (every move recorded), turn the endpoint off and on, the public web chat (on/off, rate limit,
-a new link), create and revoke API keys, feedback."""
+labels (every move recorded; a label only serves a version that can run), turn the endpoint off
+and on, the public web chat (on/off, rate limit, a new link), create and revoke API keys, feedback."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from builder.core.errors import InvalidInput
+from builder.flows.graphs import graph_errors, graph_issues, parse_graph
 from builder.flows.models import App, AppVersion
 from builder.flows.services import version_create
 from builder.publishing import cache_bus
 from builder.publishing.errors import (
+    AppInvalid,
     KeyScopeInvalid,
     LabelNotFound,
     LabelProtected,
@@ -39,13 +41,32 @@ KEEP: Any = object()  # a keyword argument left as it is
 
 
 @transaction.atomic
-def app_publish(*, app: App, user, message: str = "") -> tuple[AppVersion, Label]:
+def app_publish(*, app: App, user, message: str = "") -> tuple[AppVersion, Label, list[dict[str, Any]]]:
     """One click: validate the draft, snapshot it as a version, point ``production`` at it and
-    turn the endpoint on. A draft with issues is refused (``graph_invalid``) and nothing changes."""
+    turn the endpoint on; returns the version, the label and the warnings (allowed, shown).
+
+    A draft with errors (a required field left empty, a model that is not available here …)
+    is refused with ``app_invalid`` listing them, and nothing changes."""
+    draft = App.objects.select_for_update().only("draft").get(pk=app.pk).draft
+    warnings = _can_go_live(draft, "The app")
     version = version_create(app=app, message=message or "Published", user=user)
     label = _label_set(app=app, name=PRODUCTION, version=version, user=user, kind=LabelMoveKind.PUBLISH)
     Publication.objects.update_or_create(app=app, defaults={"enabled": True})
-    return version, label
+    return version, label, warnings
+
+
+def _can_go_live(graph: dict[str, Any], what: str) -> list[dict[str, Any]]:
+    """The warnings of ``graph``; ``app_invalid`` listing its errors when it cannot run."""
+    issues = graph_issues(parse_graph(graph))
+    errors = graph_errors(issues)
+    warnings = [i for i in issues if i["severity"] == "warning"]
+    if errors:
+        raise AppInvalid(
+            f"{what} cannot go live: {len(errors)} problem{'' if len(errors) == 1 else 's'} to fix first "
+            f"(the first: {errors[0]['message']}).",
+            details={"issues": errors, "warnings": warnings},
+        )
+    return warnings
 
 
 def publication_set(*, app: App, enabled: bool) -> Publication:
@@ -99,11 +120,13 @@ def _chat_token() -> str:
 @transaction.atomic
 def label_move(*, app: App, name: str, version: AppVersion, user) -> Label:
     """Create ``name`` or point it at ``version`` (recorded as a move, or a rollback when the
-    version is older than the one it leaves)."""
+    version is older than the one it leaves). A version that cannot run here (a backup of a
+    draft, a model no longer available) is refused with ``app_invalid``."""
     name = _clean_label(name)
     current = Label.objects.select_for_update().filter(app=app, name=name).first()
     if current is not None and current.version_id == version.pk:
         raise LabelUnchanged(f"{name} already points at version {version.number}.")
+    _can_go_live(version.graph, f"Version {version.number}")
     kind = LabelMoveKind.MOVE
     if current is not None and version.number < current.version.number:
         kind = LabelMoveKind.ROLLBACK
@@ -128,6 +151,7 @@ def label_rollback(*, app: App, name: str = PRODUCTION, user) -> Label:
         target = AppVersion.objects.filter(app=app, number=previous.from_number).first()
     if target is None:
         raise NothingToRollBack(f"{name} has no earlier version to go back to.")
+    _can_go_live(target.graph, f"Version {target.number}")
     return _label_set(app=app, name=name, version=target, user=user, kind=LabelMoveKind.ROLLBACK)
 
 

@@ -17,24 +17,27 @@ from builder.execution.run import execute
 from builder.flows.errors import GraphInvalid
 from builder.flows.graphs import graph_issues, parse_graph
 from builder.flows.models import App, AppVersion
+from builder.runs.errors import InputsInvalid
 from builder.runs.live_events import EventForwarder
 from builder.runs.models import Run, RunSource, RunStatus
 from builder.runs.recording import TraceRecorder, run_record
 from builder.runs.sinks import OrmSink
 from runtime import compile_graph
+from runtime.errors import InputInvalid
+from runtime.spec import GraphSpec
 
 logger = logging.getLogger(__name__)
 CANCEL_POLL_SECONDS = 0.5
 
 
-def _runnable(graph: dict[str, Any]) -> dict[str, Any]:
+def _runnable(graph: dict[str, Any]) -> GraphSpec:
     spec = parse_graph(graph)
-    issues = graph_issues(spec)
+    issues = [i for i in graph_issues(spec) if i["severity"] == "error"]  # warnings do not stop a run
     if issues:
         raise GraphInvalid(
             f"The app has {len(issues)} issue(s); fix them before running it.", details={"issues": issues}
         )
-    return spec.to_dict()
+    return spec
 
 
 def run_create(
@@ -43,10 +46,17 @@ def run_create(
 ) -> Run:
     """Queue a run of the draft (or of ``version``); a worker executes it after commit.
 
-    With ``node_id`` only that node runs, on ``inputs`` given as ``{"node.field": value}``."""
-    graph = _runnable(version.graph if version else app.draft)
-    if node_id and not any(n["id"] == node_id for n in graph["nodes"]):
+    With ``node_id`` only that node runs, on ``inputs`` given as ``{"node.field": value}``; else
+    ``inputs`` must fit the app's declared inputs (400 ``inputs_invalid``, as on the public API)."""
+    spec = _runnable(version.graph if version else app.draft)
+    if node_id and spec.node(node_id) is None:
         raise InvalidInput(f"The app has no node {node_id!r}.", code="unknown_node")
+    if not node_id:
+        try:
+            spec.prepare_inputs(inputs)
+        except InputInvalid as exc:
+            raise InputsInvalid.of(exc) from None
+    graph = spec.to_dict()
     run = Run.objects.create(
         workspace=app.workspace, app=app, version=version, graph=graph, inputs=inputs,
         source=RunSource.NODE if node_id else source, target_node_id=node_id, created_by=user,

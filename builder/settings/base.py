@@ -66,6 +66,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "builder.urls"
+CSRF_FAILURE_VIEW = "builder.core.error_views.csrf_failure"  # the error shape under /api/, a page elsewhere
 ASGI_APPLICATION = "builder.asgi.application"
 WSGI_APPLICATION = "builder.wsgi.application"
 
@@ -193,6 +194,10 @@ LLMOPS_V1_MAX_REQUEST_BYTES = env_int("LLMOPS_V1_MAX_REQUEST_BYTES", 1024 * 1024
 LLMOPS_SSE_KEEPALIVE_SECONDS = env_float("LLMOPS_SSE_KEEPALIVE_SECONDS", 15.0)
 LLMOPS_V1_BATCH_WAIT_SECONDS = env_float("LLMOPS_V1_BATCH_WAIT_SECONDS", 0.02)
 LLMOPS_WEB_CHAT_LINK_PER_MINUTE = env_int("LLMOPS_WEB_CHAT_LINK_PER_MINUTE", 120)  # 0: no cap
+# Templates: the longest text one render may produce (and any one text value it builds), and all it
+# may build together (see runtime.templates.TemplateLimits)
+LLMOPS_TEMPLATE_MAX_OUTPUT_CHARS = env_int("LLMOPS_TEMPLATE_MAX_OUTPUT_CHARS", 200_000)
+LLMOPS_TEMPLATE_MAX_WORK_CHARS = env_int("LLMOPS_TEMPLATE_MAX_WORK_CHARS", 2_000_000)
 
 # --- Knowledge: remote embeddings of the operator, limits, where files are kept
 LLMOPS_EMBEDDING_BASE_URL = env_str("LLMOPS_EMBEDDING_BASE_URL") or None

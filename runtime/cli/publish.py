@@ -28,6 +28,20 @@ class PublishFailed(Exception):
         self.message = message
 
 
+def _issue_lines(details: Any) -> str:
+    """The issues a refusal lists (``app_invalid``: what the platform says the app needs, e.g. a
+    model it does not have), one line each: the local check cannot know the platform's models."""
+    issues = details.get("issues") if isinstance(details, dict) else None
+    if not isinstance(issues, list):
+        return ""
+    lines = []
+    for issue in issues:
+        if isinstance(issue, dict):
+            where = ", ".join(f"{k.removesuffix('_id')} {issue[k]}" for k in ("node_id", "field") if issue.get(k))
+            lines.append(f"\n  {issue.get('code')}  {where or 'app'}  {issue.get('message')}")
+    return "".join(lines)
+
+
 class Platform:
     """The few REST calls publishing needs, with the platform's error shape turned into messages."""
 
@@ -43,7 +57,7 @@ class Platform:
         if response.status_code >= 400:
             try:
                 error = response.json()["error"]
-                detail = f"[{error['code']}] {error['message']}"
+                detail = f"[{error['code']}] {error['message']}" + _issue_lines(error.get("details"))
             except (ValueError, KeyError, TypeError):
                 detail = f"HTTP {response.status_code}"
             raise PublishFailed(f"{method} {path}: {detail}")

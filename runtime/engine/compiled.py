@@ -14,24 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runtime.context import ExecutionContext
-from runtime.errors import GraphInvalid, InputInvalid
+from runtime.errors import GraphInvalid
 from runtime.events import Event, EventQueue, RunHook, RunTotals
 from runtime.nodes.base import DEFAULT_HANDLE, FAIL_HANDLE, Node
 from runtime.registry import NodeRegistry, default_registry
-from runtime.spec import AppInput, GraphSpec, NodeSettings
+from runtime.spec import AppInput, GraphSpec, InputRules, NodeSettings
 from runtime.validation import analyse
 
 DEFAULT_MAX_STEPS = 1_000
-_ABSENT = object()
 MAX_POOL_THREADS = 64
-
-_TYPE_CHECKS: dict[str, Any] = {
-    "string": lambda v: type(v) is str or isinstance(v, str),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-}
 
 
 @dataclass(slots=True)
@@ -115,10 +106,7 @@ class CompiledGraph:
         self.start_slot = self.slots[index[start_id]]
         self.terminals = tuple(s for s in self.slots if s.is_terminal)
         self.inputs: tuple[AppInput, ...] = tuple(spec.inputs)
-        self._input_rules = tuple(
-            (i.name, _TYPE_CHECKS[i.type], i.type, i.required, i.default) for i in self.inputs
-        )
-        self._input_names = frozenset(i.name for i in self.inputs)
+        self._input_rules = InputRules(self.inputs)
         self.width = _parallel_width(self.slots)
         self.executor: Executor = ThreadPoolExecutor(
             max_workers=min(MAX_POOL_THREADS, max(4, self.width)), thread_name_prefix="llmops-node"
@@ -126,28 +114,8 @@ class CompiledGraph:
 
     # --- inputs ------------------------------------------------------------------------------
     def prepare_inputs(self, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
-        """Check run inputs against the app's declared inputs and apply defaults."""
-        given = inputs or {}
-        prepared: dict[str, Any] = {}
-        problems: list[str] = []
-        for name, check, type_name, required, default in self._input_rules:
-            value = given.get(name, _ABSENT)
-            if value is _ABSENT:
-                if default is not None:
-                    value = default
-                elif required:
-                    problems.append(f"{name!r} is required")
-                    continue
-                else:
-                    value = None
-            if value is not None and not check(value):
-                problems.append(f"{name!r} must be a {type_name}, got {type(value).__name__}")
-            prepared[name] = value
-        if len(prepared) + len(problems) < len(given) or any(k not in self._input_names for k in given):
-            problems.append(f"unknown input(s) {sorted(k for k in given if k not in self._input_names)}")
-        if problems:
-            raise InputInvalid("invalid inputs: " + "; ".join(problems))
-        return prepared
+        """Check run inputs against the app's declared inputs and apply defaults (:class:`InputRules`)."""
+        return self._input_rules.prepare(inputs)
 
     # --- running -----------------------------------------------------------------------------
     async def run(

@@ -2,10 +2,18 @@
 
 Every server-side request (HTTP nodes, web-fetch tools, model APIs configured by users)
 goes through :class:`SafeHttpClient` or, for libraries that take an ``httpx`` client,
-through :func:`safe_transport`.
+through :func:`safe_transport`. Where a builder configures a URL, :func:`check_url` applies the
+same :class:`AddressPolicy` when it is saved.
 """
 
-from runtime.net.addresses import AddressPolicy, blocked_reason, normalize_host, parse_ip_literal
+from runtime.net.addresses import (
+    AddressPolicy,
+    blocked_message,
+    blocked_reason,
+    is_local_name,
+    normalize_host,
+    parse_ip_literal,
+)
 from runtime.net.client import NetLimits, NetResponse, SafeHttpClient
 from runtime.net.errors import NetError, NetErrorCode
 from runtime.net.guard import AddressGuard
@@ -18,11 +26,13 @@ from runtime.net.secrets import (
     split_secret_references,
 )
 from runtime.net.transport import SafeTransport, safe_transport
+from runtime.net.urls import HostLookup, UrlRefusal, check_url, checked_url, system_lookup
 
 __all__ = [
     "AddressGuard",
     "AddressPolicy",
     "HeaderValue",
+    "HostLookup",
     "MappingSecretResolver",
     "NetError",
     "NetErrorCode",
@@ -35,9 +45,15 @@ __all__ = [
     "SecretResolver",
     "StaticResolver",
     "SystemResolver",
+    "UrlRefusal",
+    "blocked_message",
     "blocked_reason",
+    "check_url",
+    "checked_url",
+    "is_local_name",
     "normalize_host",
     "parse_ip_literal",
     "safe_transport",
     "split_secret_references",
+    "system_lookup",
 ]

@@ -47,6 +47,9 @@ METADATA_HOSTNAMES: frozenset[str] = frozenset(
     }
 )
 
+#: Names of this machine; refused like the loopback addresses they stand for (so is ``*.localhost``).
+LOCAL_HOSTNAMES: frozenset[str] = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+
 _NAT64_WELL_KNOWN = IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = IPv6Network("64:ff9b:1::/48")
 _IPV4_COMPATIBLE = IPv6Network("::/96")
@@ -64,6 +67,29 @@ def normalize_host(host: str) -> str:
         host = host[:-1]
     ip = parse_ip_literal(host)
     return str(ip) if ip is not None else host
+
+
+def is_local_name(name: str) -> bool:
+    """True for ``localhost``, its variants and ``*.localhost`` (``name`` normalised)."""
+    return name in LOCAL_HOSTNAMES or name.endswith(".localhost")
+
+
+def blocked_message(host: str, ip: IPAddress | None, reason: str) -> str:
+    """What a user reads when the address policy refuses ``host`` (resolved to ``ip``) for ``reason``.
+
+    The one wording of a refusal, at save time and at call time alike. A resolved address is
+    not shown (it would map internal names for whoever typed them).
+    """
+    name = normalize_host(host)
+    if ip is not None and name == str(ip):
+        what = f"address {ip} is {reason.replace('_', ' ')}"
+    elif ip is not None:
+        what = f"host {name!r} resolves to an address that is {reason.replace('_', ' ')}"
+    elif reason == "cloud_metadata":
+        what = f"host {name!r} is a cloud metadata service"
+    else:
+        what = f"host {name!r} is a {reason.replace('_', ' ')} name"
+    return f"blocked by the address policy: {what}"
 
 
 def parse_ip_literal(host: str) -> IPAddress | None:
@@ -189,19 +215,23 @@ class AddressPolicy:
         shown = f"[{name}]" if ":" in name else name
         return name in self.allow_hosts or f"{shown}:{port}" in self.allow_hosts
 
-    def check(self, ip: IPAddress, *, host: str, host_allowed: bool) -> None:
-        """Raise ``ssrf_blocked`` unless connecting to ``ip`` (resolved from ``host``) is allowed."""
+    def refusal(self, ip: IPAddress, *, host_allowed: bool) -> str | None:
+        """Why ``ip`` stays closed under this policy (a :func:`blocked_reason`), or None when open."""
         if isinstance(ip, IPv6Address) and ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
         reason = blocked_reason(ip)
         if reason is None:
-            return
+            return None
         opened = host_allowed or any(ip.version == n.version and ip in n for n in self.allow_networks)
-        if opened and reason != "cloud_metadata":
-            return
-        literal = normalize_host(host) == str(ip)
-        where = f"address {ip}" if literal else f"host {host!r} resolves to an address that"
-        raise NetError(NetErrorCode.SSRF_BLOCKED, f"refused: {where} is {reason.replace('_', ' ')}")
+        return None if opened and reason != "cloud_metadata" else reason
+
+    def check(self, ip: IPAddress, *, host: str, host_allowed: bool) -> None:
+        """Raise ``ssrf_blocked`` unless connecting to ``ip`` (resolved from ``host``) is allowed."""
+        reason = self.refusal(ip, host_allowed=host_allowed)
+        if reason is not None:
+            if isinstance(ip, IPv6Address) and ip.ipv4_mapped is not None:
+                ip = ip.ipv4_mapped
+            raise NetError(NetErrorCode.SSRF_BLOCKED, blocked_message(host, ip, reason))
 
 
 def _normalize_allow_entry(entry: str) -> str:

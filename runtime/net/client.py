@@ -16,16 +16,16 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from runtime.net.addresses import AddressPolicy, parse_ip_literal
-from runtime.net.errors import NetError, NetErrorCode
+from runtime.net.addresses import AddressPolicy
+from runtime.net.errors import NetError, NetErrorCode, tls_error
 from runtime.net.guard import AddressGuard
 from runtime.net.resolver import Resolver
 from runtime.net.secrets import HeaderValue, SecretResolver, redact, resolve_header_value
-from runtime.net.transport import ALLOWED_SCHEMES, SafeTransport
+from runtime.net.transport import SafeTransport
+from runtime.net.urls import checked_url
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
@@ -101,7 +101,9 @@ class SafeHttpClient:
     One instance may be shared; it keeps a connection pool per event loop. Use it as an async
     context manager or call :meth:`aclose`. ``policy`` opens specific hosts/networks
     (tests allowlist their own ``127.0.0.1:port`` server); ``resolver`` replaces DNS;
-    ``secrets`` resolves ``{{ secrets.NAME }}`` in header values.
+    ``secrets`` resolves ``{{ secrets.NAME }}`` in header values; ``verify`` is the TLS context
+    to trust (default: :func:`~runtime.net.http11.default_ssl_context`, which honours
+    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``).
     """
 
     def __init__(
@@ -161,8 +163,9 @@ class SafeHttpClient:
         With ``follow_redirects=False`` a redirect response is returned as it is.
 
         Raises :class:`NetError` with code ``bad_url``, ``ssrf_blocked``, ``timeout``,
-        ``response_too_large``, ``too_many_redirects``, ``connect_error``, ``dns_error``,
-        ``secret_missing``, ``protocol_error`` or (with ``raise_for_status``) ``http_error``.
+        ``response_too_large``, ``too_many_redirects``, ``connect_error``, ``tls_error``,
+        ``dns_error``, ``secret_missing``, ``protocol_error`` or (with ``raise_for_status``)
+        ``http_error``.
         """
         timeout = timeout_s or self.limits.timeout_s
         cap = max_response_bytes or self.limits.max_response_bytes
@@ -204,7 +207,7 @@ class SafeHttpClient:
             final_headers.setdefault("content-type", "application/json")
         else:
             body = content.encode() if isinstance(content, str) else content
-        return _Hop(method.upper(), _checked_url(url), final_headers, body, secret_headers)
+        return _Hop(method.upper(), checked_url(url), final_headers, body, secret_headers)
 
     async def _follow(self, hop: _Hop, timeout: float, cap: int, redirects_left: int | None) -> NetResponse:
         """Send ``hop`` and its redirects (``redirects_left=None``: return redirects as they are)."""
@@ -223,6 +226,9 @@ class SafeHttpClient:
             except httpx.TimeoutException:
                 raise NetError(NetErrorCode.TIMEOUT, f"request timed out after {timeout:g}s") from None
             except httpx.ConnectError as exc:
+                tls_failure = _ssl_cause(exc)
+                if tls_failure is not None:
+                    raise tls_error(hop.url.host, tls_failure) from None
                 raise NetError(
                     NetErrorCode.CONNECT_ERROR, f"cannot connect to {hop.url.host}: {exc}"
                 ) from None
@@ -256,46 +262,9 @@ class SafeHttpClient:
         return self._client
 
 
-def _checked_url(raw: str | httpx.URL) -> httpx.URL:
-    try:
-        url = httpx.URL(_canonical_ip_host(str(raw)))
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise NetError(NetErrorCode.BAD_URL, "the URL is not valid") from None
-    if url.scheme not in ALLOWED_SCHEMES:
-        raise NetError(NetErrorCode.BAD_URL, f"scheme {url.scheme!r} is not allowed; use http or https")
-    if not url.host:
-        raise NetError(NetErrorCode.BAD_URL, "the URL has no host")
-    if url.userinfo:
-        raise NetError(NetErrorCode.BAD_URL, "credentials in URLs are not allowed; send a header instead")
-    return url
-
-
-def _canonical_ip_host(raw: str) -> str:
-    """``raw`` with an IP-literal host in its canonical spelling (``0x7f000001`` -> ``127.0.0.1``).
-
-    Done before ``httpx`` parses the URL (it rejects some spellings, passes others on as
-    names), so that Host, logs and the connection all agree on the address that is checked.
-    """
-    try:
-        parts = urlsplit(raw.strip())
-        host, port_number = parts.hostname, parts.port
-    except ValueError:
-        raise NetError(NetErrorCode.BAD_URL, "the URL is not valid") from None
-    if not host:
-        return raw
-    literal = parse_ip_literal(host)
-    if literal is None or str(literal) == host:
-        return raw
-    canonical = f"[{literal}]" if literal.version == 6 else str(literal)
-    userinfo = parts.netloc.rpartition("@")[0]
-    port = f":{port_number}" if port_number is not None else ""
-    netloc = f"{userinfo}@{canonical}{port}" if userinfo else f"{canonical}{port}"
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 def _next_hop(hop: _Hop, status: int, location: str) -> _Hop:
     try:
-        target = _checked_url(hop.url.join(location))
+        target = checked_url(hop.url.join(location))
     except NetError as exc:
         raise NetError(exc.code, f"redirect refused: {exc.message}") from None
     method, content, headers = hop.method, hop.content, dict(hop.headers)
@@ -337,6 +306,18 @@ async def _read_capped(response: httpx.Response, cap: int) -> bytes:
             NetErrorCode.PROTOCOL_ERROR, f"reading the response failed: {type(exc).__name__}"
         ) from None
     return b"".join(chunks)
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    """The TLS failure behind ``exc`` (httpx wraps httpcore's error, which wraps the ``ssl`` one)."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a short chain; never loop on a cyclic one
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _with_elapsed(response: NetResponse, elapsed: float) -> NetResponse:

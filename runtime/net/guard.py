@@ -21,6 +21,7 @@ from runtime.net.addresses import (
     METADATA_HOSTNAMES,
     AddressPolicy,
     IPAddress,
+    blocked_message,
     normalize_host,
     parse_ip_literal,
 )
@@ -43,7 +44,7 @@ class AddressGuard:
         """The addresses of ``host`` to connect to, all of them checked against the policy."""
         name = normalize_host(host)
         if name in METADATA_HOSTNAMES:
-            raise NetError(NetErrorCode.SSRF_BLOCKED, f"refused: host {name!r} is a cloud metadata service")
+            raise NetError(NetErrorCode.SSRF_BLOCKED, blocked_message(name, None, "cloud_metadata"))
         host_allowed = self.policy.host_allowed(name, port)
         literal = parse_ip_literal(name)
         if literal is not None:

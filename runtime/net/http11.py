@@ -9,13 +9,36 @@ request and parses only what a JSON/SSE API needs (``Content-Length``, ``chunked
 delimited bodies; gzip/deflate if a server insists). No proxies, no HTTP/2, no redirects, no
 cookies — callers that need those use :class:`~runtime.net.client.SafeHttpClient`.
 
-One pool belongs to one event loop. Timeouts raise :class:`TimeoutError`; failures to connect
-or to read a well-formed response raise :class:`~runtime.net.errors.NetError`.
+TLS: by default certificates and host names are verified against :func:`default_ssl_context`,
+which trusts the file named by ``SSL_CERT_FILE`` and/or the directory named by ``SSL_CERT_DIR``
+when the operator sets them, else certifi's bundle (the rule ``httpx`` follows, so the SDK path
+and :class:`~runtime.net.transport.SafeTransport` trust the same authorities). A caller with its
+own authority (a private model server, a test) passes ``ssl_context``. A failed handshake raises
+``tls_error`` naming the reason (an untrusted issuer, a host name mismatch), before any byte of
+the request is sent.
+
+Sending a request at most once: an idle pooled connection is checked just before it is used
+(its socket must not be readable: no EOF, reset or stray bytes) and dropped if the server has
+closed it; the request then goes on another or a new connection, which is safe because not a
+byte of it was written. Once any byte is written, a connection that fails before the response
+head arrives raises ``connection_lost_after_send`` (retryable, but not retried here: the server
+may have acted on it). The one exception is an idempotent method (``GET``, ``HEAD``,
+``OPTIONS``, ``TRACE``, ``PUT``, ``DELETE``, RFC 9110 §9.2.2) on a *reused* connection that
+failed before any byte of the response: it is sent once more, on a new connection, as browsers
+do, since the server most likely closed the connection as the request was on its way. A
+``POST`` is never sent twice by this module.
+
+One pool belongs to one event loop. Timeouts raise :class:`TimeoutError` naming what was
+awaited; failures to connect or to read a well-formed response raise
+:class:`~runtime.net.errors.NetError`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import os
+import select
 import ssl
 import time
 import zlib
@@ -23,21 +46,30 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from runtime.net.errors import NetError, NetErrorCode
+import certifi
+
+from runtime.net.errors import NetError, NetErrorCode, tls_error
 from runtime.net.guard import AddressGuard
 
 _HEAD_LIMIT = 64 * 1024
 _READ_SIZE = 64 * 1024
 _NO_BODY_STATUS = frozenset({204, 304})
-_default_ssl: ssl.SSLContext | None = None
+#: Methods that may be sent again after a reused connection failed (RFC 9110 §9.2.2).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
 
+@functools.cache
 def default_ssl_context() -> ssl.SSLContext:
-    """One verifying TLS context for the process (building one costs milliseconds)."""
-    global _default_ssl
-    if _default_ssl is None:
-        _default_ssl = ssl.create_default_context()
-    return _default_ssl
+    """One verifying TLS context for the process (building one costs milliseconds).
+
+    It trusts the authorities in ``SSL_CERT_FILE`` and/or ``SSL_CERT_DIR`` when set (read once,
+    at first use), else certifi's bundle — the rule ``httpx`` follows.
+    """
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    if cafile is None and capath is None:
+        cafile = certifi.where()
+    return ssl.create_default_context(cafile=cafile, capath=capath)
 
 
 class Endpoint:
@@ -73,21 +105,29 @@ class Endpoint:
 
 
 class _Conn:
-    __slots__ = ("idle_since", "key", "reader", "reused", "writer")
+    __slots__ = ("idle_since", "key", "reader", "reused", "sock", "writer")
 
     def __init__(self, key: tuple[bool, str, int], reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         self.key = key
         self.reader = reader
         self.writer = writer
+        self.sock: Any = writer.get_extra_info("socket")  # the TCP socket, under TLS too
         self.idle_since = 0.0
         self.reused = False
 
     def usable(self, now: float, expiry: float) -> bool:
+        """Whether an idle connection can carry a request: not expired, and nothing arrived on
+        it since its last response — neither what the event loop has already seen (EOF, a reset,
+        stray bytes; under TLS the stream's transport does not report the TCP connection's
+        loss, its reader does) nor what is still in the socket (a FIN, a reset or a TLS alert
+        that came while the loop was busy)."""
         return (
             now - self.idle_since < expiry
             and not self.reader.at_eof()
+            and self.reader.exception() is None
             and not self.reader._buffer  # type: ignore[attr-defined]  # private, untyped; stray bytes: not ours
             and not self.writer.transport.is_closing()
+            and _idle_socket_quiet(self.sock)
         )
 
     def close(self) -> None:
@@ -273,35 +313,57 @@ class Http11Pool:
             + b"\r\n"
             + body
         )
+        replayable = method in IDEMPOTENT_METHODS
         acquired = False
+        waiting_for = "a free connection slot"
         try:
             async with asyncio.timeout(timeout):  # waiting for a free slot counts too
                 await self._slots.acquire()
                 acquired = True
-                while True:
-                    conn = await self._connection(endpoint)
-                    try:
-                        return await self._exchange(conn, request, method == "HEAD")
-                    except _Stale:
-                        continue  # a reused connection the server had closed: once more, fresh
+                waiting_for = "a connection"
+                conn = await self._connection(endpoint)
+                waiting_for = "the response headers"
+                try:
+                    return await self._exchange(conn, endpoint, request, method == "HEAD", replayable)
+                except _Stale:  # idempotent, on a reused connection the server had closed
+                    waiting_for = "a connection"
+                    conn = await self._open(endpoint)
+                    waiting_for = "the response headers"
+                    return await self._exchange(conn, endpoint, request, method == "HEAD", False)
+        except TimeoutError:
+            if acquired:
+                self._slots.release()
+            if timeout is None:
+                raise
+            raise TimeoutError(
+                f"{endpoint.host_header}: timed out after {timeout:g}s waiting for {waiting_for}"
+            ) from None
         except BaseException:
             if acquired:
                 self._slots.release()
             raise
 
-    async def _exchange(self, conn: _Conn, request: bytes, head_only: bool) -> Response:
+    async def _exchange(
+        self, conn: _Conn, endpoint: Endpoint, request: bytes, head_only: bool, replayable: bool
+    ) -> Response:
+        """Write ``request`` and read the response head. From the first write on, a failure is
+        never answered by sending ``request`` again unless ``replayable`` (see the module doc)."""
         try:
             conn.writer.write(request)
             await conn.writer.drain()
             block = await conn.reader.readuntil(b"\r\n\r\n")
             while block[9:10] == b"1" and block[9:12] != b"101":  # 1xx interim answers
                 block = await conn.reader.readuntil(b"\r\n\r\n")
-        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError) as exc:
+            answered = bool(getattr(exc, "partial", b"") or conn.reader._buffer)  # type: ignore[attr-defined]
             conn.close()
-            partial = getattr(exc, "partial", b"")
-            if conn.reused and not partial:
+            if replayable and conn.reused and not answered:
                 raise _Stale from None
-            raise NetError(NetErrorCode.CONNECT_ERROR, "the connection closed before a response") from exc
+            raise NetError(
+                NetErrorCode.CONNECTION_LOST_AFTER_SEND,
+                f"the connection to {endpoint.host_header} was lost after the request was sent and "
+                "before a response; it was not sent again, since the server may have received it",
+            ) from exc
         except asyncio.LimitOverrunError as exc:
             conn.close()
             raise NetError(NetErrorCode.PROTOCOL_ERROR, "response headers are too large") from exc
@@ -339,6 +401,7 @@ class Http11Pool:
             addresses = [endpoint.host]
         ssl_context = (self._ssl or default_ssl_context()) if endpoint.tls else None
         last: Exception | None = None
+        tls_failure: ssl.SSLError | None = None
         for address in addresses:
             try:
                 reader, writer = await asyncio.open_connection(
@@ -348,10 +411,15 @@ class Http11Pool:
                     limit=_HEAD_LIMIT,
                     server_hostname=endpoint.host if ssl_context else None,
                 )
-            except (OSError, ssl.SSLError) as exc:
+            except ssl.SSLError as exc:
+                last = tls_failure = exc
+                continue
+            except OSError as exc:
                 last = exc
                 continue
             return _Conn(endpoint.key, reader, writer)
+        if tls_failure is not None:  # more telling than another address's refusal
+            raise tls_error(endpoint.host_header, tls_failure) from tls_failure
         raise NetError(
             NetErrorCode.CONNECT_ERROR, f"cannot connect to {endpoint.host_header} ({type(last).__name__})"
         ) from last
@@ -381,6 +449,21 @@ class Http11Pool:
 
 class _Stale(Exception):
     pass
+
+
+_poll = getattr(select, "poll", None)
+
+
+def _idle_socket_quiet(sock: Any) -> bool:
+    """Whether the still-open socket ``sock`` has nothing to read (no data, EOF or error)."""
+    fd = sock.fileno() if sock is not None else -1  # -1 once closed: never poll a reused number
+    if fd < 0:
+        return False
+    if _poll is not None:
+        poller = _poll()
+        poller.register(fd, select.POLLIN)
+        return not poller.poll(0)
+    return not select.select([fd], [], [], 0)[0]  # pragma: no cover - platforms without poll()
 
 
 def _parse_head(block: bytes) -> tuple[int | None, dict[str, str]]:

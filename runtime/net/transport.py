@@ -15,6 +15,7 @@ import httpx
 from runtime.net.addresses import AddressPolicy
 from runtime.net.errors import NetError, NetErrorCode
 from runtime.net.guard import AddressGuard, GuardedNetworkBackend
+from runtime.net.http11 import default_ssl_context
 from runtime.net.resolver import Resolver
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -35,13 +36,19 @@ class SafeTransport(httpx.AsyncBaseTransport):
         )
         self.guard = guard
         self.limits = limits
-        self._inner = httpx.AsyncHTTPTransport(verify=verify, trust_env=False, limits=limits)
-        # httpx has no public hook for the network backend, so the pool it built is swapped for
-        # an identical one that connects through the guard. tests/runtime/net cover this seam.
+        # ``verify=True``: the process's verifying context (SSL_CERT_FILE / SSL_CERT_DIR, else
+        # certifi), shared with the lean client so both trust the same authorities.
         ssl_context = (
-            verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
+            verify
+            if isinstance(verify, ssl.SSLContext)
+            else default_ssl_context()
+            if verify
+            else httpx.create_ssl_context(verify=False)
         )
         self.ssl_context = ssl_context  # for clients that connect through ``guard`` themselves
+        self._inner = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False, limits=limits)
+        # httpx has no public hook for the network backend, so the pool it built is swapped for
+        # an identical one that connects through the guard. tests/runtime/net cover this seam.
         self._inner._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,

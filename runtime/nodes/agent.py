@@ -24,7 +24,7 @@ from pydantic import Field
 from runtime.context import RunState
 from runtime.errors import NodeError
 from runtime.nodes.agent_react import STOP_SEQUENCES, ReactAction, parse_react, react_instructions
-from runtime.nodes.base import Node, NodeConfig, NodeConfigError, NodeResult, OutputField
+from runtime.nodes.base import Node, NodeConfig, NodeConfigError, NodeResult, OutputField, RequiredText
 from runtime.nodes.model_call import ModelRef, model_call_inputs
 from runtime.nodes.tool import result_text
 from runtime.providers.base import ChatMessage, ChatRequest, ChatResult, ModelProvider, Usage
@@ -38,8 +38,8 @@ DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant. Use the tools when they he
 class AgentConfig(NodeConfig):
     model: ModelRef = Field(title="Model")
     system_prompt: str = Field(DEFAULT_SYSTEM_PROMPT, title="System prompt", description="Template.")
-    prompt: str = Field(
-        min_length=1, title="Task", description="Template of the user message, e.g. {{ inputs.question }}."
+    prompt: RequiredText = Field(
+        title="Task", description="Template of the user message, e.g. {{ inputs.question }}."
     )
     tools: list[str] = Field(
         default_factory=list, title="Tools", description="Names of registered tools it may call."

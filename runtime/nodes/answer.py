@@ -7,13 +7,13 @@ from typing import Any
 from pydantic import Field
 
 from runtime.context import RunState
-from runtime.nodes.base import Node, NodeConfig, OutputField
+from runtime.nodes.base import Node, NodeConfig, OutputField, RequiredText
 
 _CHUNK = 256
 
 
 class AnswerConfig(NodeConfig):
-    template: str = Field(title="Answer", description="Template of the answer, e.g. {{ llm.text }}.")
+    template: RequiredText = Field(title="Answer", description="Template of the answer, e.g. {{ llm.text }}.")
 
 
 class AnswerNode(Node[AnswerConfig]):

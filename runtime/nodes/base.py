@@ -5,6 +5,8 @@ How to write a node
 
 1. Declare the config: a :class:`NodeConfig` subclass (extra fields are forbidden). Give every
    field a ``title`` and ``description`` — the editor builds its form from the JSON Schema.
+   A text the node cannot work without is a :data:`RequiredText`: empty or blank, it is a
+   ``required`` issue on that field (so is a missing field, or an empty required list).
 2. Subclass :class:`Node` (or :class:`BlockingNode` if your code blocks) and set the class
    metadata: ``type``, ``version``, ``title``, ``description``, ``category``, ``icon``,
    ``config_model``, ``outputs`` (the fields you return) and, if the node routes, ``handles``.
@@ -52,9 +54,10 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from runtime.context import RunState
 from runtime.errors import RuntimeFailure, TemplateError
@@ -76,6 +79,24 @@ class NodeConfig(BaseModel):
 
 
 C = TypeVar("C", bound=NodeConfig)
+
+#: The pydantic error type (and issue code) of a required field left empty.
+REQUIRED = "required"
+
+
+def required_error() -> PydanticCustomError:
+    return PydanticCustomError(REQUIRED, "this field is required")
+
+
+def _filled(value: str) -> str:
+    if not value.strip():
+        raise required_error()
+    return value
+
+
+#: A text the node cannot work without (a template, a URL, a name): empty or only blanks is a
+#: ``required`` issue on that field.
+RequiredText = Annotated[str, Field(min_length=1), AfterValidator(_filled)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +172,7 @@ class Node(Generic[C]):
     def template(self, source: str, config_field: str) -> Template:
         """Compile a template from config and record what it reads."""
         try:
-            compiled = compile_template(source)
+            compiled = compile_template(source, field=config_field)
         except TemplateError as exc:
             raise NodeConfigError(exc.message, field=config_field, code=exc.code) from None
         self._refs.extend(VariableRef(ns, f, config_field) for ns, f in compiled.references)
@@ -159,6 +180,8 @@ class Node(Generic[C]):
 
     def selector(self, text: str, config_field: str) -> tuple[str, ...]:
         """Parse a ``node_id.field`` selector from config and record it."""
+        if not text.strip():
+            raise NodeConfigError("choose a variable: this field is required", field=config_field, code=REQUIRED)
         try:
             path = parse_selector(text)
         except ValueError as exc:

@@ -11,7 +11,7 @@ import re
 from pydantic import Field, model_validator
 
 from runtime.context import RunState
-from runtime.nodes.base import Node, NodeConfig, NodeResult, OutputField
+from runtime.nodes.base import Node, NodeConfig, NodeResult, OutputField, RequiredText
 from runtime.nodes.model_call import ModelRef, call_model
 from runtime.providers.base import ChatMessage
 
@@ -21,13 +21,13 @@ _TRIM = " \t\r\n\"'`.,:;!*"
 
 class ClassSpec(NodeConfig):
     id: str = Field(pattern=r"^[A-Za-z_][\w-]*$", title="Id", description="Also the name of its handle.")
-    name: str = Field(min_length=1, title="Name", description="What the model sees and answers.")
+    name: RequiredText = Field(title="Name", description="What the model sees and answers.")
     description: str = Field("", title="Description", description="Helps the model choose.")
 
 
 class ClassifierConfig(NodeConfig):
     model: ModelRef = Field(title="Model")
-    query: str = Field(title="Input", description="Template of the text to classify.")
+    query: RequiredText = Field(title="Input", description="Template of the text to classify.")
     classes: list[ClassSpec] = Field(min_length=2, title="Classes")
     instruction: str = Field("", title="Instruction", description="Extra guidance for the model.")
     fallback: str | None = Field(

@@ -19,7 +19,7 @@ from runtime.context import RunState
 from runtime.errors import NodeError
 from runtime.net import NetError, NetResponse, SafeHttpClient, SecretRef, split_secret_references
 from runtime.net.secrets import has_secret_reference
-from runtime.nodes.base import Node, NodeConfig, NodeConfigError, OutputField
+from runtime.nodes.base import Node, NodeConfig, NodeConfigError, OutputField, RequiredText
 from runtime.templates import Template
 
 #: Client failures another attempt may fix.
@@ -29,8 +29,8 @@ _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 class HttpRequestConfig(NodeConfig):
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] = Field("GET", title="Method")
-    url: str = Field(
-        min_length=1, title="URL", description="Template, e.g. https://api.example.com/items/{{ inputs.id }}."
+    url: RequiredText = Field(
+        title="URL", description="Template, e.g. https://api.example.com/items/{{ inputs.id }}."
     )
     headers: dict[str, str] = Field(
         default_factory=dict,

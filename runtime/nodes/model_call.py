@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from runtime.context import RunState
 from runtime.errors import NodeError
-from runtime.nodes.base import NodeConfig
+from runtime.nodes.base import NodeConfig, RequiredText, required_error
 from runtime.providers.base import ChatMessage, ChatRequest, ChatResult, Usage
 
 
 class ModelRef(NodeConfig):
     """Which model to call, and how."""
 
-    provider: str = Field(min_length=1, title="Provider", description="Name of a configured model provider.")
-    model: str = Field(min_length=1, title="Model", description="Model name at that provider.")
+    provider: RequiredText = Field(title="Provider", description="Name of a configured model provider.")
+    model: RequiredText = Field(title="Model", description="Model name at that provider.")
     temperature: float | None = Field(None, ge=0, le=2, title="Temperature")
     top_p: float | None = Field(None, gt=0, le=1, title="Top P")
     max_tokens: int | None = Field(None, ge=1, title="Max tokens")
@@ -25,10 +25,18 @@ class ModelRef(NodeConfig):
     seed: int | None = Field(None, title="Seed")
     json_mode: bool = Field(False, title="JSON mode", description="Ask for a JSON object and parse it.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _chosen(cls, data: Any) -> Any:
+        """No provider or no model: one ``required`` issue on the model field, not one per half."""
+        if isinstance(data, dict) and not all(str(data.get(k) or "").strip() for k in ("provider", "model")):
+            raise required_error()
+        return data
+
 
 class MessageTemplate(NodeConfig):
     role: Literal["system", "user", "assistant"] = Field(title="Role")
-    template: str = Field(title="Content", description="Jinja2 template of the message.")
+    template: RequiredText = Field(title="Content", description="Jinja2 template of the message.")
 
 
 @dataclass(slots=True)

@@ -8,14 +8,14 @@ from pydantic import Field
 
 from runtime.context import RunState
 from runtime.errors import NodeError
-from runtime.nodes.base import Node, NodeConfig, OutputField
+from runtime.nodes.base import Node, NodeConfig, OutputField, RequiredText
 from runtime.ports import RetrievalMode
 
 
 class RetrievalConfig(NodeConfig):
-    query: str = Field(title="Query", description="Template of the search query, e.g. {{ inputs.question }}.")
-    knowledge_base: str = Field(
-        min_length=1, title="Knowledge base", description="Name or id of the knowledge base."
+    query: RequiredText = Field(title="Query", description="Template of the search query, e.g. {{ inputs.question }}.")
+    knowledge_base: RequiredText = Field(
+        title="Knowledge base", description="Name or id of the knowledge base."
     )
     top_k: int = Field(4, ge=1, le=100, title="Top K", description="How many chunks to return at most.")
     score_threshold: float | None = Field(

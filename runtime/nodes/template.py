@@ -7,11 +7,11 @@ from typing import Any
 from pydantic import Field
 
 from runtime.context import RunState
-from runtime.nodes.base import Node, NodeConfig, OutputField
+from runtime.nodes.base import Node, NodeConfig, OutputField, RequiredText
 
 
 class TemplateConfig(NodeConfig):
-    template: str = Field(title="Template", description="Jinja2 text; variables as {{ node_id.field }}.")
+    template: RequiredText = Field(title="Template", description="Jinja2 text; variables as {{ node_id.field }}.")
 
 
 class TemplateNode(Node[TemplateConfig]):

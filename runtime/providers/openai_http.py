@@ -225,9 +225,16 @@ def _json(raw: bytes) -> Any:
 
 
 def _unreachable(error: NetError, provider: str, model: str) -> ProviderError:
+    """The provider error for a failed connection. Only a request that provably never reached
+    the server (refused connection, unknown name) is retried: a call that may have been received
+    is never sent twice, and a blocked address or a bad certificate won't change on a retry."""
     if error.code == NetErrorCode.TIMEOUT:
         return ProviderTimeout(f"{provider}: request timed out", provider=provider, model=model)
-    return ServerError(f"{provider}: cannot reach the server ({error.message})", provider=provider, model=model)
+    if error.code in (NetErrorCode.CONNECT_ERROR, NetErrorCode.DNS_ERROR):
+        return ServerError(f"{provider}: cannot reach the server ({error.message})", provider=provider, model=model)
+    failure = ProviderError(f"{provider}: {error.message}", provider=provider, model=model)
+    failure.code = str(error.code)
+    return failure
 
 
 def result_from_completion(data: dict[str, Any], request: ChatRequest, *, provider: str) -> ChatResult:

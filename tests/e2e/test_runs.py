@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from builder.publishing.services import api_key_create
 from tests.builder.publishing.graphs import greeting_graph, prompt_graph
-from tests.builder.publishing.support import bearer, gateway_server, published, wait_for_run
+from tests.builder.publishing.support import bearer, gateway_server, published, standin_configured, wait_for_run
 from tests.e2e.test_platform_shell import sign_in
 from tests.factories import PASSWORD
 from tests.runtime.support.openai_stand_in import Reply
@@ -40,7 +40,8 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"runs-{name}.png"))
 
 
-def test_filter_the_run_list_and_open_a_run_with_its_trace(page, openai_stand_in):
+def test_filter_the_run_list_and_open_a_run_with_its_trace(page, openai_stand_in, settings):
+    standin_configured(settings)  # "Asker" calls the stand-in
     member = make_member()
     greeter = published(member, greeting_graph("Hello"), name="Greeter")
     asker = published(member, prompt_graph(stream=False), name="Asker")

@@ -22,7 +22,7 @@ from builder.flows.services import app_create
 from builder.publishing.services import app_publish, web_chat_update
 from builder.runs.models import Run
 from tests.builder.publishing.graphs import prompt_graph
-from tests.builder.publishing.support import stand_in_env
+from tests.builder.publishing.support import stand_in_env, standin_configured
 from tests.e2e.test_platform_shell import sign_in
 from tests.factories import PASSWORD
 from tests.runtime.support.openai_stand_in import Reply
@@ -68,7 +68,8 @@ def other_site(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
-def test_turn_the_chat_on_and_a_visitor_chats_with_the_streamed_answer(browser, openai_stand_in):
+def test_turn_the_chat_on_and_a_visitor_chats_with_the_streamed_answer(browser, openai_stand_in, settings):
+    standin_configured(settings)  # the app calls the stand-in
     member = make_member()
     app = app_create(workspace=member.workspace, name="Front desk", user=member.user, graph=prompt_graph())
     app_publish(app=app, user=member.user)
@@ -128,7 +129,10 @@ def test_turn_the_chat_on_and_a_visitor_chats_with_the_streamed_answer(browser, 
         builder.close()
 
 
-def test_the_embed_script_opens_the_chat_from_a_round_button_on_another_site(browser, tmp_path, openai_stand_in):
+def test_the_embed_script_opens_the_chat_from_a_round_button_on_another_site(
+    browser, tmp_path, openai_stand_in, settings
+):
+    standin_configured(settings)  # the app calls the stand-in
     member = make_member()
     app = app_create(workspace=member.workspace, name="Front desk", user=member.user, graph=prompt_graph())
     app_publish(app=app, user=member.user)

@@ -7,7 +7,7 @@ Unknown fields are ignored: OpenAI's SDK sends sampling settings an app does not
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -17,6 +17,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -102,21 +103,67 @@ class FeedbackBody(_Body):
         return self
 
 
-class ChatMessage(_Body):
-    """A message; ``content`` is kept as its text (of content parts, the text ones)."""
+ROLES = ("system", "developer", "user", "assistant", "tool")
 
-    role: StrictStr
-    content: str = ""
+
+class ToolCall(_Body):
+    """A call an assistant message made (``tool_calls[i]``); the app is not shown it."""
+
+    id: Annotated[StrictStr, Field(min_length=1)]
+    type: StrictStr = "function"
+
+
+class ChatMessage(_Body):
+    """A message of the conversation, checked by its role as OpenAI does: a ``system``,
+    ``developer`` or ``user`` message has ``content``; an ``assistant`` message ``content`` or
+    ``tool_calls``; a ``tool`` message ``content`` and the ``tool_call_id`` it answers.
+    ``content`` is a string or a list of text parts, and is kept as its text.
+
+    The fields are declared in the order they are checked: ``content`` and ``tool_call_id``
+    read the ``role`` (and ``tool_calls``) already validated, so each problem names its field."""
+
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    tool_calls: Annotated[list[ToolCall], Field(min_length=1)] | None = None
+    tool_call_id: StrictStr | None = Field(default=None, validate_default=True)
+    name: StrictStr | None = None
+    content: str = Field(default=None, validate_default=True)
+
+    @field_validator("tool_call_id")
+    @classmethod
+    def _answers_a_call(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("role") == "tool" and not value:
+            raise ValueError("a tool message needs the 'tool_call_id' of the call it answers")
+        return value
 
     @field_validator("content", mode="before")
     @classmethod
-    def _text(cls, value: Any) -> Any:
-        if value is None or isinstance(value, str):
-            return value or ""
-        if isinstance(value, list):
-            return "".join(str(part.get("text", "")) for part in value
-                           if isinstance(part, dict) and part.get("type") == "text")
-        raise ValueError("a string or a list of content parts")
+    def _text(cls, value: Any, info: ValidationInfo) -> str:
+        role = info.data.get("role")
+        if value is None:
+            if role is None or (role == "assistant" and info.data.get("tool_calls")):
+                return ""  # a wrong role is named on its own field
+            needs = "'content' or 'tool_calls'" if role == "assistant" else "'content'"
+            raise ValueError(f"{'an' if role == 'assistant' else 'a'} {role} message needs {needs}")
+        if isinstance(value, str):
+            return value
+        if isinstance(value, list) and value:
+            return "".join(_part_text(i, part, role) for i, part in enumerate(value))
+        raise ValueError("a string or a non-empty list of text parts")
+
+
+def _part_text(index: int, part: Any, role: str | None) -> str:
+    """The text of content part ``index`` (``{"type": "text", "text": …}``; an assistant's
+    ``{"type": "refusal", "refusal": …}``); any other part (an image, audio, a file) is refused:
+    an app takes text, and leaving a part out would answer a question nobody asked."""
+    kind = part.get("type") if isinstance(part, dict) else None
+    field = "refusal" if kind == "refusal" and role == "assistant" else "text" if kind == "text" else None
+    if field is None:
+        shown = f"'{kind}'" if isinstance(kind, str) else "not a text part"
+        raise ValueError(f"part {index} is {shown}; only text parts are taken (type 'text' with its 'text')")
+    text = part.get(field)
+    if not isinstance(text, str):
+        raise ValueError(f"part {index} needs its '{field}' as a string")
+    return text
 
 
 Messages = Annotated[list[ChatMessage], Field(min_length=1, max_length=MAX_MESSAGES)]
@@ -133,19 +180,18 @@ class ChatCompletionBody(_Body):
     user: StrictStr | None = None
 
 
+class VisitorMessage(ChatMessage):
+    """A message of the web chat: a visitor sends only their own and the answers they got."""
+
+    role: Literal["user", "assistant"]
+
+
 class ShareChatBody(_Body):
     """``POST /v1/share/{token}/chat``: the web chat's conversation, visitors' roles only."""
 
-    messages: Messages
+    messages: Annotated[list[VisitorMessage], Field(min_length=1, max_length=MAX_MESSAGES)]
     stream: StrictBool = False
     inputs: dict[str, Any] | None = None
-
-    @field_validator("messages")
-    @classmethod
-    def _visitor_roles(cls, messages: list[ChatMessage]) -> list[ChatMessage]:
-        if any(m.role not in ("user", "assistant") for m in messages):
-            raise ValueError("each message's 'role' is 'user' or 'assistant'")
-        return messages
 
 
 def parse_body(model: type[B], data: dict[str, Any]) -> B:

@@ -1,8 +1,9 @@
 """What a call runs: app slug + label (or version) → an immutable version, compiled once.
 
-Label and app lookups are cached for ``TARGET_CACHE_SECONDS`` (a label move or rollback is served
-within that time by every process, at once by the process that made it); compiled graphs are
-cached per version forever (versions never change); execution contexts per workspace."""
+Label and app lookups, and whether an app's endpoint is on, are cached for ``TARGET_CACHE_SECONDS``
+(a label move, a rollback or an endpoint turned off is served within that time by every process,
+at once by the process that made it); compiled graphs are cached per version forever (versions
+never change); execution contexts per workspace."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from builder.execution.context import execution_context
 from builder.flows.graphs import parse_graph
 from builder.flows.models import AppVersion
 from builder.publishing.gateway.db import FreshCache, SingleFlight
-from builder.publishing.selectors import app_version_by_id, published_version_ref
+from builder.publishing.selectors import app_version_by_id, endpoint_enabled, endpoint_off, published_version_ref
 from runtime import CompiledGraph, ExecutionContext, compile_graph
 
 TARGET_CACHE_SECONDS = 1.0
@@ -79,6 +80,7 @@ def _load_version(version_id: int) -> Compiled:
 class Catalog:
     def __init__(self) -> None:
         self._targets = FreshCache(TARGET_CACHE_SECONDS)
+        self._endpoints = FreshCache(TARGET_CACHE_SECONDS)
         self._compiled: OrderedDict[int, Compiled] = OrderedDict()
         self._contexts: dict[int, tuple[float, ExecutionContext]] = {}
         self._loads = SingleFlight()
@@ -90,6 +92,12 @@ class Catalog:
         )
         return Target(app_id, slug, workspace_id, label_name, await self._version(version_id),
                       self._context(workspace_id, time.monotonic()))
+
+    async def check_on(self, app_id: int, slug: str) -> None:
+        """404 ``app_not_found`` unless the app's endpoint is on: what every route that reads a run
+        of the app (its status, events, feedback) checks, as :meth:`target` does for new calls."""
+        if not await self._endpoints.get(app_id, endpoint_enabled, app_id=app_id):
+            raise endpoint_off(slug)
 
     async def _version(self, version_id: int) -> Compiled:
         compiled = self._compiled.get(version_id)

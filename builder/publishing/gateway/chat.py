@@ -74,6 +74,8 @@ class ChatRoutes:
         live = self.registry.start(key=key, target=target, inputs=inputs, source="chat", stream=stream,
                                    end_user=(body.user or "")[:200], idempotency_key=None)
         completion_id = "chatcmpl-" + live.id.replace("-", "")
+        # Unix seconds, not ISO 8601 as elsewhere in /v1: OpenAI's protocol defines ``created`` so
+        # and its clients parse it as an integer (so does /v1/models).
         created = int(time.time())
         if stream:
             include_usage = bool((body.stream_options or {}).get("include_usage"))

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from builder.core.errors import ApplicationError
+from builder.core.errors import ApplicationError, UnsupportedMediaType
 from builder.core.text import parse_json_body, storable
 from builder.publishing.errors import BadRequest, RateLimited, RequestTooLarge
 
@@ -47,9 +47,13 @@ class Request:
         self.disconnected = False
 
     async def json(self, limit: int) -> dict[str, Any]:
-        """The body as a JSON object; 413 past ``limit`` bytes (checked before reading when the
-        client declares a length), 400 when it is not a JSON object or breaks the platform's
-        rules for bodies (:func:`~builder.core.text.parse_json_body`)."""
+        """The body as a JSON object; 415 when the client declares another media type (a form,
+        text), 413 past ``limit`` bytes (checked before reading when the client declares a length),
+        400 when it is not a JSON object or breaks the platform's rules for bodies
+        (:func:`~builder.core.text.parse_json_body`). A body without a Content-Type is read as JSON."""
+        media_type = self.headers.get("content-type", "").partition(";")[0].strip().lower()[:100]
+        if media_type and media_type != "application/json" and not media_type.endswith("+json"):
+            raise UnsupportedMediaType(f"Send the body as JSON (Content-Type: application/json), not {media_type}.")
         declared = self.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise RequestTooLarge(f"The request body is larger than {limit} bytes.")

@@ -30,7 +30,7 @@ class LiveRun:
     """One run: its public event stream (ids from 1), its trace, its result."""
 
     def __init__(self, *, key: KeyInfo, target: Target, inputs: dict[str, Any], source: str, stream: bool,
-                 end_user: str, idempotency_key: str | None):
+                 end_user: str, idempotency_key: str | None, request_hash: str | None = None):
         self.id = str(uuid.uuid4())
         self.key = key
         self.target = target
@@ -39,6 +39,7 @@ class LiveRun:
         self.stream = stream
         self.end_user = end_user
         self.idempotency_key = idempotency_key
+        self.request_hash = request_hash  # of the call that came with the idempotency key
         self.started_at = time.time()
         self.finished_at: float | None = None
         self.events: list[Event] = []

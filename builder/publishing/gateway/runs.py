@@ -4,12 +4,17 @@ resume its events, leave feedback."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from rest_framework.fields import DateTimeField
 
-from builder.publishing.errors import BadRequest, InputsInvalid, RunNotFound
+from builder.core.errors import Conflict
+from builder.publishing.errors import BadRequest, RunNotFound
 from builder.publishing.gateway.bodies import FeedbackBody, RunBody, parse_body
 from builder.publishing.gateway.catalog import Catalog, Target
 from builder.publishing.gateway.db import db
@@ -19,17 +24,44 @@ from builder.publishing.gateway.live import TERMINAL, LiveRun, Registry, public_
 from builder.publishing.models import ApiRun
 from builder.publishing.selectors import api_run_find
 from builder.publishing.services import feedback_create
+from builder.runs.errors import InputsInvalid
 from builder.runs.models import Run
 from runtime.errors import InputInvalid
 
 
 def check_inputs(target: Target, inputs: dict[str, Any]) -> dict[str, Any]:
-    """``inputs`` if they fit the app's declared inputs, else 400 ``inputs_invalid``."""
+    """``inputs`` if they fit the app's declared inputs, else 400 ``inputs_invalid`` (``details``:
+    one ``{"field": "inputs.<name>", "message"}`` per wrong input)."""
     try:
         target.version.compiled.prepare_inputs(inputs)
     except InputInvalid as exc:
-        raise InputsInvalid(str(exc)) from None
+        raise InputsInvalid.of(exc) from None
     return inputs
+
+
+def call_hash(target: Target, body: RunBody) -> str:
+    """What an idempotency key stands for: the app and the call as validated (each field in one
+    order, so key order, ``"v3"`` for ``3`` or fields the API ignores make no difference).
+    ``stream`` is left out: it is how the answer is sent, not what runs — a client may take the
+    answer of its first call streamed."""
+    call = {"app_id": target.app_id, **body.model_dump(exclude={"stream", "idempotency_key"})}
+    canonical = json.dumps(call, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+_DATETIME = DateTimeField()
+
+
+def timestamp(value: datetime | float | None) -> str | None:
+    """A time as ``/api/`` shows it (DRF's ISO 8601, UTC as ``Z``: ``2026-12-04T17:16:01.123456Z``);
+    ``value`` a datetime or wall-clock seconds. (``created`` in the OpenAI-shaped answers of
+    ``/v1/chat/completions`` and ``/v1/models`` stays Unix seconds: that protocol defines it so.)"""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromtimestamp(value, UTC)
+    text: str = _DATETIME.to_representation(value)
+    return text
 
 
 def usage_of(live: LiveRun) -> dict[str, int]:
@@ -73,13 +105,13 @@ def _stored_body(run: Run, api: ApiRun) -> tuple[int, dict[str, Any]]:
 
 
 async def stream_live(request: Request, send: Send, live: LiveRun, *, after: int = 0,
-                      frame=None, finish: bytes = b"") -> None:
+                      frame=None, finish: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None) -> None:
     """Send the run's events after id ``after`` and then each new one as it happens, with a
     keepalive comment when nothing happened for LLMOPS_SSE_KEEPALIVE_SECONDS; always ends with the terminal
     event. A client that hangs up only stops the writing: the run goes on and is stored."""
     frame = frame or _run_frame
     stream = EventStream(send)
-    await stream.start([(b"x-run-id", live.id.encode())])
+    await stream.start([(b"x-run-id", live.id.encode()), *(headers or ())])
     hangup = asyncio.ensure_future(request.wait_disconnect())
     sent = after
     try:
@@ -115,13 +147,28 @@ def _run_frame(number: int, event) -> bytes:
     return sse_frame(name, data, number)
 
 
-async def replay_stored(send: Send, run_id: str, events: list[dict[str, Any]], after: int) -> None:
+async def replay_stored(send: Send, run_id: str, events: list[dict[str, Any]], after: int,
+                        headers: list[tuple[bytes, bytes]] | None = None) -> None:
     stream = EventStream(send)
-    await stream.start([(b"x-run-id", run_id.encode())])
+    await stream.start([(b"x-run-id", run_id.encode()), *(headers or ())])
     for item in events:
         if item["id"] > after and not await stream.write(sse_frame(item["event"], item["data"], item["id"])):
             break
     await stream.end()
+
+
+def _same_call(first: LiveRun | tuple[Run, ApiRun], digest: str, idempotency_key: str) -> None:
+    """409 ``idempotency_key_reused`` when ``first`` (the run the key already stands for) came
+    from another call: a key names one call, it is not a cache of whatever came first. A run
+    stored before calls were hashed (no hash) is taken as the same call."""
+    if isinstance(first, LiveRun):
+        run_id, first_hash = first.id, first.request_hash
+    else:
+        run_id, first_hash = str(first[0].pk), first[1].idempotency_hash
+    if first_hash is not None and first_hash != digest:
+        raise Conflict("This Idempotency-Key was already used with a different request; a key may only be "
+                       "sent again with the same request (use a new key for a new request).",
+                       code="idempotency_key_reused", details={"idempotency_key": idempotency_key, "run_id": run_id})
 
 
 class RunRoutes:
@@ -139,24 +186,27 @@ class RunRoutes:
                                            number=body.version)
         key.check_app(target.app_id)
         inputs = check_inputs(target, body.inputs)
-        start = dict(key=key, target=target, inputs=inputs, source="api", stream=stream, end_user=body.user,
-                     idempotency_key=idempotency_key)
         if not idempotency_key:
-            await self.answer(request, send, self.registry.start(**start), stream)
+            live = self.registry.start(key=key, target=target, inputs=inputs, source="api", stream=stream,
+                                       end_user=body.user, idempotency_key=None)
+            await self.answer(request, send, live, stream)
             return
+        digest = call_hash(target, body)
         async with self.registry.idempotency_lock(key.id, idempotency_key):  # concurrent twins wait here
             first = await self._first_run(key, idempotency_key)
             if first is None:
-                live = self.registry.start(**start)
+                live = self.registry.start(key=key, target=target, inputs=inputs, source="api", stream=stream,
+                                           end_user=body.user, idempotency_key=idempotency_key, request_hash=digest)
         if first is None:
             await self.answer(request, send, live, stream)
-        else:
-            await self._replay(request, send, first, stream)
+            return
+        _same_call(first, digest, idempotency_key)
+        await self._replay(request, send, first, stream)
 
     async def answer(self, request: Request, send: Send, live: LiveRun, stream: bool,
                      headers: list[tuple[bytes, bytes]] | None = None) -> None:
         if stream:
-            await stream_live(request, send, live)
+            await stream_live(request, send, live, headers=headers)
             return
         await live.done.wait()
         status, payload = blocking_body(live)
@@ -177,18 +227,20 @@ class RunRoutes:
             return
         run, api = first
         if stream:
-            await replay_stored(send, str(run.pk), api.events, 0)
+            await replay_stored(send, str(run.pk), api.events, 0, replayed)
         else:
             status, payload = _stored_body(run, api)
             await send_json(send, status, payload, replayed)
 
     async def run_get(self, request: Request, send: Send, run_id: str) -> None:
         key = await self.gate.authenticate(request.headers.get("authorization"))
-        live = self._live(key, run_id)
+        live = await self._live(key, run_id)
         if live is not None:
             body: dict[str, Any] = {"id": live.id, "status": live.status, "app": live.target.slug,
                                     "version": live.target.version.number, "label": live.target.label or None,
-                                    "source": live.source, "inputs": live.inputs}
+                                    "source": live.source, "inputs": live.inputs,
+                                    "created_at": timestamp(live.started_at),
+                                    "finished_at": timestamp(live.finished_at)}
             if live.result is not None:
                 code, done = blocking_body(live)
                 body.update(done if code == 200 else {"error": done["error"]})
@@ -199,8 +251,8 @@ class RunRoutes:
         code, done = _stored_body(run, api)
         body = {"id": str(run.pk), "status": run.status, "app": run.app.slug,
                 "version": run.version.number if run.version else None, "label": api.label or None,
-                "source": run.source, "inputs": run.inputs, "created_at": run.created_at,
-                "finished_at": run.finished_at}
+                "source": run.source, "inputs": run.inputs, "created_at": timestamp(run.created_at),
+                "finished_at": timestamp(run.finished_at)}
         body.update(done if code == 200 else {"error": done["error"]})
         body.pop("run_id", None)
         await send_json(send, 200, body)
@@ -211,7 +263,7 @@ class RunRoutes:
         if not raw_after.isdigit():
             raise BadRequest("Last-Event-ID is the id of the last event received (a number).")
         after = int(raw_after)
-        live = self._live(key, run_id)
+        live = await self._live(key, run_id)
         if live is not None:
             await stream_live(request, send, live, after=after)
             return
@@ -221,7 +273,7 @@ class RunRoutes:
     async def feedback(self, request: Request, send: Send, run_id: str) -> None:
         key = await self.gate.authenticate(request.headers.get("authorization"))
         body = parse_body(FeedbackBody, await request.json(64 * 1024))
-        live = self._live(key, run_id)
+        live = await self._live(key, run_id)
         if live is not None:
             await live.stored.wait()  # the run row must exist first
         else:
@@ -229,12 +281,13 @@ class RunRoutes:
         saved = await db(feedback_create, run_id=run_id, api_key_id=key.id, rating=body.rating, score=body.score,
                          comment=body.comment, end_user=body.user)
         await send_json(send, 201, {"id": saved.pk, "run_id": run_id, "rating": body.rating, "score": body.score,
-                                    "comment": body.comment})
+                                    "comment": body.comment, "created_at": timestamp(saved.created_at)})
 
-    def _live(self, key: KeyInfo, run_id: str) -> LiveRun | None:
+    async def _live(self, key: KeyInfo, run_id: str) -> LiveRun | None:
         live = self.registry.runs.get(run_id)
         if live is None or live.key.workspace_id != key.workspace_id or not key.allows_app(live.target.app_id):
             return None
+        await self.catalog.check_on(live.target.app_id, live.target.slug)  # endpoint off: 404 app_not_found
         return live
 
     async def _stored(self, key: KeyInfo, run_id: str) -> tuple[Run, ApiRun]:
@@ -248,4 +301,5 @@ class RunRoutes:
         api = await db(api_run_find, **filters)
         if api is None:
             raise RunNotFound("Run not found.")
+        await self.catalog.check_on(api.run.app_id, api.run.app.slug)  # endpoint off: 404 app_not_found
         return api.run, api

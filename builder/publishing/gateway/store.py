@@ -37,8 +37,9 @@ _STOP = object()
 
 def live_record(live: LiveRun) -> RunRecord:
     """The stored form of an API run: the run and its traces, and its API data (key, label, end
-    user, idempotency key, the public event stream for replays). A run is dated by its start (its
-    batch is written later), so lists and time filters see calls in the order they came."""
+    user, idempotency key and the hash of its call, the public event stream for replays). A run
+    is dated by its start (its batch is written later), so lists and time filters see calls in
+    the order they came."""
     result = live.result
     assert result is not None
     target = live.target
@@ -50,10 +51,10 @@ def live_record(live: LiveRun) -> RunRecord:
     api = Attached(
         ApiRun,
         {"run_id": live.id, "api_key_id": live.key.id, "label": target.label, "end_user": live.end_user,
-         "idempotency_key": live.idempotency_key, "stream": live.stream,
+         "idempotency_key": live.idempotency_key, "idempotency_hash": live.request_hash, "stream": live.stream,
          "events": StoredJson(storable_json(events))},
         payload={"events": []},
-        droppable=("idempotency_key",),
+        droppable=("idempotency_key", "idempotency_hash"),
     )
     context = {"workspace_id": target.workspace_id, "app_id": target.app_id,
                "version_id": target.version.version_id, "source": live.source, "graph": target.version.graph,

@@ -93,6 +93,37 @@ describe('Apps list', () => {
   });
 });
 
+describe('the import report', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('names the nodes that need a model chosen, with the model the file named', async () => {
+    const report = {
+      format: 'dify',
+      name: 'Support triage',
+      graph: { nodes: [{ id: 'start' }, { id: 'classify' }, { id: 'answer_billing' }], edges: [] },
+      issues: [
+        { code: 'model_not_configured', message: 'model openai/gpt-4o-mini is not available', node_id: 'classify', edge_id: null, field: 'model', severity: 'error' },
+        { code: 'model_not_configured', message: 'model openai/gpt-4o is not available', node_id: 'answer_billing', edge_id: null, field: 'model', severity: 'error' },
+      ],
+      unmapped: [],
+      warnings: ["2 nodes need a model chosen: 'Classify' (openai/gpt-4o-mini), 'Billing answer' (openai/gpt-4o)."],
+      needs_model: [
+        { node_id: 'classify', title: 'Classify', field: 'model', provider: 'openai', model: 'gpt-4o-mini' },
+        { node_id: 'answer_billing', title: 'Billing answer', field: 'model', provider: 'openai', model: 'gpt-4o' },
+      ],
+    };
+    mockFetch(listHandler, (url) => (url === '/api/workspaces/1/apps/import/?dry_run=1' ? jsonResponse(200, report) : undefined));
+    renderWithShell(<AppList workspaceId="1" canEdit />);
+    await userEvent.upload(await screen.findByTestId('import-file'), new File(['kind: app'], 'triage.yml', { type: 'text/yaml' }));
+
+    const section = await screen.findByTestId('import-needs-model');
+    expect(within(section).getByRole('heading')).toHaveTextContent('2 nodes need a model chosen');
+    expect(section).toHaveTextContent('ask the operator to configure the provider');
+    const rows = within(section).getAllByRole('row').slice(1).map((r) => r.textContent);
+    expect(rows).toEqual(['Classifyopenai/gpt-4o-mini', 'Billing answeropenai/gpt-4o']);
+  });
+});
+
 describe('relativeTime', () => {
   it('reads like a person would say it', () => {
     const now = Date.parse('2026-05-01T12:00:00Z');

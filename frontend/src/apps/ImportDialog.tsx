@@ -44,6 +44,7 @@ export function ImportDialog({
   };
 
   const nodes = report?.graph?.nodes.length ?? 0;
+  const needsModel = report?.needs_model ?? [];
   return (
     <div className="modal-backdrop" onMouseDown={onClose}>
       <div
@@ -98,6 +99,35 @@ export function ImportDialog({
                           <code>{u.type}</code>
                         </td>
                         <td>{u.reason}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
+            )}
+            {needsModel.length > 0 && (
+              <section data-testid="import-needs-model">
+                <h3>
+                  {needsModel.length === 1 ? '1 node needs' : `${needsModel.length} nodes need`} a model chosen
+                </h3>
+                <p className="muted small">
+                  Their models are not available here. The app opens with these nodes marked: choose an available model in each, or ask
+                  the operator to configure the provider.
+                </p>
+                <table className="plain-table">
+                  <thead>
+                    <tr>
+                      <th>Node</th>
+                      <th>Model in the file</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {needsModel.map((n) => (
+                      <tr key={`${n.node_id}:${n.field ?? ''}`}>
+                        <td>{n.title || n.node_id}</td>
+                        <td>
+                          <code>{n.provider && n.model ? `${n.provider}/${n.model}` : n.field ?? 'model'}</code>
+                        </td>
                       </tr>
                     ))}
                   </tbody>

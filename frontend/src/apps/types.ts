@@ -91,6 +91,8 @@ export interface Issue {
   node_id: string | null;
   edge_id: string | null;
   field: string | null;
+  /** error: the app cannot run or go live; warning: shown, allowed. Absent means error. */
+  severity?: 'error' | 'warning';
 }
 
 export interface Draft {
@@ -239,6 +241,8 @@ export interface ImportReport {
   issues: Issue[];
   unmapped: { id: string; title: string; type: string; reason: string }[];
   warnings: string[];
+  /** Nodes whose model is not available here: the user chooses one after the import. */
+  needs_model?: { node_id: string; title: string; field: string | null; provider: string | null; model: string | null }[];
 }
 
 /** One run event as it arrives over the workspace websocket. */

@@ -6,6 +6,7 @@
  * insertion and the clipboard. This component wires them together.
  */
 import { useCallback, useMemo } from 'react';
+import { errorsOf } from '../apps/issues';
 import type { AppSummary, Draft, NodeTypeDef } from '../apps/types';
 import { PublishDrawer } from '../publishing/PublishDrawer';
 import { usePublish } from '../publishing/usePublish';
@@ -103,6 +104,8 @@ export function Editor({
 
   // ---- what the canvas draws: the run shown (passed and active edges) and edges with issues
   const live = runs.session.shown;
+  // What stops a run, a version or a publish; warnings are only shown.
+  const errors = useMemo(() => errorsOf(validation.issues), [validation.issues]);
   const edgeIssues = useMemo(() => new Set(validation.issues.map((i) => i.edge_id).filter(Boolean)), [validation.issues]);
   const displayEdges = useRunEdges(view.edges, live, edgeIssues);
   useFollowRunningNode(editing ? live : null, view.nodes, viewport.reveal);
@@ -242,7 +245,7 @@ export function Editor({
           {panels.drawer === 'run' && (
             <RunPanel
               session={runs.session}
-              form={{ inputs: graph.doc.meta.inputs, issues: validation.issues, values: runs.values, onValues: runs.setValues, onStart: runs.start }}
+              form={{ inputs: graph.doc.meta.inputs, issues: errors, values: runs.values, onValues: runs.setValues, onStart: runs.start }}
               viewingRunId={view.viewingRunId}
               nodeTitle={nodeTitle}
               nodeType={queries.nodeType}
@@ -256,7 +259,7 @@ export function Editor({
             <VersionsDrawer
               workspaceId={workspaceId}
               appId={appId}
-              issuesCount={validation.issues.length}
+              issuesCount={errors.length}
               canEdit={canEdit}
               viewing={view.viewingVersion}
               getDraftGraph={ops.getGraph}

@@ -91,15 +91,43 @@ describe('Publish panel', () => {
     expect(calls.filter((c) => c.method === 'POST')).toEqual([{ method: 'POST', url: `${BASE}/publish/`, body: { message: '' } }]);
   });
 
-  it('a server-side validation failure lists the issues it sent', async () => {
-    const issue = { code: 'x', message: 'Template is empty.', node_id: 'greet', edge_id: null, field: 'template' };
+  it('a server-side refusal (409 app_invalid) lists the issues it sent, each pointing at its node', async () => {
+    const issue: Issue = {
+      code: 'model_not_configured',
+      message: "model openai/gpt-4o is not available: model provider 'openai' is not configured here.",
+      node_id: 'llm',
+      edge_id: null,
+      field: 'model',
+      severity: 'error',
+    };
+    const focus = vi.fn();
     mockApi([
-      ['POST', `${BASE}/publish/`, () => jsonResponse(400, { error: { code: 'graph_invalid', message: 'bad', details: { issues: [issue] } } })],
+      ['POST', `${BASE}/publish/`, () => jsonResponse(409, { error: { code: 'app_invalid', message: 'The app cannot go live: 1 problem to fix first.', details: { issues: [issue], warnings: [] } } })],
       ...common(UNPUBLISHED),
     ]);
-    render(<Harness />);
+    render(<Harness onFocusIssue={focus} />);
     await userEvent.click(screen.getByRole('button', { name: 'Publish' }));
-    expect(await screen.findByTestId('publish-blocked')).toHaveTextContent('Template is empty.');
+
+    const blocked = await screen.findByTestId('publish-blocked');
+    expect(blocked).toHaveTextContent('Not published: fix the 1 issue in the Checklist first.');
+    expect(blocked).toHaveTextContent("model openai/gpt-4o is not available: model provider 'openai' is not configured here.");
+    expect(screen.queryByText('The app cannot go live: 1 problem to fix first.')).not.toBeInTheDocument(); // not a generic error
+    await userEvent.click(within(blocked).getByRole('button', { name: 'Node llm' }));
+    expect(focus).toHaveBeenCalledWith(issue);
+  });
+
+  it('warnings do not stop publishing, and the ones the server returns are shown with the success', async () => {
+    const warning: Issue = { code: 'model_not_listed', message: 'model remote/other is not one of the models offered', node_id: 'llm', edge_id: null, field: 'model', severity: 'warning' };
+    const calls = mockApi([['POST', `${BASE}/publish/`, () => jsonResponse(201, { ...LIVE_V2, warnings: [warning] })], ...common(UNPUBLISHED)]);
+    render(<Harness issues={[warning]} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Publish' }));
+
+    const success = await screen.findByTestId('publish-success');
+    expect(success).toHaveTextContent('Published v2');
+    expect(within(success).getByTestId('publish-warnings')).toHaveTextContent('Published with 1 warning:');
+    expect(within(success).getByTestId('publish-warnings')).toHaveTextContent('model remote/other is not one of the models offered');
+    expect(screen.queryByTestId('publish-blocked')).not.toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
 
   it('rolls production back in one click after a confirmation', async () => {

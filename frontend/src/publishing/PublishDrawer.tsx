@@ -104,6 +104,23 @@ function PublishDrawerInner(p: PublishDrawerProps) {
               ×
             </button>
           </div>
+          {pub.success.warnings.length > 0 && (
+            <div className="pub-warnings" data-testid="publish-warnings">
+              <p className="small">
+                Published with {pub.success.warnings.length === 1 ? '1 warning' : `${pub.success.warnings.length} warnings`}:
+              </p>
+              <ul>
+                {pub.success.warnings.map((i, k) => (
+                  <li key={k}>
+                    <button type="button" className="link-btn" onClick={() => p.onFocusIssue(i)} title="Show on the canvas">
+                      {i.node_id ? p.nodeTitle(i.node_id) : 'App'}
+                    </button>{' '}
+                    — {i.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {pub.success.url && (
             <div className="url-row">
               <code data-testid="publish-success-url">{pub.success.url}</code>

@@ -2,6 +2,7 @@
  * the web chat, API runs and API keys. Session auth; writes carry the CSRF token (see api/client). */
 import { apiFetch } from '../api/client';
 import type { Paginated } from '../api/types';
+import type { Issue } from '../apps/types';
 import type { ApiKey, ApiKeyCreated, ApiRun, EndpointInfo, LabelInfo, LabelMove, PublishingState, WebChat } from './types';
 
 type Id = number | string;
@@ -13,8 +14,9 @@ const label = (workspaceId: Id, appId: Id, name: string) => `${app(workspaceId, 
 export const getPublishing = (workspaceId: Id, appId: Id, signal?: AbortSignal) =>
   apiFetch<PublishingState>(`${app(workspaceId, appId)}/publish/`, { signal });
 
+/** Publish the draft: the new state, with the warnings the server allowed. */
 export const publishApp = (workspaceId: Id, appId: Id, message = '') =>
-  apiFetch<PublishingState>(`${app(workspaceId, appId)}/publish/`, { method: 'POST', body: { message } });
+  apiFetch<PublishingState & { warnings?: Issue[] }>(`${app(workspaceId, appId)}/publish/`, { method: 'POST', body: { message } });
 
 export const setEndpointEnabled = (workspaceId: Id, appId: Id, enabled: boolean) =>
   apiFetch<PublishingState>(`${app(workspaceId, appId)}/publish/`, { method: 'PATCH', body: { enabled } });

@@ -1,8 +1,10 @@
 /** The one-click publish action and the app's publishing state, shared by the top bar's Publish
- * button and the Publish panel. Publish = refuse while the checklist has issues, save the draft,
- * then POST publish (the server validates again, snapshots a version and moves production). */
+ * button and the Publish panel. Publish = refuse while the checklist has errors (warnings are
+ * allowed), save the draft, then POST publish (the server validates again: 409 app_invalid lists
+ * what stops it; otherwise it snapshots a version, moves production and returns the warnings). */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
+import { errorsOf } from '../apps/issues';
 import type { Issue } from '../apps/types';
 import { getEndpoint, getPublishing, publishApp } from './api';
 import type { PublishingState } from './types';
@@ -11,13 +13,15 @@ export interface PublishSuccess {
   version: number;
   url: string;
   at: number;
+  /** What the server allowed but wants seen (e.g. a model the provider does not list). */
+  warnings: Issue[];
 }
 
 export interface PublishController {
   state: PublishingState | null;
   busy: boolean;
   error: unknown;
-  /** The checklist issues that stopped the last publish (null when it was not stopped). */
+  /** The errors that stopped the last publish, the checklist's or the server's (null when it was not stopped). */
   blocked: Issue[] | null;
   success: PublishSuccess | null;
   /** Bumped whenever the state changed, so the panel reloads what depends on it. */
@@ -28,8 +32,9 @@ export interface PublishController {
   dismiss: () => void;
 }
 
+/** The server's refusal: 409 app_invalid (and graph_invalid, its older form) lists the issues. */
 function issuesOf(err: unknown): Issue[] | null {
-  if (!(err instanceof ApiError) || err.code !== 'graph_invalid') return null;
+  if (!(err instanceof ApiError) || (err.code !== 'app_invalid' && err.code !== 'graph_invalid')) return null;
   const issues = (err.details as { issues?: Issue[] } | null)?.issues;
   return Array.isArray(issues) && issues.length ? issues : null;
 }
@@ -69,17 +74,19 @@ export function usePublish(
     return () => ctl.abort();
   }, [workspaceId, appId, setState]);
 
-  // Fixing the last issue clears the "can't publish" notice.
+  // Fixing the last error clears the "can't publish" notice.
+  const errorCount = errorsOf(issues).length;
   useEffect(() => {
-    if (issues.length === 0) setBlocked((b) => (b ? null : b));
-  }, [issues.length]);
+    if (errorCount === 0) setBlocked((b) => (b ? null : b));
+  }, [errorCount]);
 
   const publish = useCallback(async () => {
     if (busyRef.current) return false;
     setError(null);
     setSuccess(null);
-    if (issuesRef.current.length > 0) {
-      setBlocked(issuesRef.current);
+    const errors = errorsOf(issuesRef.current);
+    if (errors.length > 0) {
+      setBlocked(errors);
       return false;
     }
     setBlocked(null);
@@ -87,7 +94,7 @@ export function usePublish(
     setBusy(true);
     try {
       if (!(await flush())) throw new Error('The draft could not be saved, so publishing would not include your latest changes. Resolve the save problem first.');
-      const next = await publishApp(workspaceId, appId);
+      const { warnings = [], ...next } = await publishApp(workspaceId, appId);
       setState(next);
       let url = '';
       try {
@@ -95,7 +102,7 @@ export function usePublish(
       } catch {
         url = '';
       }
-      setSuccess({ version: next.production_version ?? next.latest_version ?? 0, url, at: Date.now() });
+      setSuccess({ version: next.production_version ?? next.latest_version ?? 0, url, at: Date.now(), warnings });
       return true;
     } catch (err) {
       const found = issuesOf(err);

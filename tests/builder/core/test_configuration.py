@@ -64,3 +64,24 @@ def test_a_database_without_pgvector_is_refused_with_a_clear_message():
     assert result.returncode != 0
     assert "has no 'vector' extension" in result.stderr
     assert "Traceback" not in result.stderr.split("DatabaseMisconfigured")[-1]
+
+
+def test_the_template_bounds_come_from_the_settings(db):
+    db_settings = connection.settings_dict
+    script = (
+        "from runtime.templates import compile_template\n"
+        "from runtime.errors import TemplateError\n"
+        "try:\n"
+        "    compile_template('{{ inputs.q }}!').render({'inputs': {'q': 'x' * 20}})\n"
+        "except TemplateError as error:\n"
+        "    print(error.code)\n"
+        "else:\n"
+        "    print('rendered')\n"
+    )
+    env = {"DATABASE_URL": socket_url(db_settings["HOST"], db_settings["NAME"])}
+
+    def outcome(**more: str) -> str:
+        return manage("shell", "-c", script, **env, **more).stdout.split()[-1]
+
+    assert outcome() == "rendered"
+    assert outcome(LLMOPS_TEMPLATE_MAX_OUTPUT_CHARS="10") == "template_limit"

@@ -79,7 +79,7 @@ def test_an_archive_from_another_embedding_model_is_refused(owner, knowledge_bas
     data = export(owner, knowledge_base.pk)
     other = knowledge_base_create(workspace=owner.workspace, name="Remote", embedding_provider="openai_compatible",
                                   embedding_model="text-embedding-3-small", embedding_dimensions=1536,
-                                  embedding_base_url="http://127.0.0.1:9/v1")
+                                  embedding_base_url="http://93.184.216.34:9/v1")
 
     response = import_archive(owner, data, into=other.pk)
 

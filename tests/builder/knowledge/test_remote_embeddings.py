@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 import pytest
 
 from builder.knowledge.embedders import embedder_for
+from builder.knowledge.errors import EmbeddingEndpointRefused
 from builder.knowledge.services import knowledge_base_create
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +49,10 @@ def test_a_base_url_typed_by_a_builder_never_receives_the_operators_key(owner, s
 
 
 def test_a_private_address_is_refused_unless_the_operator_allows_it(owner, stand_in, settings):
+    kb = remote_kb(owner, base_url=stand_in.base_url)  # allowlisted when it was saved
     settings.LLMOPS_HTTP_ALLOWLIST = []
 
-    with pytest.raises(Exception, match=r"refused: address 127\.0\.0\.1 is loopback"):
-        embedder_for(remote_kb(owner, base_url=stand_in.base_url))(["hello"])
+    with pytest.raises(EmbeddingEndpointRefused, match=r"address policy: address 127\.0\.0\.1 is loopback"):
+        embedder_for(kb)(["hello"])
 
     assert stand_in.requests == []

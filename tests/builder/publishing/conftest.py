@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from tests.builder.publishing.support import gateway_server
+from tests.builder.publishing.support import gateway_server, standin_configured
 from tests.runtime.support.openai_stand_in import openai_stand_in, stand_in_server  # noqa: F401
 
 
@@ -26,3 +26,9 @@ def _runs_settle(request):
     while (count := Run.objects.count()) != last and time.monotonic() < deadline:
         last = count
         time.sleep(0.15)
+
+
+@pytest.fixture(autouse=True)
+def _standin_configured(settings):
+    """Apps here call the servers' 'standin' provider: this process, which publishes them, has it too."""
+    standin_configured(settings)

@@ -15,6 +15,15 @@ from builder.publishing.services import api_key_create, app_publish
 from builder.runs.models import Run
 from tests.support.processes import Backends, web_server
 
+#: The servers' 'standin' provider as this process sees it: publishing here checks the models an
+#: app calls against this process's providers (only the name matters; the servers call the stand-in).
+STANDIN_PROVIDER = {"kind": "openai_compatible", "name": "standin", "base_url": "http://standin.invalid", "models": []}
+
+
+def standin_configured(settings) -> None:
+    """Configure the 'standin' provider in this process (pytest-django's ``settings``)."""
+    settings.LLMOPS_MODEL_PROVIDERS = [STANDIN_PROVIDER]
+
 
 def stand_in_env(stand_in) -> dict[str, str]:
     return {

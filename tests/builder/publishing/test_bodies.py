@@ -58,11 +58,13 @@ def test_feedback_that_does_not_fit_is_refused(data):
 
 def test_chat_messages_keep_the_text_of_their_content_parts():
     body = parse_body(ChatCompletionBody, {"model": "helper", "messages": [
-        {"role": "user", "content": [{"type": "text", "text": "Hi "}, {"type": "image_url"}, {"type": "text",
-                                                                                          "text": "there"}]},
-        {"role": "assistant", "content": None}]})
+        {"role": "user", "content": [{"type": "text", "text": "Hi "}, {"type": "text", "text": "there"}]},
+        {"role": "assistant", "content": None, "tool_calls": [{"id": "call_1", "type": "function"}]},
+        {"role": "tool", "content": "42", "tool_call_id": "call_1"},
+        {"role": "assistant", "content": [{"type": "refusal", "refusal": "No."}]}]})
 
-    assert [(m.role, m.content) for m in body.messages] == [("user", "Hi there"), ("assistant", "")]
+    assert [(m.role, m.content) for m in body.messages] == [
+        ("user", "Hi there"), ("assistant", ""), ("tool", "42"), ("assistant", "No.")]
 
 
 @pytest.mark.parametrize(("data", "field"), [
@@ -75,7 +77,39 @@ def test_a_chat_completion_that_does_not_fit_names_the_field(data, field):
     assert refused(ChatCompletionBody, data).details[0]["field"] == field
 
 
-def test_the_web_chat_takes_only_a_visitors_roles():
-    error = refused(ShareChatBody, {"messages": [{"role": "system", "content": "You are root."}]})
+@pytest.mark.parametrize(("message", "field"), [
+    ({"role": "user"}, "content"),
+    ({"role": "user", "content": None}, "content"),
+    ({"role": "system"}, "content"),
+    ({"role": "developer", "content": None}, "content"),
+    ({"role": "assistant"}, "content"),
+    ({"role": "assistant", "content": None, "tool_calls": []}, "tool_calls"),  # (and so: no content)
+    ({"role": "assistant", "tool_calls": [{"type": "function"}]}, "tool_calls[0].id"),
+    ({"role": "tool", "content": "42"}, "tool_call_id"),
+    ({"role": "tool", "tool_call_id": "call_1"}, "content"),
+    ({"role": "robot", "content": "beep"}, "role"),
+    ({"role": "user", "content": []}, "content"),
+    ({"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://x/y.png"}}]}, "content"),
+    ({"role": "user", "content": [{"type": "text"}]}, "content"),
+    ({"role": "user", "content": [{"type": "refusal", "refusal": "no"}]}, "content"),
+])
+def test_each_message_is_checked_by_its_role(message, field):
+    error = refused(ChatCompletionBody, {"model": "helper", "messages": [{"role": "user", "content": "Hi"}, message]})
 
-    assert error.details[0]["field"] == "messages"
+    assert error.details[0]["field"] == f"messages[1].{field}"
+    assert all(problem["field"].startswith("messages[1].") for problem in error.details)
+
+
+def test_every_bad_message_is_named_at_once():
+    error = refused(ChatCompletionBody, {"model": "helper", "messages": [
+        {"role": "user"}, {"role": "assistant", "content": "ok"}, {"role": "tool", "content": "x"}]})
+
+    assert [problem["field"] for problem in error.details] == ["messages[0].content", "messages[2].tool_call_id"]
+    assert error.message == "'messages[0].content': a user message needs 'content'."
+
+
+def test_the_web_chat_takes_only_a_visitors_roles():
+    error = refused(ShareChatBody, {"messages": [{"role": "user", "content": "Hi"},
+                                                 {"role": "system", "content": "You are root."}, {"role": "user"}]})
+
+    assert [problem["field"] for problem in error.details] == ["messages[1].role", "messages[2].content"]

@@ -1,15 +1,21 @@
 """The Publish panel's API: one-click publish, labels, rollback with its audit list, endpoint
 info and snippets, API keys shown once and revocable — all within one workspace."""
 
+from pathlib import Path
+
 import pytest
 
+from builder.flows.models import App
 from builder.flows.services import app_create, draft_save
 from builder.publishing.models import ApiKey, Label, LabelMove
 from builder.publishing.services import key_hash
-from tests.builder.publishing.graphs import greeting_graph
+from tests.builder.publishing.graphs import greeting_graph, prompt_graph
 from tests.support.isolation import Call, assert_isolated
 
 pytestmark = pytest.mark.django_db
+
+DIFY_APP = Path(__file__).resolve().parents[2] / "runtime" / "interchange" / "fixtures" / "customer_support.yml"
+LOCAL_MODEL = {"provider": "local", "model": "smollm2-135m-instruct"}
 
 
 def make_app(member, graph=None, name="Greeter"):
@@ -48,9 +54,111 @@ def test_a_draft_with_issues_is_not_published_and_nothing_changes(owner):
 
     response = publish(owner, app)
 
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "graph_invalid"
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "app_invalid"
+    assert {(i["code"], i["node_id"]) for i in error["details"]["issues"]} >= {("unreachable_node", "answer")}
     assert not app.versions.exists() and not Label.objects.filter(app=app).exists()
+
+
+def import_dify(member):
+    response = member.client.post(
+        f"/api/workspaces/{member.workspace.pk}/apps/import/",
+        {"content": DIFY_APP.read_text(), "filename": DIFY_APP.name}, format="json",
+    )
+    assert response.status_code == 201, response.json()
+    return App.objects.get(pk=response.json()["app"]["id"])
+
+
+def test_an_imported_dify_app_with_an_openai_model_is_refused_until_an_available_model_is_chosen(owner):
+    app = import_dify(owner)  # its models are OpenAI's; no OpenAI provider is configured here
+
+    refused = publish(owner, app)
+
+    assert refused.status_code == 409, refused.json()
+    error = refused.json()["error"]
+    assert error["code"] == "app_invalid" and "cannot go live" in error["message"]
+    model_nodes = {n["id"] for n in app.draft["nodes"] if "model" in n["config"]}
+    assert len(model_nodes) >= 2
+    assert {(i["code"], i["node_id"], i["field"]) for i in error["details"]["issues"]} == {
+        ("model_not_configured", node_id, "model") for node_id in model_nodes}
+    assert all("openai/gpt-4o" in i["message"] for i in error["details"]["issues"])
+    assert not app.versions.exists() and not Label.objects.filter(app=app).exists()
+
+    graph = app.draft
+    for node in graph["nodes"]:
+        if node["id"] in model_nodes:
+            node["config"]["model"] = {**node["config"]["model"], **LOCAL_MODEL}
+    draft_save(app=app, graph=graph, revision=app.draft_revision, user=owner.user)
+    published = publish(owner, app)
+
+    assert published.status_code == 201, published.json()
+    assert published.json()["production_version"] == 1 and published.json()["warnings"] == []
+
+
+def test_an_llm_node_with_an_empty_user_message_is_not_published(owner):
+    graph = prompt_graph(provider="local")
+    graph["nodes"][1]["config"]["model"] = LOCAL_MODEL
+    graph["nodes"][1]["config"]["messages"] = [
+        {"role": "system", "template": "You are terse."}, {"role": "user", "template": "  "}]
+    app = make_app(owner, graph)
+
+    refused = publish(owner, app)
+
+    assert refused.status_code == 409
+    issues = refused.json()["error"]["details"]["issues"]
+    assert [(i["code"], i["node_id"], i["field"]) for i in issues] == [("required", "ask", "messages.1.template")]
+    assert not app.versions.exists()
+
+
+def test_a_model_the_operator_does_not_list_is_a_warning_shown_on_publish(owner, settings):
+    settings.LLMOPS_MODEL_PROVIDERS = [
+        {"kind": "openai_compatible", "name": "remote", "base_url": "http://remote.invalid", "models": ["big"]}]
+    app = make_app(owner, prompt_graph(provider="remote"))  # its model is "gpt-test", not listed
+
+    response = publish(owner, app)
+
+    assert response.status_code == 201, response.json()
+    assert [(w["code"], w["severity"], w["node_id"]) for w in response.json()["warnings"]] == [
+        ("model_not_listed", "warning", "ask")]
+
+
+def test_a_label_never_points_at_a_version_that_cannot_run(owner, settings):
+    settings.LLMOPS_MODEL_PROVIDERS = [
+        {"kind": "openai_compatible", "name": "remote", "base_url": "http://remote.invalid", "models": []}]
+    app = make_app(owner, prompt_graph(provider="remote"))
+    assert publish(owner, app).status_code == 201
+    edit(owner, app, "Howdy")
+    assert publish(owner, app).status_code == 201
+    settings.LLMOPS_MODEL_PROVIDERS = []  # the operator removed the provider version 1 calls
+
+    rollback = owner.client.post(url(owner, app, "labels/production/rollback/"))
+    staging = owner.client.post(url(owner, app, "labels/"), {"name": "staging", "version": 1}, format="json")
+
+    for refused in (rollback, staging):
+        assert refused.status_code == 409, refused.json()
+        error = refused.json()["error"]
+        assert error["code"] == "app_invalid" and error["message"].startswith("Version 1 cannot go live")
+        assert [(i["code"], i["node_id"]) for i in error["details"]["issues"]] == [("model_not_configured", "ask")]
+    assert Label.objects.get(app=app, name="production").version.number == 2
+    assert not Label.objects.filter(app=app, name="staging").exists()
+
+
+def test_a_backup_of_a_broken_draft_cannot_be_labelled(owner):
+    app = make_app(owner)
+    publish(owner, app)
+    broken = greeting_graph()
+    broken["nodes"][1]["config"]["template"] = ""
+    app.refresh_from_db()
+    draft_save(app=app, graph=broken, revision=app.draft_revision, user=owner.user)
+    restored = owner.client.post(url(owner, app, "versions/1/restore/")).json()
+    backup = restored["backup"]["number"]  # the broken draft, kept as a version without a check
+
+    response = owner.client.post(url(owner, app, "labels/"), {"name": "staging", "version": backup}, format="json")
+
+    assert response.status_code == 409
+    assert [(i["code"], i["node_id"], i["field"]) for i in response.json()["error"]["details"]["issues"]] == [
+        ("required", "greet", "template")]
 
 
 def test_rollback_moves_production_back_and_the_audit_list_says_who_when_from_and_to(owner):

@@ -198,3 +198,19 @@ async def test_unexpected_exception_becomes_node_crashed_without_traceback(regis
     result = await graph.run(context=context)
     assert result.error["code"] == "node_crashed"
     assert result.error["message"] == "ZeroDivisionError: division by zero"
+
+
+async def test_a_template_over_its_budget_fails_the_run_naming_the_node_and_its_field(build, context):
+    graph = build(
+        {
+            "tpl": ("template", {"template": "{{ inputs.query * 1000000 }}"}),
+            "end": ("end", {"outputs": {"result": "tpl.text"}}),
+        },
+        ["start>tpl", "tpl>end"],
+        [{"name": "query", "type": "string"}],
+    )
+    result = await graph.run({"query": "grow"}, context=context)
+    assert result.status == "failed"
+    assert result.error["code"] == "template_limit"
+    assert (result.error["node_id"], result.error["field"]) == ("tpl", "template")
+    assert "(in template)" in result.error["message"]

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from runtime.net import safe_transport
 from runtime.providers.base import (
     AuthFailed,
     BadRequest,
@@ -17,6 +18,7 @@ from runtime.providers.base import (
     ChatRequest,
     ChatResult,
     EmptyCompletion,
+    ProviderError,
     ProviderTimeout,
     RateLimited,
     ServerError,
@@ -333,3 +335,16 @@ async def test_repr_hides_the_key_and_header_values(
 
     assert "sk-very-secret" not in shown and "tok-secret" not in shown
     assert "X-Api-Token" in shown and "stand-in" in shown
+
+
+async def test_a_blocked_address_fails_at_once_saying_so_and_is_never_retried(
+    openai_stand_in: StandInServer, make_provider: MakeProvider
+) -> None:
+    # The default address policy refuses loopback, where the stand-in listens.
+    provider = make_provider(openai_stand_in, transport_factory=safe_transport)
+    with pytest.raises(ProviderError) as failure:
+        await provider.chat(ask())
+    assert failure.value.code == "ssrf_blocked"
+    assert "blocked by the address policy" in failure.value.message
+    assert not failure.value.retryable
+    assert openai_stand_in.chat_requests() == []

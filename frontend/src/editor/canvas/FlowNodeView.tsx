@@ -1,6 +1,7 @@
 /** A node on the canvas. Memoised; reads its status, issues and diff mark from keyed stores. */
 import { Handle, NodeResizer, Position, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
+import { errorsOf } from '../../apps/issues';
 import { useEditorContext } from '../context';
 import { hasTargetHandle, sourceHandles, TARGET_HANDLE } from '../model/handles';
 import type { FlowNode, NoteNode } from '../model/graph';
@@ -26,12 +27,15 @@ function FlowNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
   // One plain output sits at the node's right edge; named outputs get a labelled row each.
   const single = handles.length === 1 && handles[0]!.id === 'out';
   const status = run?.status ?? 'idle';
+  // Errors mark the node (and lead its note); a node with only warnings is marked more quietly.
+  const errors = useMemo(() => errorsOf(issues ?? []), [issues]);
+  const shown = errors.length ? errors : (issues ?? []);
   const classes = [
     'fnode',
     `cat-${def?.category ?? 'unknown'}`,
     `status-${status}`,
     selected ? 'selected' : '',
-    issues?.length ? 'has-issues' : '',
+    errors.length ? 'has-issues' : issues?.length ? 'has-warnings' : '',
     mark ? `diff-${mark}` : '',
     def ? '' : 'unknown-type',
   ]
@@ -68,9 +72,9 @@ function FlowNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
         <span>{def?.title ?? `Unknown type "${spec.type}"`}</span>
         <span className="fnode-id">{id}</span>
       </div>
-      {issues && issues.length > 0 && (
-        <div className="fnode-issues" title={issues.map((i) => i.message).join('\n')}>
-          {issues.length === 1 ? issues[0]!.message : `${issues.length} issues`}
+      {shown.length > 0 && (
+        <div className={`fnode-issues ${errors.length ? '' : 'is-warning'}`} title={(issues ?? []).map((i) => i.message).join('\n')}>
+          {shown.length === 1 ? shown[0]!.message : `${shown.length} ${errors.length ? 'issues' : 'warnings'}`}
         </div>
       )}
       {handles.length > 0 && (

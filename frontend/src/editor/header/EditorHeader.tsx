@@ -1,6 +1,7 @@
 /** Editor top bar: title (editable in place), save state, Run, checklist, Versions, Export, Publish. */
 import { memo, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import { errorsOf, isWarning, plural } from '../../apps/issues';
 import type { Issue } from '../../apps/types';
 import { TypeIcon } from '../canvas/icons';
 import { shortcutLabel } from '../model/keyboard';
@@ -14,7 +15,8 @@ export interface SaveStatus {
   onRetry: () => void;
 }
 
-/** The checklist: the graph's issues; a click on one shows it on the canvas. */
+/** The checklist: the graph's issues; a click on one shows it on the canvas. Its count is the
+ * errors (what stops a run or a publish); warnings are listed after them, marked as such. */
 export interface ChecklistProps {
   issues: Issue[];
   validating: boolean;
@@ -93,7 +95,7 @@ function TitleEditor({ name, canEdit, onRename }: { name: string; canEdit: boole
   );
 }
 
-function Checklist({ issues, validating, nodeTitle, onFocusIssue }: ChecklistProps) {
+export function Checklist({ issues, validating, nodeTitle, onFocusIssue }: ChecklistProps) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -104,28 +106,38 @@ function Checklist({ issues, validating, nodeTitle, onFocusIssue }: ChecklistPro
     window.addEventListener('mousedown', onDown);
     return () => window.removeEventListener('mousedown', onDown);
   }, [open]);
-  const n = issues.length;
+  const errors = errorsOf(issues);
+  const n = errors.length;
+  const warnings = issues.length - n;
+  // Errors first, then warnings: what must be fixed leads.
+  const listed = [...errors, ...issues.filter(isWarning)];
+  const state = n ? 'has-issues' : warnings ? 'has-warnings' : 'ok';
   return (
     <div className="checklist" ref={ref}>
       <button
         type="button"
-        className={`checklist-btn ${n ? 'has-issues' : 'ok'}`}
+        className={`checklist-btn ${state}`}
         aria-expanded={open}
-        aria-label={`Checklist: ${n} issue${n === 1 ? '' : 's'}`}
-        title={n ? 'Issues to fix before running or publishing' : 'No issues'}
+        aria-label={`Checklist: ${plural(n, 'issue')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`}
+        title={n ? 'Issues to fix before running or publishing' : warnings ? 'Only warnings: the app can run and be published' : 'No issues'}
         onClick={() => setOpen((o) => !o)}
       >
         {n ? '⚠' : '✓'} Checklist <span className="count" data-testid="checklist-count">{n}</span>
+        {warnings > 0 && (
+          <span className="warn-count" data-testid="checklist-warnings" title={plural(warnings, 'warning')}>
+            +{warnings}
+          </span>
+        )}
         {validating && <span className="spinner small" aria-label="Checking" />}
       </button>
       {open && (
         <div className="popover checklist-pop" role="dialog" aria-label="Checklist">
-          {n === 0 ? (
+          {listed.length === 0 ? (
             <p className="muted">Everything checks out.</p>
           ) : (
             <ul>
-              {issues.map((i, k) => (
-                <li key={k}>
+              {listed.map((i, k) => (
+                <li key={k} className={isWarning(i) ? 'is-warning' : 'is-error'}>
                   <button
                     type="button"
                     className="checklist-item"
@@ -134,7 +146,10 @@ function Checklist({ issues, validating, nodeTitle, onFocusIssue }: ChecklistPro
                       setOpen(false);
                     }}
                   >
-                    <strong>{i.node_id ? nodeTitle(i.node_id) : i.edge_id ? 'Connection' : 'App'}</strong>
+                    <strong>
+                      {i.node_id ? nodeTitle(i.node_id) : i.edge_id ? 'Connection' : 'App'}
+                      {isWarning(i) && <span className="sev-tag">warning</span>}
+                    </strong>
                     <span>{i.message}</span>
                     {i.field && <code>{i.field}</code>}
                   </button>
@@ -174,7 +189,7 @@ function EditorHeaderInner(p: EditorHeaderProps) {
   const runOpen = drawers.open === 'run';
   const versionsOpen = drawers.open === 'versions';
   const publishOpen = drawers.open === 'publish';
-  const issues = p.checklist.issues;
+  const errors = errorsOf(p.checklist.issues);
   return (
     <header className="editor-header">
       <div className="eh-left">
@@ -220,7 +235,7 @@ function EditorHeaderInner(p: EditorHeaderProps) {
             className="button-primary"
             onClick={publish?.onPublish}
             disabled={!publish || !p.canEdit || publish.busy}
-            title={issues.length ? `Fix the ${issues.length} checklist issue(s) first` : 'Validate, save a version and serve it as production'}
+            title={errors.length ? `Fix the ${plural(errors.length, 'checklist issue')} first` : 'Validate, save a version and serve it as production'}
           >
             {publish?.busy ? 'Publishing…' : 'Publish'}
           </button>
