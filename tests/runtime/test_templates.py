@@ -7,7 +7,7 @@ import time
 import pytest
 
 from runtime.errors import TemplateError
-from runtime.templates import compile_template
+from runtime.templates import TemplateLimits, compile_template, configure_default_limits, default_environment
 
 VARS = {
     "inputs": {"topic": "graphs", "n": 3},
@@ -145,3 +145,24 @@ def test_runaway_templates_are_refused_quickly(source):
         compile_template(source).render(VARS)
     assert info.value.code == "template_limit"
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.fixture
+def restore_default_limits():
+    previous = default_environment().limits
+    try:
+        yield
+    finally:
+        configure_default_limits(previous)
+
+
+@pytest.mark.parametrize("source", ["{{ inputs.text }}", "{{ inputs.text|upper }}"])  # fast path, Jinja
+def test_configured_default_limits_bound_templates_compiled_after(source, restore_default_limits):
+    variables = {"inputs": {"text": "x" * 20}}
+    before = compile_template(source)
+    configure_default_limits(TemplateLimits(max_output_chars=10, max_work_chars=100))
+    after = compile_template(source)
+    with pytest.raises(TemplateError) as info:
+        after.render(variables)
+    assert info.value.code == "template_limit"
+    assert before.render(variables).lower() == "x" * 20  # compiled with the defaults: keeps them
