@@ -22,8 +22,11 @@ from runtime.net.secrets import has_secret_reference
 from runtime.nodes.base import Node, NodeConfig, NodeConfigError, OutputField, RequiredText
 from runtime.templates import Template
 
-#: Client failures another attempt may fix.
-RETRYABLE_CODES = frozenset({"timeout", "connect_error", "dns_error", "protocol_error"})
+#: Client failures another attempt may fix: before the request was sent (any method), or after
+#: it may have reached the server (only methods that are safe to send twice).
+RETRYABLE_UNSENT = frozenset({"connect_error", "dns_error"})
+RETRYABLE_IF_IDEMPOTENT = frozenset({"timeout", "protocol_error", "connection_lost_after_send"})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
@@ -132,9 +135,7 @@ class HttpRequestNode(Node[HttpRequestConfig]):
                 raise_for_status=config.fail_on_error_status,
             )
         except NetError as exc:
-            retryable = exc.code.value in RETRYABLE_CODES or (
-                exc.status is not None and _retryable_status(exc.status)
-            )
+            retryable = _retryable(exc, self.config.method)
             raise NodeError(exc.message, code=exc.code.value, retryable=retryable) from None
         return _outputs(response)
 
@@ -181,3 +182,17 @@ def _outputs(response: NetResponse) -> dict[str, Any]:
         "json": parsed,
         "url": response.url,
     }
+
+
+def _retryable(error: NetError, method: str) -> bool:
+    """Whether the node's retry policy may send the request again: never a POST or PATCH that
+    may have reached the server (a webhook must not fire twice)."""
+    code = error.code.value
+    if code in RETRYABLE_UNSENT:
+        return True
+    idempotent = method in IDEMPOTENT_METHODS
+    if code in RETRYABLE_IF_IDEMPOTENT:
+        return idempotent
+    if error.status in (429, 503):  # the server says it did not act on the request
+        return True
+    return idempotent and error.status is not None and _retryable_status(error.status)

@@ -35,6 +35,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._route()
 
+    def do_PUT(self) -> None:
+        self._route()
+
+    def do_PATCH(self) -> None:
+        self._route()
+
     def do_HEAD(self) -> None:
         self._route()
 

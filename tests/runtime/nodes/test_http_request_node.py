@@ -110,3 +110,29 @@ def test_invalid_header_names_are_config_errors() -> None:
     with pytest.raises(GraphInvalid) as caught:
         linear_graph(http_node(url="https://example.com/", headers={"Bad Header": "x"}))
     assert [issue.field for issue in caught.value.issues] == ["headers.Bad Header"]
+
+
+@pytest.mark.parametrize(("method", "sent"), [("POST", 1), ("PATCH", 1), ("GET", 3), ("PUT", 3)])
+async def test_a_request_that_may_have_reached_the_server_is_retried_only_when_safe_to_repeat(
+    server: LocalServer, method: str, sent: int
+) -> None:
+    # a 500 answer: the server may have acted on the request (a webhook must not fire twice)
+    node = http_node(method=method, url=server.url("/status?code=500"), fail_on_error_status=True)
+    node["settings"] = {"max_retries": 2, "retry_backoff_s": 0.001}
+    graph = linear_graph(node)
+    before = len(server.hits)
+
+    result = await graph.run({}, context=context_for(server))
+
+    assert result.error is not None and result.error["code"] == "http_error"
+    assert len(server.hits) - before == sent
+
+
+async def test_a_post_the_server_refused_with_503_is_retried(server: LocalServer) -> None:
+    node = http_node(method="POST", url=server.url("/status?code=503"), fail_on_error_status=True)
+    node["settings"] = {"max_retries": 2, "retry_backoff_s": 0.001}
+    before = len(server.hits)
+
+    await linear_graph(node).run({}, context=context_for(server))
+
+    assert len(server.hits) - before == 3
