@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 FRONTEND_MANIFEST := frontend/dist/.vite/manifest.json
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts -type f 2>/dev/null)
 
-.PHONY: run test install frontend browser lint bench clean-data
+.PHONY: run test install frontend frontend-test browser lint bench clean-data
 
 run: install frontend ## install everything, start the platform, print URL and login
 	$(PY) manage.py studio
@@ -17,8 +17,26 @@ test: install frontend browser ## install everything, run the whole test suite (
 	$(VENV)/bin/ruff check builder runtime tests benchmarks
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
-	@if command -v npm >/dev/null 2>&1; then cd frontend && npm run --silent typecheck && npm test; fi
+	@$(MAKE) --no-print-directory frontend-test
 	$(VENV)/bin/pytest
+	@command -v npm >/dev/null 2>&1 || echo "$(NO_NPM_WARNING)" >&2
+
+# The frontend's type check and unit tests (Vitest) need npm. Without it they cannot run: say so
+# loudly, and under CI (CI=true) fail: a run without them is not a pass.
+NO_NPM_WARNING := WARNING: npm not found: the frontend's type check (tsc) and unit tests (Vitest) did NOT run. Install Node 20+ to run them.
+
+frontend-test:
+	@if command -v npm >/dev/null 2>&1; then \
+		cd frontend && npm run --silent typecheck && npm test; \
+	else \
+		echo "" >&2; \
+		echo "**************************************************************************" >&2; \
+		echo "$(NO_NPM_WARNING)" >&2; \
+		echo "**************************************************************************" >&2; \
+		case "$${CI:-}" in \
+			true|TRUE|True|1) echo "CI=$$CI: failing, the frontend tests are part of the suite." >&2; exit 1;; \
+		esac; \
+	fi
 
 install: $(STAMP)
 

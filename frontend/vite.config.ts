@@ -16,6 +16,13 @@ export default defineConfig({
     sourcemap: true,
     rollupOptions: {
       input: { main: 'src/main.tsx', chat: 'src/share/main.tsx' },
+      // The prompt editor's CodeMirror is its own file: cached apart from the app's code, which
+      // changes far more often.
+      output: {
+        manualChunks(id: string) {
+          return id.includes('/node_modules/@codemirror/') ? 'codemirror' : undefined;
+        },
+      },
     },
   },
   test: {

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from runtime.errors import NodeError
 from runtime.events import NodeDelta, NodeInputs
@@ -49,10 +49,16 @@ class ExecutionContext:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+class EarlyStreamed(Protocol):
+    """What the engine streamed for nodes before they ran (:mod:`runtime.engine.streaming`)."""
+
+    def claim(self, node_id: str) -> str: ...
+
+
 class RunState:
     """One run, as a node's ``run`` method sees it. Read variables, don't mutate them."""
 
-    __slots__ = ("_emit", "_executor", "_loop", "_steps", "context", "run_id", "variables")
+    __slots__ = ("_early", "_emit", "_executor", "_loop", "_steps", "context", "run_id", "variables")
 
     def __init__(
         self,
@@ -70,10 +76,17 @@ class RunState:
         self._executor = executor
         self._steps = steps  # [used, max], shared with sub-runs
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._early: EarlyStreamed | None = None
 
     def emit_delta(self, node_id: str, text: str) -> None:
         """Stream a piece of text (``node.delta``). Safe to call from a blocking node's thread."""
         self._emit_safely(NodeDelta(self.run_id, time.time(), node_id, text))
+
+    def take_streamed(self, node_id: str) -> str:
+        """The text the engine already streamed as ``node_id``'s deltas before the node ran (see
+        ``Node.stream_pieces``), and the end of that: the node streams the rest itself."""
+        early = self._early
+        return early.claim(node_id) if early is not None else ""
 
     def record_inputs(self, node_id: str, inputs: dict[str, Any]) -> None:
         """Put what the node sends out (rendered prompt, request, query) into its trace

@@ -19,16 +19,20 @@ CancelCheck = Callable[[], Awaitable[bool]]
 
 
 class _TerminalSeen:
-    """Notes whether the run's own terminal event went out (a crash or a cancellation has none)."""
+    """Notes whether the run's own terminal event went out (a crash has none; a cancelled graph
+    sends one with what the run had used by then), and when the run started."""
 
-    __slots__ = ("seen",)
+    __slots__ = ("seen", "started", "totals")
 
     def __init__(self) -> None:
         self.seen = False
+        self.started = time.perf_counter()
+        self.totals: RunTotals | None = None
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, TERMINAL_EVENTS):
             self.seen = True
+            self.totals = event.totals
 
 
 async def execute(
@@ -41,7 +45,7 @@ async def execute(
     node_id: str = "",
     cancel_requested: CancelCheck | None = None,
     poll_seconds: float = 0.5,
-    cancelled_message: str = "Cancelled by a user.",
+    cancelled_message: str | Callable[[], str] = "Cancelled by a user.",
 ) -> RunResult:
     """Run ``graph`` on ``inputs`` (with ``node_id``: that node alone, on variables given as
     ``{"node.field": value}``), sending every event to ``hooks``.
@@ -49,7 +53,9 @@ async def execute(
     The result is always a :class:`RunResult`: a failure of the platform is a ``failed`` run with
     code ``internal_error``; a run cancelled — when ``cancel_requested()`` says so (asked every
     ``poll_seconds``) or when the task running this is cancelled — is ``cancelled``. Either way
-    the hooks get a terminal ``run.failed`` event when the engine could not send its own."""
+    the hooks get a terminal ``run.failed`` event when the engine could not send its own.
+    ``cancelled_message`` is the stored message of a cancelled run (a callable: asked once the run
+    is cancelled, for callers that learn why only then)."""
     watch = _TerminalSeen()
     hooks = [*hooks, watch]
     if node_id:
@@ -61,7 +67,8 @@ async def execute(
             return await work
         return await _polling_for_cancel(work, cancel_requested, poll_seconds)
     except asyncio.CancelledError:
-        return _ended(run_id, hooks, watch, "cancelled", "cancelled", cancelled_message)
+        message = cancelled_message if isinstance(cancelled_message, str) else cancelled_message()
+        return _ended(run_id, hooks, watch, "cancelled", "cancelled", message)
     except Exception as exc:  # noqa: BLE001 - the platform failed, not the app: record it
         logger.exception("run %s crashed", run_id)
         return _ended(run_id, hooks, watch, "failed", "internal_error", f"The run crashed: {type(exc).__name__}.")
@@ -83,11 +90,14 @@ async def _polling_for_cancel(work: Awaitable[RunResult], cancel_requested: Canc
 
 def _ended(run_id: str, hooks: list[RunHook], watch: _TerminalSeen, status: str, code: str,
            message: str) -> RunResult:
+    """A run that ended without its result: its totals are what its terminal event said (tokens
+    and cost of the nodes that finished), else only how long it took."""
+    totals = watch.totals or RunTotals(latency_ms=(time.perf_counter() - watch.started) * 1000)
     if not watch.seen:
-        event = RunFailed(run_id, time.time(), code, message, None, RunTotals())
+        event = RunFailed(run_id, time.time(), code, message, None, totals)
         for hook in hooks:
             try:
                 hook.on_event(event)
             except Exception:  # noqa: BLE001 - as in the engine: a hook never fails a run
                 logger.warning("a run hook failed on %s", event.type, exc_info=True)
-    return RunResult(run_id, status, {}, {"code": code, "message": message})
+    return RunResult(run_id, status, {}, {"code": code, "message": message}, totals)

@@ -3,7 +3,7 @@ versions, restore, diff."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,12 +15,27 @@ from builder.flows.graphs import graph_issues, parse_graph
 from runtime.diff import diff_graphs
 
 
+class LiveLabelOutput(serializers.Serializer):
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class LiveOutput(serializers.Serializer):
+    """What of an app is live: its labels (``production`` → its version, and any others), whether
+    its endpoint is on and whether the draft differs from the production version."""
+
+    labels = LiveLabelOutput(many=True)
+    endpoint_enabled = serializers.BooleanField()
+    draft_changed = serializers.BooleanField()
+
+
 class AppOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
     description = serializers.CharField()
     status = serializers.SerializerMethodField()
+    live = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     updated_by = serializers.CharField(source="draft_updated_by.username", default=None)
@@ -28,7 +43,19 @@ class AppOutput(serializers.Serializer):
     node_count = serializers.SerializerMethodField()
 
     def get_status(self, app) -> str:
-        return "published" if getattr(app, "is_published", False) else "draft"
+        """``published`` once a production version exists (even with the endpoint off), else ``draft``."""
+        return "published" if getattr(app, "live_labels", None) else "draft"
+
+    @extend_schema_field(LiveOutput(allow_null=True))
+    def get_live(self, app) -> dict | None:
+        """None while the app was never published (see ``selectors.apps_annotation_register``)."""
+        labels = getattr(app, "live_labels", None)
+        if not labels:
+            return None
+        return LiveOutput({
+            "labels": labels, "endpoint_enabled": bool(getattr(app, "endpoint_enabled", False)),
+            "draft_changed": bool(getattr(app, "draft_changed", False)),
+        }).data
 
     def get_node_count(self, app) -> int:
         return len(app.draft.get("nodes", []))
@@ -250,10 +277,14 @@ class ImportApi(WorkspaceScoped, APIView):
         if not content:
             raise InvalidInput("Send a file or its content.", code="import_empty")
         report = import_report(content=content, filename=filename)
+        name = data.validated_data.get("name") or report.name
         if request.query_params.get("dry_run") in {"1", "true"}:
-            return Response(report.to_dict())
-        app = services.app_create(
-            workspace=self.workspace, user=request.user, name=data.validated_data.get("name") or report.name,
-            description=report.description, graph=report.graph,
+            # ``app_name``: what the app will be called here ("Name (2)" when the name is taken)
+            return Response({**report.to_dict(), "app_name": selectors.free_app_name(workspace=self.workspace,
+                                                                                     name=name)})
+        app = services.app_import(
+            workspace=self.workspace, user=request.user, name=name, description=report.description,
+            graph=report.graph,
         )
-        return Response({"app": _app_body(app), "report": report.to_dict()}, status=status.HTTP_201_CREATED)
+        return Response({"app": _app_body(app), "report": {**report.to_dict(), "app_name": app.name}},
+                        status=status.HTTP_201_CREATED)

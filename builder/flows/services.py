@@ -14,6 +14,7 @@ from builder.core.errors import InvalidInput
 from builder.flows.errors import DraftConflict, GraphInvalid
 from builder.flows.graphs import graph_issues, graph_urls_check, parse_graph, starter_graph
 from builder.flows.models import App, AppVersion, VersionKind
+from builder.flows.selectors import free_app_name
 from runtime import GraphSpec
 
 
@@ -42,6 +43,15 @@ def app_create(*, workspace, name: str, user, description: str = "", graph: dict
     return App.objects.create(
         workspace=workspace, name=name, slug=_unique_slug(workspace, name), description=description,
         draft=draft, created_by=user, draft_updated_by=user,
+    )
+
+
+def app_import(*, workspace, name: str, user, description: str = "", graph: dict[str, Any]) -> App:
+    """An app made from an imported file: named ``name``, or ``"name (2)"`` (``(3)`` …) when the
+    workspace already has an app of that name."""
+    return app_create(
+        workspace=workspace, name=free_app_name(workspace=workspace, name=_clean_name(name)), user=user,
+        description=description, graph=graph,
     )
 
 

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import BooleanField, Case, Exists, JSONField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import JSONObject
 
 from builder.core.errors import NotFound
 from builder.flows.models import App, AppVersion
@@ -46,6 +48,32 @@ def publishing_state(*, app: App) -> dict:
         "latest_version": latest,
         "first_published_at": publication.first_published_at if publication else None,
     }
+
+
+def apps_with_live_state(apps: QuerySet[App]) -> QuerySet[App]:
+    """``apps`` annotated with what is live, within the same query (one row per app, no query per
+    app): ``live_labels`` ``[{"name", "version"}]`` by name, ``endpoint_enabled`` and
+    ``draft_changed`` (the draft's graph is not the production version's, compared as stored
+    JSON); all three None while the app has no production version (never published)."""
+    labels = (
+        Label.objects.filter(app=OuterRef("pk")).order_by().values("app")
+        .annotate(all=JSONBAgg(JSONObject(name="name", version="version__number"), order_by="name"))
+        .values("all")
+    )
+    production = Label.objects.filter(app=OuterRef("pk"), name=PRODUCTION)
+    published = Exists(production)
+    return apps.annotate(
+        live_labels=Case(When(published, then=Subquery(labels)), default=None, output_field=JSONField()),
+        endpoint_enabled=Case(
+            When(published, then=Subquery(Publication.objects.filter(app=OuterRef("pk")).values("enabled")[:1])),
+            default=None, output_field=BooleanField(null=True),
+        ),
+        draft_changed=Case(
+            When(Exists(production.filter(version__graph=OuterRef("draft"))), then=Value(False)),
+            When(published, then=Value(True)),
+            default=None, output_field=BooleanField(null=True),
+        ),
+    )
 
 
 def api_keys_of(*, workspace, app: App | None = None) -> QuerySet[ApiKey]:

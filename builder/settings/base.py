@@ -192,6 +192,9 @@ LLMOPS_MODEL_PROVIDERS = model_provider_configs()
 LLMOPS_MAX_JSON_DEPTH = env_int("LLMOPS_MAX_JSON_DEPTH", 64)
 LLMOPS_V1_MAX_REQUEST_BYTES = env_int("LLMOPS_V1_MAX_REQUEST_BYTES", 1024 * 1024)
 LLMOPS_SSE_KEEPALIVE_SECONDS = env_float("LLMOPS_SSE_KEEPALIVE_SECONDS", 15.0)
+# A /v1 or web chat run whose last client hung up is cancelled after this many seconds unless a
+# client comes back for it (resume with Last-Event-ID, the same Idempotency-Key); 0: at once
+LLMOPS_V1_HANGUP_GRACE_SECONDS = env_float("LLMOPS_V1_HANGUP_GRACE_SECONDS", 2.0)
 LLMOPS_V1_BATCH_WAIT_SECONDS = env_float("LLMOPS_V1_BATCH_WAIT_SECONDS", 0.02)
 LLMOPS_WEB_CHAT_LINK_PER_MINUTE = env_int("LLMOPS_WEB_CHAT_LINK_PER_MINUTE", 120)  # 0: no cap
 # Templates: the longest text one render may produce (and any one text value it builds), and all it

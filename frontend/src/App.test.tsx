@@ -41,21 +41,39 @@ describe('App shell', () => {
   it('shows the nav, the workspace, the user and the Apps home page', () => {
     renderWithShell(<App />);
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    for (const label of ['Apps', 'Prompt IDE', 'Knowledge', 'Evaluations', 'Annotation', 'Runs', 'Monitoring']) {
-      expect(within(nav).getByRole('link', { name: new RegExp(label) })).toBeInTheDocument();
-    }
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Apps', 'Knowledge', 'Runs']);
     expect(screen.getByRole('heading', { level: 1, name: 'Apps' })).toBeInTheDocument();
     expect(screen.getByTestId('workspace-name')).toHaveTextContent('Acme Research');
     expect(screen.getByTestId('user-name')).toHaveTextContent('Ada Lovelace');
-    expect(screen.getByRole('heading', { name: 'Live events' })).toBeInTheDocument();
   });
 
-  it('shows an honest coming-soon page for areas not built yet', async () => {
-    renderWithShell(<App />);
-    await userEvent.click(screen.getByRole('link', { name: /Evaluations/ }));
-    expect(screen.getByRole('heading', { level: 1, name: 'Evaluations' })).toBeInTheDocument();
-    expect(screen.getByTestId('coming-soon')).toHaveTextContent('Coming soon');
+  it('leaves the areas not built yet out of the nav, with no page to land on', () => {
+    renderWithShell(<App />, { path: '/evaluations' });
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    for (const label of ['Prompt IDE', 'Evaluations', 'Annotation', 'Monitoring']) {
+      expect(within(nav).queryByRole('link', { name: new RegExp(label) })).not.toBeInTheDocument();
+    }
+    expect(nav).not.toHaveTextContent(/soon/i);
+    expect(screen.getByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+  });
+
+  it('keeps the live events check on the debug page, off the Apps home page', async () => {
+    renderWithShell(<App />, { path: '/debug' });
+    expect(screen.getByRole('heading', { level: 1, name: 'Debug' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Run a test job' })).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('link', { name: 'Apps' }));
+    expect(screen.getByRole('heading', { level: 1, name: 'Apps' })).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Live events' })).not.toBeInTheDocument();
+  });
+
+  it('folds the nav to its icons in the editor, the names kept as tooltips', () => {
+    renderWithShell(<App />, { path: '/apps/7' });
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(nav).toHaveAttribute('data-compact', 'true');
+    const knowledge = within(nav).getByRole('link', { name: 'Knowledge' });
+    expect(knowledge).toHaveAttribute('title', 'Knowledge');
+    expect(knowledge.querySelector('svg')).not.toBeNull();
   });
 
   it('logs out with a POST form that carries the CSRF token', () => {

@@ -1,11 +1,10 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
-import { AREAS } from './areas';
-import { ComingSoon } from './components/ComingSoon';
 import { Layout } from './components/Layout';
 import { KnowledgeBasePage } from './knowledge/KnowledgeBasePage';
 import { KnowledgeListPage } from './knowledge/KnowledgeListPage';
 import { AppsPage } from './pages/AppsPage';
+import { DebugPage } from './pages/DebugPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RunDetailPage } from './runs/RunDetailPage';
 import { RunListPage } from './runs/RunListPage';
@@ -31,9 +30,7 @@ export function App() {
         <Route path="knowledge/:kbId" element={<KnowledgeBasePage />} />
         <Route path="runs" element={<RunListPage />} />
         <Route path="runs/:runId" element={<RunDetailPage />} />
-        {AREAS.filter((a) => !a.available).map((area) => (
-          <Route key={area.path} path={area.path} element={<ComingSoon area={area} />} />
-        ))}
+        <Route path="debug" element={<DebugPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

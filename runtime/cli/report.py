@@ -106,7 +106,8 @@ class RunReport:
         elif isinstance(event, NodeSkipped):
             self.rows[event.node_id] = NodeRow(event.node_id, event.node_type, status="skipped")
         elif isinstance(event, NodeDelta) and self.stream and not self.json_lines:
-            if self._types.get(event.node_id) not in ANSWER_TYPES:
+            # A node that has not started yet is an answer streaming early (runtime.engine.streaming).
+            if self._types.get(event.node_id, "answer") not in ANSWER_TYPES:
                 self._show_delta(event.node_id, event.text)
         elif isinstance(event, (RunFinished, RunFailed)) and self.stream and not self.json_lines:
             self.end_line()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runtime.context import ExecutionContext
+from runtime.engine.streaming import StreamPlans
 from runtime.errors import GraphInvalid
 from runtime.events import Event, EventQueue, RunHook, RunTotals
 from runtime.nodes.base import DEFAULT_HANDLE, FAIL_HANDLE, Node
@@ -104,6 +105,7 @@ class CompiledGraph:
                 slot.routes[handle] = (live, dead)
             slot.routes[None] = slot.routes.get(DEFAULT_HANDLE, ((), slot.all_targets))
         self.start_slot = self.slots[index[start_id]]
+        self.stream_plans = StreamPlans.of(self.slots)  # nodes streamed before they run (answers)
         self.terminals = tuple(s for s in self.slots if s.is_terminal)
         self.inputs: tuple[AppInput, ...] = tuple(spec.inputs)
         self._input_rules = InputRules(self.inputs)

@@ -69,7 +69,11 @@ class GraphRun:
         self.own_steps = 0
         self.totals = RunTotals()
         self.variables: dict[str, Any] = {}
-        self.state = RunState(self.run_id, self.variables, context, self.emit, executor, steps)
+        plans = graph.stream_plans
+        self.streams = plans.start(self.run_id, self.variables, self.emit) if plans is not None else None
+        node_emit = self.streams.emit if self.streams is not None else self.emit  # sees the nodes' deltas
+        self.state = RunState(self.run_id, self.variables, context, node_emit, executor, steps)
+        self.state._early = self.streams
         self.pending = list(graph.in_degree)
         self.live_in = [0] * len(graph.slots)
         self.ready: deque[Slot] = deque()
@@ -87,6 +91,8 @@ class GraphRun:
         try:
             self.variables["inputs"] = self.graph.prepare_inputs(inputs)
             self.ready.append(self.graph.start_slot)
+            if self.streams is not None:
+                self.streams.live((self.graph.start_slot.index,))
             await self._schedule(inflight)
         except (_Abort, RuntimeFailure) as exc:
             await _cancel_all(inflight)
@@ -218,6 +224,8 @@ class GraphRun:
             await asyncio.sleep(backoff_delay(settings, attempt, failure))
             attempt += 1
             self.emit(NodeStarted(self.run_id, _now(), slot.id, slot.type, attempt))
+            if self.streams is not None:
+                self.streams.retried(slot.id)
             t0 = _clock()
             try:
                 if slot.timeout is None:
@@ -250,6 +258,8 @@ class GraphRun:
                 self.ready.append(slots[t])
         if dead:
             self._kill_edges(dead)
+        if self.streams is not None:
+            self.streams.completed(slot.id, live)
 
     def _kill_edges(self, targets: tuple[int, ...]) -> None:
         """Mark edges dead; a node whose inputs are all decided and none live is skipped,

@@ -63,6 +63,7 @@ from runtime.context import RunState
 from runtime.errors import RuntimeFailure, TemplateError
 from runtime.providers.base import Usage
 from runtime.templates import Template, compile_template
+from runtime.templates.compiled import TemplatePiece
 from runtime.variables import parse_selector
 
 if TYPE_CHECKING:
@@ -157,6 +158,7 @@ class Node(Generic[C]):
     blocking: ClassVar[bool] = False
     is_start: ClassVar[bool] = False
     is_terminal: ClassVar[bool] = False  # its outputs become run outputs (end, answer)
+    delta_output: ClassVar[str | None] = None  # the output its ``node.delta`` texts add up to
 
     def __init__(self, node_id: str, config: C, registry: NodeRegistry | None = None):
         self.id = node_id
@@ -203,6 +205,12 @@ class Node(Generic[C]):
     def thread_demand(self) -> int:
         """Worker threads this node may occupy at once (sizes the run's thread pool)."""
         return 1
+
+    def stream_pieces(self) -> tuple[TemplatePiece, ...] | None:
+        """The text this node streams, in pieces the engine may stream for it before it runs, as
+        they become known (:mod:`runtime.engine.streaming`); ``run`` then streams the rest
+        (``run.take_streamed(self.id)`` says what went out). None: nothing streams early."""
+        return None
 
     # --- execution ---------------------------------------------------------------------------
     async def run(self, run: RunState) -> NodeResult | dict[str, Any]:

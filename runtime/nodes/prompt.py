@@ -37,6 +37,7 @@ class PromptNode(Node[PromptConfig]):
         OutputField("usage", "object", "Input/output tokens."),
     )
     streams = True
+    delta_output = "text"
 
     def setup(self) -> None:
         self._messages = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from jinja2 import TemplateSyntaxError, UndefinedError, meta, nodes
@@ -218,3 +219,60 @@ def compile_template(
 def render(source: str, variables: Mapping[str, Any]) -> str:
     """One-off render (compiles every call: use :func:`compile_template` in hot code)."""
     return compile_template(source).render(variables)
+
+
+# --- pieces (a template streamed part by part) ------------------------------------------------
+
+_SHARED_NAMES = (nodes.Assign, nodes.AssignBlock, nodes.Macro, nodes.CallBlock, nodes.Import, nodes.FromImport,
+                 nodes.Include, nodes.Extends, nodes.Block)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplatePiece:
+    """One top-level piece of a template: literal ``text`` (``template`` None), or a ``{{ … }}`` or a
+    ``{% … %}`` block as a template of its own. ``lookup``: the piece is exactly ``{{ a.b }}``."""
+
+    text: str = ""
+    template: Template | None = None
+    lookup: tuple[str, ...] | None = None
+
+
+def template_pieces(template: Template) -> tuple[TemplatePiece, ...]:
+    """``template`` cut at its top level, in order: its literal text, each ``{{ … }}`` and each
+    ``{% … %}`` block. The pieces' renders, joined, are the template's render. A template that
+    defines names (``{% set %}``, macros, imports, blocks) is one piece: itself."""
+    env = template._env
+    ast = env.parse(template.source)  # a fresh tree: compiling one rewrites it in place
+    if next(ast.find_all(_SHARED_NAMES), None) is not None:
+        return (TemplatePiece(template=template),)
+    pieces: list[TemplatePiece] = []
+    for top in ast.body:
+        for node in top.nodes if isinstance(top, nodes.Output) else [top]:
+            if isinstance(node, nodes.TemplateData):
+                pieces.append(TemplatePiece(text=node.data))
+                continue
+            path = _lookup_path(node)
+            if path is not None:  # the fast path's kind of template
+                source = "{{ " + ".".join(path) + " }}"
+                pieces.append(TemplatePiece(template=Template(source, env, template.field), lookup=path))
+                continue
+            shown = nodes.Output([node], lineno=node.lineno) if isinstance(node, nodes.Expr) else node
+            tree = nodes.Template([shown], lineno=node.lineno)
+            tree.set_environment(env)
+            piece = Template.__new__(Template)
+            piece.source, piece._env, piece.field, piece._fast = template.source, env, template.field, None
+            piece.references = _references(tree, env)
+            piece._jinja = env.from_string(tree)
+            pieces.append(TemplatePiece(template=piece))
+    return tuple(pieces)
+
+
+def _lookup_path(node: nodes.Node) -> tuple[str, ...] | None:
+    """``a.b.c`` of a plain attribute lookup on a name, else None."""
+    names: list[str] = []
+    while isinstance(node, nodes.Getattr):
+        names.append(node.attr)
+        node = node.node
+    if not isinstance(node, nodes.Name) or not names:
+        return None
+    return (node.name, *reversed(names))

@@ -234,7 +234,8 @@ def test_build_an_app_by_dragging_and_run_it_on_the_local_model(page):
         page.keyboard.type("Reply with one short friendly sentence to: {{inp")
         expect(panel.get_by_role("option", name="inputs.query")).to_be_visible()
         page.keyboard.press("Enter")
-        expect(user_message).to_have_value("Reply with one short friendly sentence to: {{ inputs.query }}")
+        expect(user_message).to_have_text("Reply with one short friendly sentence to: App input · query")
+        expect(user_message.get_by_test_id("var-pill")).to_have_text(["App input · query"])
         shot(page, "llm-form")
 
         panel = select_node(page, "branch")
@@ -261,6 +262,8 @@ def test_build_an_app_by_dragging_and_run_it_on_the_local_model(page):
         llm = next(n for n in graph["nodes"] if n["id"] == "llm")
         model = llm["config"]["model"]
         assert (model["provider"], model["model"], model["max_tokens"]) == ("local", "smollm2-135m-instruct", 16)
+        prompt = "Reply with one short friendly sentence to: {{ inputs.query }}"
+        assert llm["config"]["messages"][-1]["template"] == prompt
 
         page.get_by_role("button", name="Run", exact=True).click()
         page.locator("#run-input-query").fill("Hello, who are you?")
@@ -316,6 +319,8 @@ def test_save_a_version_change_the_prompt_and_see_it_in_the_diff(page):
         panel.get_by_role("textbox", name="Content").fill("Greet {{ inputs.query }} like a pirate.")
         expect(page.get_by_test_id("save-state")).to_have_attribute("data-state", "saved")
 
+        # The node's panel took the drawer's place; the Versions button brings the drawer back.
+        page.get_by_role("button", name="Versions", exact=True).click()
         expect(drawer.get_by_label("Compare from")).to_have_value("1")
         expect(drawer.get_by_label("Compare to")).to_have_value("draft")
         drawer.get_by_role("button", name="Compare").click()
@@ -324,11 +329,63 @@ def test_save_a_version_change_the_prompt_and_see_it_in_the_diff(page):
         changed = diff.locator(".diff-row.diff-changed")
         expect(changed).to_have_count(1)
         expect(changed).to_contain_text("LLM")
-        expect(changed.locator(".diff-before")).to_contain_text("politely")
-        expect(changed.locator(".diff-after")).to_contain_text("like a pirate")
+        expect(changed.get_by_label("Before").locator("del")).to_have_text(["politely"])
+        expect(changed.get_by_label("After").locator("ins")).to_have_text(["like a pirate"])
         expect(changed.locator("code")).to_contain_text("messages")
         expect(page.get_by_test_id("node-llm")).to_have_class(re.compile(r"\bdiff-changed\b"))
         shot(page, "diff")
+
+
+def test_prompt_variables_show_as_pills_and_save_as_plain_template_text(page):
+    member = make_member()
+    app_id = create_app(member, "Pills", llm_graph("Pills", "Greet {{ inputs.query }} politely."))
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+    with web_server(Backends()) as base:
+        sign_in(page, base, member.user.username, PASSWORD)
+        open_editor(page, base, app_id)
+
+        # The answer reads the LLM's text: a pill named after the node and its field.
+        panel = select_node(page, "answer")
+        answer = panel.get_by_role("textbox", name="Answer", exact=True)
+        expect(answer.get_by_test_id("var-pill")).to_have_text(["LLM · text"])
+        expect(answer).not_to_contain_text("{{")
+
+        # An emptied message: a `required` issue on its field and in the checklist.
+        panel = select_node(page, "llm")
+        content = panel.get_by_role("textbox", name="Content")
+        expect(content.get_by_test_id("var-pill")).to_have_text(["App input · query"])
+        content.click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.press("Delete")
+        expect(page.get_by_test_id("checklist-count")).to_have_text("1")
+        expect(panel.locator(".field-template.has-issue .field-issues")).to_contain_text("required")
+        shot(page, "message-required")
+        page.get_by_role("button", name=re.compile(r"^Checklist")).click()
+        checklist = page.get_by_role("dialog", name="Checklist")
+        expect(checklist.locator(".checklist-item")).to_have_count(1)
+        expect(checklist.locator(".checklist-item")).to_contain_text("LLM")
+        expect(checklist.locator(".checklist-item")).to_contain_text("required")
+        checklist.locator(".checklist-item").click()  # focuses the node: its panel stays open
+        expect(checklist).to_have_count(0)
+
+        # `{{` opens the variables upstream; the one picked goes in as a pill.
+        content.click()
+        page.keyboard.type("Say hello to {{inp")
+        expect(panel.get_by_role("option", name="inputs.query")).to_be_visible()
+        shot(page, "pill-picker")
+        page.keyboard.press("Enter")
+        expect(content.get_by_test_id("var-pill")).to_have_text(["App input · query"])
+        # A variable nothing upstream gives: a red pill.
+        page.keyboard.type(" from {{ nobody.here }}")
+        expect(content.get_by_test_id("var-pill")).to_have_text(["App input · query", "nobody.here"])
+        expect(content.get_by_test_id("var-pill").nth(1)).to_have_class(re.compile(r"\bvar-pill-unknown\b"))
+        expect(page.get_by_test_id("save-state")).to_have_attribute("data-state", "saved")
+        shot(page, "pills")
+
+        # What is saved is the plain template, exactly.
+        llm = next(n for n in draft_graph(member, app_id)["nodes"] if n["id"] == "llm")
+        assert llm["config"]["messages"][0]["template"] == "Say hello to {{ inputs.query }} from {{ nobody.here }}"
 
 
 def test_export_and_reimport_an_app(page, tmp_path):

@@ -1,4 +1,4 @@
-"""A user signs in through the real login page and starts a background job from the app shell;
+"""A user signs in through the real login page and starts a background job from the debug page;
 its progress arrives live over the websocket. Web server and worker run as separate processes."""
 
 from pathlib import Path
@@ -33,6 +33,7 @@ def test_sign_in_and_run_a_job_with_live_progress(page):
 
         expect(page).to_have_url(f"{base}/app/")
         expect(page.get_by_test_id("workspace-name")).to_have_text(member.workspace.name)
+        page.goto(f"{base}/app/debug")
         expect(page.get_by_test_id("connection-state")).to_have_attribute("data-state", "open", timeout=15_000)
         page.get_by_role("button", name="Run a test job").click()
         expect(page.get_by_test_id("job-status")).to_have_text("succeeded", timeout=30_000)

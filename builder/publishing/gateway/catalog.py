@@ -23,7 +23,6 @@ from runtime import CompiledGraph, ExecutionContext, compile_graph
 TARGET_CACHE_SECONDS = 1.0
 CONTEXT_CACHE_SECONDS = 60.0
 _MAX_COMPILED = 256
-_ANSWER_IS_TEXT_OF = re.compile(r"^\s*\{\{\s*([A-Za-z0-9_\-]+)\.text\s*\}\}\s*$")
 
 
 @dataclass(slots=True)
@@ -48,20 +47,10 @@ class Target:
 
 
 def _answer_stream_nodes(graph: dict[str, Any]) -> frozenset[str]:
-    """Answer nodes' deltas are the answer — except that an answer that only repeats a streaming
-    prompt's text (``{{ llm.text }}``) streams that prompt's tokens instead, as they arrive."""
-    nodes = {n["id"]: n for n in graph.get("nodes", [])}
-    chosen = set()
-    for node in nodes.values():
-        if node.get("type") != "answer":
-            continue
-        match = _ANSWER_IS_TEXT_OF.match((node.get("config") or {}).get("template", ""))
-        source = nodes.get(match.group(1)) if match else None
-        if source is not None and source.get("type") == "prompt" and (source.get("config") or {}).get("stream", True):
-            chosen.add(source["id"])
-        else:
-            chosen.add(node["id"])
-    return frozenset(chosen)
+    """The answer nodes: their deltas are the answer. They stream while the nodes they show are
+    still running — an upstream LLM's tokens as they arrive, the text around them in its place
+    (:mod:`runtime.engine.streaming`) — so the other nodes' deltas are never the answer."""
+    return frozenset(n["id"] for n in graph.get("nodes", []) if n.get("type") == "answer")
 
 
 def _compile(version: AppVersion) -> Compiled:

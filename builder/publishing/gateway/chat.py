@@ -21,7 +21,7 @@ from builder.publishing.gateway.db import db
 from builder.publishing.gateway.http import Request, Send, dumps, send_json
 from builder.publishing.gateway.keys import KeyGate
 from builder.publishing.gateway.live import LiveRun, Registry
-from builder.publishing.gateway.runs import blocking_body, check_inputs, stream_live
+from builder.publishing.gateway.runs import blocking_body, check_inputs, stream_live, wait_result
 from builder.publishing.selectors import published_apps
 from runtime.events import NodeDelta
 
@@ -81,7 +81,8 @@ class ChatRoutes:
             include_usage = bool((body.stream_options or {}).get("include_usage"))
             await self._stream(request, send, live, completion_id, created, model, include_usage)
             return
-        await live.done.wait()
+        if not await wait_result(request, live):
+            return  # the client hung up: the run is cancelled, nobody to answer
         status, payload = blocking_body(live)
         if status != 200:
             await send_json(send, status, payload)

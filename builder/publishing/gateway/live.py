@@ -1,8 +1,14 @@
 """Runs of the public API, executed inline on the web process's event loop.
 
-A :class:`LiveRun` is its own task: a client that hangs up does not cancel it; it finishes and
-is handed to the registry's ``on_finished`` (the run store). Until the store has written it, the
-registry answers reads of it (status, events, idempotent replays) from memory."""
+A :class:`LiveRun` is its own task; it finishes and is handed to the registry's ``on_finished``
+(the run store). Until the store has written it, the registry answers reads of it (status,
+events, idempotent replays) from memory.
+
+Clients that wait for a run (its JSON answer, its event stream, a replay or a resume of it)
+:meth:`~LiveRun.attach` to it. When the last one hangs up before the run has ended, the run is
+cancelled — its model calls are abandoned — unless a client comes back for it within
+``LLMOPS_V1_HANGUP_GRACE_SECONDS`` (a resume with ``Last-Event-ID``, a retry with the same
+idempotency key). It is stored as ``cancelled`` with the nodes that ran."""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+
 from builder.execution.run import execute
 from builder.publishing.gateway.catalog import Target
 from builder.publishing.gateway.keys import KeyInfo
@@ -24,6 +32,8 @@ from runtime.events import Event, NodeDelta, NodeInputs
 logger = logging.getLogger(__name__)
 
 TERMINAL = frozenset({"run.finished", "run.failed"})
+SERVER_STOPPED = "The server stopped while the run was in progress."
+HUNG_UP = "The client disconnected before the run finished."
 
 
 class LiveRun:
@@ -51,6 +61,9 @@ class LiveRun:
         self._changed: asyncio.Event | None = None
         self._delta_nodes = target.version.delta_nodes
         self.task: asyncio.Task[None] | None = None
+        self.clients = 0  # attached: waiting for the answer or following the events
+        self.cancel_message = SERVER_STOPPED  # why, if the run is cancelled
+        self._abandoned: asyncio.TimerHandle | None = None
 
     # --- the runtime hook --------------------------------------------------------------------
     def on_event(self, event: Event) -> None:
@@ -75,12 +88,51 @@ class LiveRun:
     def status(self) -> str:
         return self.result.status if self.result else "running"
 
+    @property
+    def ended(self) -> bool:
+        """The run sent its terminal event (its result may be moments away)."""
+        return self.done.is_set() or (bool(self.events) and self.events[-1].type in TERMINAL)
+
+    # --- the clients -------------------------------------------------------------------------
+    def attach(self) -> None:
+        """A client waits for this run; one coming back within the grace keeps the run going."""
+        self.clients += 1
+        if self._abandoned is not None:
+            self._abandoned.cancel()
+            self._abandoned = None
+
+    def detach(self) -> None:
+        """A client stopped waiting. When none is left and the run has not ended, it is cancelled
+        after ``LLMOPS_V1_HANGUP_GRACE_SECONDS`` (0: at once) unless one attaches meanwhile."""
+        self.clients -= 1
+        if self.clients > 0 or self.ended or self._abandoned is not None:
+            return
+        grace = settings.LLMOPS_V1_HANGUP_GRACE_SECONDS
+        if grace > 0:
+            self._abandoned = self._loop.call_later(grace, self._abandon)
+        else:
+            self._abandon()
+
+    def _abandon(self) -> None:
+        self._abandoned = None
+        if self.clients == 0:
+            self.cancel(HUNG_UP)
+
+    def cancel(self, message: str) -> None:
+        """Stop the run (its in-flight node calls are cancelled); it is stored as cancelled."""
+        if self.task is not None and not self.task.done() and not self.ended:
+            self.cancel_message = message
+            self.task.cancel()
+
     async def execute(self, on_finished: Callable[[LiveRun], None]) -> None:
         target = self.target
         self.result = await execute(
             target.version.compiled, self.inputs, context=target.context, hooks=[self], run_id=self.id,
-            cancelled_message="The server stopped while the run was in progress.",
+            cancelled_message=lambda: self.cancel_message,
         )
+        if self._abandoned is not None:
+            self._abandoned.cancel()
+            self._abandoned = None
         self.finished_at = time.time()
         self.done.set()
         if self._changed is not None:

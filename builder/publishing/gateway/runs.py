@@ -108,12 +108,14 @@ async def stream_live(request: Request, send: Send, live: LiveRun, *, after: int
                       frame=None, finish: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None) -> None:
     """Send the run's events after id ``after`` and then each new one as it happens, with a
     keepalive comment when nothing happened for LLMOPS_SSE_KEEPALIVE_SECONDS; always ends with the terminal
-    event. A client that hangs up only stops the writing: the run goes on and is stored."""
+    event. The client is attached to the run while it listens: when it hangs up before the end
+    and no other client waits for the run, the run is cancelled (see :meth:`LiveRun.detach`)."""
     frame = frame or _run_frame
     stream = EventStream(send)
     await stream.start([(b"x-run-id", live.id.encode()), *(headers or ())])
     hangup = asyncio.ensure_future(request.wait_disconnect())
     sent = after
+    live.attach()
     try:
         while True:
             while sent < len(live.events):
@@ -139,7 +141,26 @@ async def stream_live(request: Request, send: Send, live: LiveRun, *, after: int
                     return
     finally:
         hangup.cancel()
+        live.detach()
         await stream.end()
+
+
+async def wait_result(request: Request, live: LiveRun) -> bool:
+    """Wait for the end of the run whose answer is sent as JSON: True once it has ended, False
+    when the client hung up first — the run is then cancelled unless another client waits for it
+    (see :meth:`LiveRun.detach`)."""
+    if live.done.is_set():
+        return True
+    live.attach()
+    hangup = asyncio.ensure_future(request.wait_disconnect())
+    finished = asyncio.ensure_future(live.done.wait())
+    try:
+        await asyncio.wait({hangup, finished}, return_when=asyncio.FIRST_COMPLETED)
+        return finished.done()
+    finally:
+        hangup.cancel()
+        finished.cancel()
+        live.detach()
 
 
 def _run_frame(number: int, event) -> bytes:
@@ -208,7 +229,8 @@ class RunRoutes:
         if stream:
             await stream_live(request, send, live, headers=headers)
             return
-        await live.done.wait()
+        if not await wait_result(request, live):
+            return  # nobody to answer
         status, payload = blocking_body(live)
         await send_json(send, status, payload, headers)
 

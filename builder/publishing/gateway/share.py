@@ -10,7 +10,8 @@ all visitors of a link together ``LLMOPS_WEB_CHAT_LINK_PER_MINUTE`` (the operato
 addresses must not spend a model budget without bound).
 
 Visitors are the public: they get the answer (streamed as ``delta`` events, then ``run.finished``
-or ``run.failed``), not the app's inner nodes, usage or cost."""
+or ``run.failed``), not the app's inner nodes, usage or cost. A visitor who leaves before the
+answer is complete (closes the page, stops the stream) cancels the run (see :mod:`.live`)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from builder.publishing.gateway.http import Request, Send, send_json, sse_frame
 from builder.publishing.gateway.keys import KeyInfo
 from builder.publishing.gateway.limits import check_rate
 from builder.publishing.gateway.live import LiveRun, Registry, public_event
-from builder.publishing.gateway.runs import blocking_body, check_inputs, stream_live
+from builder.publishing.gateway.runs import blocking_body, check_inputs, stream_live, wait_result
 from builder.publishing.selectors import SharedChat, shared_chat_by_token
 from runtime.events import NodeDelta
 
@@ -104,7 +105,8 @@ class ShareRoutes:
         if stream:
             await stream_live(request, send, live, frame=_frames(live))
             return
-        await live.done.wait()
+        if not await wait_result(request, live):
+            return  # the client hung up: the run is cancelled, nobody to answer
         status, payload = _finished(live)
         await send_json(send, status, payload, [(b"x-run-id", live.id.encode())])
 

@@ -15,6 +15,7 @@ const APP = {
   updated_by: 'ada',
   latest_version: 3,
   node_count: 5,
+  live: null,
 };
 
 type Handler = (url: string, init: RequestInit) => Response | undefined;
@@ -43,7 +44,7 @@ describe('Apps list', () => {
     renderWithShell(<AppList workspaceId="1" canEdit />);
     const card = await screen.findByTestId('app-7');
     expect(within(card).getByRole('link', { name: 'Support bot' })).toHaveAttribute('href', '/apps/7');
-    expect(card).toHaveTextContent('draft');
+    expect(card).toHaveTextContent('Draft');
     expect(card).toHaveTextContent('5 nodes');
     expect(card).toHaveTextContent('v3');
     expect(card).toHaveTextContent('edited 5 min ago by ada');
@@ -93,8 +94,58 @@ describe('Apps list', () => {
   });
 });
 
+describe('what is live, on each card', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  const apps = [
+    { ...APP, id: 1, name: 'Never published' },
+    {
+      ...APP,
+      id: 2,
+      name: 'Live bot',
+      status: 'published',
+      live: { labels: [{ name: 'staging', version: 4 }, { name: 'production', version: 3 }], endpoint_enabled: true, draft_changed: false },
+    },
+    {
+      ...APP,
+      id: 3,
+      name: 'Edited bot',
+      status: 'published',
+      live: { labels: [{ name: 'production', version: 1 }], endpoint_enabled: true, draft_changed: true },
+    },
+    {
+      ...APP,
+      id: 4,
+      name: 'Switched off',
+      status: 'published',
+      live: { labels: [{ name: 'production', version: 2 }], endpoint_enabled: false, draft_changed: false },
+    },
+  ];
+
+  it('says Published with each label and its version, draft changes and an endpoint turned off', async () => {
+    mockFetch((url) => (url.startsWith('/api/workspaces/1/apps/?') ? jsonResponse(200, { count: 4, results: apps }) : undefined));
+    renderWithShell(<AppList workspaceId="1" canEdit />);
+
+    const status = async (id: number) => within(await screen.findByTestId(`app-${id}`)).getByTestId('live-status');
+    expect(await status(1)).toHaveTextContent(/^Draft$/);
+    expect(await status(2)).toHaveTextContent(/^Publishedproduction → v3staging → v4$/);
+    expect(await status(3)).toHaveTextContent(/^Publishedproduction → v1Draft changes since publish$/);
+    expect(await status(4)).toHaveTextContent(/^Publishedproduction → v2Endpoint off$/);
+  });
+});
+
 describe('the import report', () => {
   afterEach(() => vi.unstubAllGlobals());
+
+  it('says the name the app will get when the file names an app that exists here', async () => {
+    const report = { format: 'llmops', name: 'Support bot', app_name: 'Support bot (2)', graph: { nodes: [], edges: [] }, issues: [], unmapped: [], warnings: [] };
+    mockFetch(listHandler, (url) => (url === '/api/workspaces/1/apps/import/?dry_run=1' ? jsonResponse(200, report) : undefined));
+    renderWithShell(<AppList workspaceId="1" canEdit />);
+    await userEvent.upload(await screen.findByTestId('import-file'), new File(['kind: app'], 'support-bot.yaml', { type: 'text/yaml' }));
+
+    const name = await screen.findByTestId('import-app-name');
+    expect(name).toHaveTextContent('Support bot (2) (an app named “Support bot” already exists here)');
+  });
 
   it('names the nodes that need a model chosen, with the model the file named', async () => {
     const report = {

@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { createApp, deleteApp, duplicateApp, listApps, updateApp } from './api';
+import { AppLiveStatus } from './AppLiveStatus';
 import { ImportDialog } from './ImportDialog';
 import type { AppSummary } from './types';
 import './apps.css';
@@ -187,12 +188,12 @@ export function AppList({ workspaceId, canEdit }: { workspaceId: string; canEdit
                     {a.name}
                   </Link>
                 )}
-                <span className={`status-pill status-${a.status}`}>{a.status}</span>
               </div>
+              <AppLiveStatus live={a.live} />
               {a.description && <p className="muted small app-desc">{a.description}</p>}
               <div className="app-meta muted small">
                 <span>{a.node_count} node{a.node_count === 1 ? '' : 's'}</span>
-                <span>{a.latest_version ? `v${a.latest_version}` : 'no version yet'}</span>
+                <span>{a.latest_version ? `latest v${a.latest_version}` : 'no version yet'}</span>
                 <span title={new Date(a.updated_at).toLocaleString()}>
                   edited {relativeTime(a.updated_at)}
                   {a.updated_by ? ` by ${a.updated_by}` : ''}

@@ -73,7 +73,12 @@ export function ImportDialog({
               <dt>Format</dt>
               <dd>{report.format === 'dify' ? 'Dify DSL' : report.format === 'llmops' ? 'LLMOps Studio' : report.format}</dd>
               <dt>App name</dt>
-              <dd>{report.name || '—'}</dd>
+              <dd data-testid="import-app-name">
+                {report.app_name || report.name || '—'}
+                {report.app_name && report.name && report.app_name !== report.name && (
+                  <span className="muted small"> (an app named “{report.name}” already exists here)</span>
+                )}
+              </dd>
               <dt>Nodes</dt>
               <dd>
                 {nodes} imported{report.unmapped.length ? `, ${report.unmapped.length} not mapped` : ''}

@@ -1,6 +1,22 @@
 /** Wire types of the flows API (see the lead's contract for issue 4). */
 
+/** published: a production version exists (even with the endpoint off); draft: never published. */
 export type AppStatus = 'draft' | 'published';
+
+/** A label of a published app and the version it serves. */
+export interface LiveLabel {
+  name: string;
+  version: number;
+}
+
+/** What of an app is live; null while it was never published. */
+export interface LiveState {
+  /** By name; `production` among them. */
+  labels: LiveLabel[];
+  endpoint_enabled: boolean;
+  /** The draft's graph differs from the production version's. */
+  draft_changed: boolean;
+}
 
 export interface AppSummary {
   id: number | string;
@@ -8,6 +24,7 @@ export interface AppSummary {
   slug: string;
   description: string;
   status: AppStatus;
+  live: LiveState | null;
   created_at: string;
   updated_at: string;
   updated_by: string | null;
@@ -196,7 +213,7 @@ export interface GraphDiff {
 }
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type NodeRunStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+export type NodeRunStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
 export interface Trace {
   node_id: string;
@@ -243,6 +260,8 @@ export interface ImportReport {
   warnings: string[];
   /** Nodes whose model is not available here: the user chooses one after the import. */
   needs_model?: { node_id: string; title: string; field: string | null; provider: string | null; model: string | null }[];
+  /** What the app is (or will be) called here: `name`, or "name (2)" when an app has that name. */
+  app_name?: string;
 }
 
 /** One run event as it arrives over the workspace websocket. */

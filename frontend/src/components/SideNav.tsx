@@ -1,15 +1,23 @@
 import { NavLink } from 'react-router';
-import { AREAS } from '../areas';
+import { BUILT_AREAS } from '../areas';
+import { AreaIcon } from './AreaIcon';
 
-export function SideNav() {
+/** The left nav: the areas built so far. `compact` (in the editor) shows their icons only, the
+ * label staying the link's accessible name and tooltip. */
+export function SideNav({ compact = false }: { compact?: boolean }) {
   return (
-    <nav className="sidenav" aria-label="Main">
+    <nav className={`sidenav${compact ? ' sidenav-compact' : ''}`} aria-label="Main" data-compact={compact}>
       <ul>
-        {AREAS.map((area) => (
+        {BUILT_AREAS.map((area) => (
           <li key={area.path}>
-            <NavLink to={area.path} end={area.path === '/'} className="sidenav-link">
-              <span>{area.label}</span>
-              {!area.available && <span className="soon-tag">soon</span>}
+            <NavLink
+              to={area.path}
+              end={area.path === '/'}
+              className="sidenav-link"
+              title={compact ? area.label : area.summary}
+            >
+              <AreaIcon name={area.icon} />
+              <span className={compact ? 'visually-hidden' : undefined}>{area.label}</span>
             </NavLink>
           </li>
         ))}

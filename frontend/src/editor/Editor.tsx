@@ -20,11 +20,11 @@ import { EditorNotices, useNotices } from './EditorNotices';
 import { DraftSyncBars } from './header/DraftSyncBars';
 import { EditorHeader, type ChecklistProps, type PublishButtons, type SaveStatus } from './header/EditorHeader';
 import { ShortcutsSheet } from './header/ShortcutsSheet';
+import { PanelDock } from './layout/PanelDock';
 import { createKeyedStore } from './model/keyedStore';
 import { NodePanel, type SingleNodeRuns } from './panel/NodePanel';
 import { RunPanel } from './run/RunPanel';
 import { useFollowRunningNode, useRunEdges } from './run/useRunDisplay';
-import { useRequestedRun } from './run/useRequestedRun';
 import { useTestRuns } from './run/useTestRuns';
 import { useAppDetails } from './useAppDetails';
 import { useClipboard } from './useClipboard';
@@ -85,7 +85,6 @@ export function Editor({
   const options = useModelsAndTools(workspaceId);
   const appDetails = useAppDetails(workspaceId, app, sync.flush, showError);
   const pub = usePublish(workspaceId, appId, validation.issues, sync.flush);
-  useRequestedRun(runs.openInDrawer);
 
   // ---- the canvas: viewport, adding nodes, clipboard, keys
   const viewport = useViewport();
@@ -227,6 +226,7 @@ export function Editor({
             <EditorNotices notices={notices} />
           </div>
           {panelNode && (
+            <PanelDock key="node" panel="node">
             <NodePanel
               appId={appId}
               spec={panelNode.data.spec}
@@ -241,11 +241,13 @@ export function Editor({
               singleRun={singleRun}
               onClose={panels.closeNodePanel}
             />
+            </PanelDock>
           )}
           {panels.drawer === 'run' && (
+            <PanelDock key="run" panel="run" hidden={panels.shown !== 'run'}>
             <RunPanel
               session={runs.session}
-              form={{ inputs: graph.doc.meta.inputs, issues: errors, values: runs.values, onValues: runs.setValues, onStart: runs.start }}
+              form={{ ...runs.form, issues: errors }}
               viewingRunId={view.viewingRunId}
               nodeTitle={nodeTitle}
               nodeType={queries.nodeType}
@@ -254,8 +256,10 @@ export function Editor({
               onBackToDraft={runs.backToDraft}
               onClose={closeDrawer}
             />
+            </PanelDock>
           )}
           {panels.drawer === 'versions' && (
+            <PanelDock key="versions" panel="versions" hidden={panels.shown !== 'versions'}>
             <VersionsDrawer
               workspaceId={workspaceId}
               appId={appId}
@@ -276,8 +280,10 @@ export function Editor({
                 view.leaveVersions();
               }}
             />
+            </PanelDock>
           )}
           {panels.drawer === 'publish' && (
+            <PanelDock key="publish" panel="publish" hidden={panels.shown !== 'publish'}>
             <PublishDrawer
               workspaceId={workspaceId}
               appId={appId}
@@ -288,6 +294,7 @@ export function Editor({
               onOpenRun={runs.openInDrawer}
               onClose={closeDrawer}
             />
+            </PanelDock>
           )}
         </div>
         {insertion.picker && <NodePicker types={types} request={insertion.picker} onClose={closePicker} onPick={insertion.pick} />}

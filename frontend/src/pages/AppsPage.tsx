@@ -1,5 +1,4 @@
 import { AppList } from '../apps/AppList';
-import { LiveEventsPanel } from '../components/LiveEventsPanel';
 import { useSession } from '../session';
 
 export function AppsPage() {
@@ -8,9 +7,6 @@ export function AppsPage() {
   return (
     <section className="page page-wide" aria-labelledby="page-title">
       <AppList workspaceId={session.workspaceId} canEdit={canEdit} />
-      <div className="apps-activity">
-        <LiveEventsPanel workspaceId={session.workspaceId} />
-      </div>
     </section>
   );
 }

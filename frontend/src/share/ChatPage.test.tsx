@@ -49,6 +49,24 @@ describe('the web chat page', () => {
     });
   });
 
+  it('shows a typing indicator until the first piece of the answer, then the answer as it streams', async () => {
+    const gateway = fakeGateway();
+    renderChat();
+    await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), 'Hi{Enter}');
+    await waitFor(() => expect(posts(gateway)).toHaveLength(1));
+
+    const answer = () => messages()[1]!;
+    expect(within(answer()).getByTestId('chat-typing')).toHaveTextContent('Writing…');
+    gateway.answer().delta('Hi! ');
+    await waitFor(() => expect(answer()).toHaveTextContent('Hi!'));
+    expect(within(answer()).queryByTestId('chat-typing')).not.toBeInTheDocument();
+    expect(answer()).toHaveAttribute('data-state', 'streaming');
+    gateway.answer().delta('Welcome.');
+    gateway.answer().finish('Hi! Welcome.');
+    await waitFor(() => expect(answer()).toHaveAttribute('data-state', 'done'));
+    expect(answer()).toHaveTextContent('Hi! Welcome.');
+  });
+
   it('Shift+Enter adds a line instead of sending', async () => {
     const gateway = fakeGateway();
     renderChat();

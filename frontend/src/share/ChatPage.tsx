@@ -1,6 +1,7 @@
 /**
  * The public web chat of a published app: the conversation, a message box (Enter sends,
- * Shift+Enter adds a line), the answer streamed as it is written, Stop, New conversation, and the
+ * Shift+Enter adds a line), a typing indicator until the first piece of the answer arrives, then
+ * the answer streamed as it is written, Stop, New conversation, and the
  * app's other inputs when it declares some. `embed` is the compact layout used inside an iframe.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
@@ -41,8 +42,16 @@ function Message({ m }: { m: ChatMessage }) {
       <span className="sr-only">{m.role === 'user' ? 'You:' : 'Answer:'}</span>
       <div className="chat-bubble">
         {m.content}
-        {m.state === 'streaming' && <span className="chat-caret" aria-hidden="true" />}
-        {m.state === 'streaming' && !m.content && <span className="sr-only">Writing…</span>}
+        {m.state === 'streaming' && !m.content && (
+          // Until the first piece of the answer arrives: the app is at work.
+          <span className="chat-typing" data-testid="chat-typing">
+            <span aria-hidden="true" />
+            <span aria-hidden="true" />
+            <span aria-hidden="true" />
+            <span className="sr-only">Writing…</span>
+          </span>
+        )}
+        {m.state === 'streaming' && m.content && <span className="chat-caret" aria-hidden="true" />}
       </div>
       {m.state === 'stopped' && <div className="chat-msg-note">Stopped</div>}
       {m.state === 'failed' && (

@@ -43,6 +43,21 @@ describe('live run', () => {
     expect(run.error).toMatchObject({ node_id: 'llm' });
   });
 
+  it('marks a stopped run and the node it stopped in as cancelled, keeping what finished', () => {
+    const run = fold([
+      { type: 'run.started' },
+      { type: 'node.started', node_id: 'start' },
+      { type: 'node.finished', node_id: 'start', outputs: {}, handle: 'out', latency_ms: 1 },
+      { type: 'node.started', node_id: 'llm' },
+      { type: 'node.delta', node_id: 'llm', text: 'Let me' },
+      { type: 'run.failed', code: 'cancelled', message: 'run cancelled', node_id: null },
+    ]);
+    expect(run.status).toBe('cancelled');
+    expect(run.nodes.start!.status).toBe('succeeded');
+    expect(run.nodes.llm!.status).toBe('cancelled');
+    expect(answerText(run, typeOf)).toBe('Let me'); // what streamed before the stop stays
+  });
+
   it("keeps what a node sent out (its inputs) through its finish or failure", () => {
     const messages = [{ role: 'user', content: 'Is this urgent?' }];
     const run = fold([

@@ -85,11 +85,13 @@ export function applyRunEvent(run: LiveRun, ev: RunEvent): LiveRun {
       return { ...run, status: 'succeeded', outputs: ev.outputs ?? null };
     case 'run.failed': {
       const e = (ev.error ?? {}) as { code?: string; message?: string; node_id?: string | null };
-      return {
-        ...run,
-        status: 'failed',
-        error: { code: e.code ?? ev.code, message: e.message ?? ev.message ?? 'The run failed.', node_id: e.node_id ?? ev.node_id ?? null },
-      };
+      const code = e.code ?? ev.code;
+      const error = { code, message: e.message ?? ev.message ?? 'The run failed.', node_id: e.node_id ?? ev.node_id ?? null };
+      if (code !== 'cancelled') return { ...run, status: 'failed', error };
+      // Stopped: the nodes still running were cancelled with it (as the stored trace says).
+      const nodes = { ...run.nodes };
+      for (const [id, node] of Object.entries(nodes)) if (node.status === 'running') nodes[id] = { ...node, status: 'cancelled' };
+      return { ...run, status: 'cancelled', nodes, error: { ...error, message: 'Cancelled.' } };
     }
     default:
       return run;

@@ -11,21 +11,11 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.builder.core.failing_urls import SECRET
+from tests.support.errors import assert_error_shape
 
 pytestmark = pytest.mark.django_db
 
 METHODS = ("DELETE", "PUT", "PATCH", "POST", "GET")
-
-
-def assert_error_shape(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, (response.status_code, response.content[:300])
-    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}, body
-    assert isinstance(body["error"]["code"], str) and body["error"]["message"], body
-    if code is not None:
-        assert body["error"]["code"] == code, body
-    return body["error"]
 
 
 def api_routes(resolver=None, prefix=""):

@@ -20,3 +20,12 @@ def test_the_demo_workspace_gets_the_example_apps_once_and_they_are_valid():
     for app in apps:
         assert graph_issues(parse_graph(app.draft)) == [], app.name
     assert workspace.memberships.get(user=admin).role == "owner"
+
+
+def test_the_demo_apps_say_what_they_do_not_which_command_to_type():
+    """The app cards show these descriptions: commands for a terminal belong in the README."""
+    workspace = demo_load(owner=UserFactory())
+
+    for app in App.objects.filter(workspace=workspace):
+        assert app.description, app.name
+        assert "llmops " not in app.description and "--" not in app.description, (app.name, app.description)

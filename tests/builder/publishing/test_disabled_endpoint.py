@@ -99,6 +99,7 @@ def test_a_run_still_going_when_the_endpoint_is_turned_off_is_not_read_through_i
         status = httpx.get(f"{server}/v1/runs/{run_id}", headers=key)
         events = httpx.get(f"{server}/v1/runs/{run_id}/events", headers=key)
         feedback = httpx.post(f"{server}/v1/runs/{run_id}/feedback", json={"rating": "up"}, headers=key)
+        stream.read()  # the client stays to the end (one that hangs up cancels the run)
 
     assert (live.status_code, live.json()["status"]) == (200, "running")
     for refused in (status, events, feedback):

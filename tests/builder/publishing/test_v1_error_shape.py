@@ -13,22 +13,12 @@ from builder.publishing.gateway.app import ROUTES
 from builder.publishing.services import web_chat_update
 from tests.builder.publishing.graphs import greeting_graph
 from tests.builder.publishing.support import bearer, key_for, published, wait_for_run
+from tests.support.errors import assert_error_shape
 from tests.support.members import make_member
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 METHODS = ("DELETE", "PUT", "PATCH", "POST", "GET")
-
-
-def assert_error_shape(response: httpx.Response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, (response.status_code, response.text[:300])
-    assert response.headers["content-type"].startswith("application/json"), response.headers["content-type"]
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}, body
-    assert isinstance(body["error"]["code"], str) and body["error"]["message"], body
-    if code is not None:
-        assert body["error"]["code"] == code, body
-    return body["error"]
 
 
 def gateway_paths() -> list[tuple[str, set[str]]]:

@@ -139,22 +139,51 @@ def test_a_single_node_runs_alone_on_the_variables_given(platform, openai_stand_
     assert last["fast"]["outputs"] == {"answer": "Escalated: typed by hand"}
 
 
-def test_cancelling_a_running_run_stops_it(platform, openai_stand_in):
-    openai_stand_in.script(Reply.slow(30.0))
+def test_stop_abandons_the_model_call_and_keeps_what_ran(platform, openai_stand_in):
+    """Stop while the model is answering: the worker drops the call (the model's connection is
+    closed), the run ends cancelled with the start node's success and the LLM node cancelled,
+    and the editor's socket gets the run's end."""
+    openai_stand_in.script(Reply.held("Let me think"))
     member = make_member()
     app = app_create(workspace=member.workspace, name="Triage", user=member.user, graph=triage_graph())
     _, token = access_token_create(user=member.user, name="t")
     headers = {"Authorization": f"Bearer {token}"}
-    run_id = httpx.post(
-        f"{platform}/api/workspaces/{member.workspace.pk}/apps/{app.pk}/runs/", json={"inputs": {"question": "x"}},
-        headers=headers,
-    ).json()["id"]
-    wait_status(run_id, "running")
+    ws_url = platform.replace("http", "ws") + f"/ws/workspaces/{member.workspace.pk}/events/"
 
-    cancelled = httpx.post(f"{platform}/api/workspaces/{member.workspace.pk}/runs/{run_id}/cancel/", headers=headers)
+    with connect(ws_url, additional_headers={"Cookie": session_cookie(member.user), "Origin": platform}) as socket:
+        run_id = httpx.post(
+            f"{platform}/api/workspaces/{member.workspace.pk}/apps/{app.pk}/runs/",
+            json={"inputs": {"question": "x"}}, headers=headers,
+        ).json()["id"]
+        events = []
+        while not any(e["type"] == "node.delta" for e in events):  # the model is answering, and holds
+            message = json.loads(socket.recv(timeout=60))
+            if message["type"] == "run.event" and message["run_id"] == run_id:
+                events.append(message["event"])
+
+        cancelled = httpx.post(f"{platform}/api/workspaces/{member.workspace.pk}/runs/{run_id}/cancel/",
+                               headers=headers)
+        assert cancelled.status_code == 200, cancelled.text
+        while events[-1]["type"] not in ("run.finished", "run.failed"):
+            message = json.loads(socket.recv(timeout=15))
+            if message["type"] == "run.event" and message["run_id"] == run_id:
+                events.append(message["event"])
+
+    assert events[-1]["type"] == "run.failed" and events[-1]["code"] == "cancelled"
+    assert openai_stand_in.wait_for_hangup(), "the model's connection was left open"
     run = wait_finished(run_id, timeout=15)
+    assert run.status == "cancelled" and run.error_code == "cancelled"
+    assert run.latency_ms > 0, "how long it ran before the stop is kept"
+    traces = {t.node_id: t.status for t in NodeTrace.objects.filter(run=run)}
+    assert traces == {"start": "succeeded", "ask": "cancelled"}
+    detail = httpx.get(f"{platform}/api/workspaces/{member.workspace.pk}/runs/{run_id}/", headers=headers).json()
+    assert detail["status"] == "cancelled"
+    assert [(t["node_id"], t["status"]) for t in detail["traces"]] == [("start", "succeeded"), ("ask", "cancelled")]
 
-    assert cancelled.status_code == 200 and run.status == "cancelled"
+    again = httpx.post(f"{platform}/api/workspaces/{member.workspace.pk}/runs/{run_id}/cancel/", headers=headers)
+    assert again.status_code == 409
+    assert again.json() == {"error": {"code": "run_finished", "message": "This run has already finished.",
+                                      "details": None}}
 
 
 def wait_status(run_id, status, timeout=30):

@@ -13,6 +13,8 @@ as JSON or as SSE chunks follows the request's ``stream`` flag, so the same scri
 ``chat`` and ``stream``. With nothing scripted the server answers ``default_text``.
 ``latency_s`` adds a fixed delay to every request (for benchmarks); ``api_key`` makes it demand
 ``Authorization: Bearer <key>`` (401 otherwise). ``requests`` records what arrived.
+``Reply.held()`` holds its answer open until the client hangs up, and :meth:`StandInServer.wait_for_hangup`
+tells whether a client hung up on an answer (a cancelled run must close its model connection).
 
 Reuse it from any conftest with ``from tests.runtime.support.openai_stand_in import *  # noqa``
 (exports the ``stand_in_server`` session fixture and the per-test ``openai_stand_in`` fixture).
@@ -39,6 +41,7 @@ __all__ = ["RecordedRequest", "Reply", "StandInServer", "openai_stand_in", "stan
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
+HOLD_LIMIT_S = 120.0  # a held answer goes on after this, so that a test that forgets it cannot hang
 
 
 @dataclass
@@ -63,6 +66,14 @@ class Reply:
     delay_s: float = 0.0
     chunk_delay_s: float = 0.0
     model: str | None = None
+    hold: bool = False
+    release: threading.Event | None = None  # streamed: the rest after the first piece waits for it
+
+    @classmethod
+    def held(cls, text: str = "Thinking") -> Reply:
+        """Streamed: the first piece of ``text``, then nothing until the client hangs up (JSON:
+        no answer until then)."""
+        return cls(text=text, pieces=[text], hold=True)
 
     @classmethod
     def error(
@@ -106,6 +117,8 @@ class StandInServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
+        self._hangups = 0
+        self._hung_up = threading.Condition()
 
     @property
     def base_url(self) -> str:
@@ -125,6 +138,19 @@ class StandInServer:
         self.requests.clear()
         self.latency_s = 0.0
         self.api_key = None
+        with self._hung_up:
+            self._hangups = 0
+
+    def wait_for_hangup(self, count: int = 1, timeout: float = 10.0) -> bool:
+        """True once clients have hung up on ``count`` answers (since the last reset) before
+        they were complete; False if that did not happen within ``timeout`` seconds."""
+        with self._hung_up:
+            return self._hung_up.wait_for(lambda: self._hangups >= count, timeout)
+
+    def _note_hangup(self) -> None:
+        with self._hung_up:
+            self._hangups += 1
+            self._hung_up.notify_all()
 
     def chat_requests(self) -> list[dict[str, Any]]:
         return [r.body for r in self.requests if r.path.endswith("/chat/completions")]
@@ -196,7 +222,12 @@ class StandInServer:
             return
 
         if not await _wait_unless_disconnected(receive, self.latency_s + reply.delay_s):
+            self._note_hangup()
             return
+        if reply.hold and not body.get("stream"):
+            if not await _wait_unless_disconnected(receive, HOLD_LIMIT_S):
+                self._note_hangup()
+                return
         if reply.status != 200:
             error = {"message": reply.error_message, "type": "stand_in", "code": reply.error_code}
             await _send_json(send, reply.status, {"error": error}, reply.headers)
@@ -204,7 +235,10 @@ class StandInServer:
             await _send_json(send, 200, self._embeddings(body), reply.headers)
         elif body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-            await _send_sse(send, receive, _stream_chunks(reply, body, include_usage), reply.chunk_delay_s)
+            complete = await _send_sse(send, receive, _stream_chunks(reply, body, include_usage), reply.chunk_delay_s,
+                                       hold_after=2 if reply.hold else None, release=reply.release)
+            if not complete:
+                self._note_hangup()
         else:
             await _send_json(send, 200, _completion(reply, body), reply.headers)
 
@@ -319,8 +353,12 @@ async def _send_json(
 
 
 async def _send_sse(
-    send: Send, receive: Receive, chunks: Iterator[dict[str, Any]], chunk_delay_s: float
-) -> None:
+    send: Send, receive: Receive, chunks: Iterator[dict[str, Any]], chunk_delay_s: float,
+    hold_after: int | None = None, release: threading.Event | None = None,
+) -> bool:
+    """Send the chunks; False when the client hung up first. ``hold_after``: after that many
+    chunks, wait for the client to hang up (at most ``HOLD_LIMIT_S``); ``release``: after the
+    first piece of text, wait until the test sets it (at most ``HOLD_LIMIT_S``)."""
     await send(
         {
             "type": "http.response.start",
@@ -329,7 +367,7 @@ async def _send_sse(
         }
     )
     try:
-        for item in chunks:
+        for number, item in enumerate(chunks, 1):
             await send(
                 {
                     "type": "http.response.body",
@@ -337,11 +375,15 @@ async def _send_sse(
                     "more_body": True,
                 }
             )
-            if not await _wait_unless_disconnected(receive, chunk_delay_s):
-                return
+            if number == 2 and release is not None:
+                await asyncio.to_thread(release.wait, HOLD_LIMIT_S)
+            wait = HOLD_LIMIT_S if number == hold_after else chunk_delay_s
+            if not await _wait_unless_disconnected(receive, wait):
+                return False
         await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
     except OSError:  # the client went away mid-stream
-        return
+        return False
+    return True
 
 
 # --- pytest fixtures -------------------------------------------------------------------------------

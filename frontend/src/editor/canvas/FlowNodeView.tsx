@@ -13,6 +13,7 @@ const STATUS_LABEL: Record<string, string> = {
   succeeded: 'Succeeded',
   failed: 'Failed',
   skipped: 'Skipped',
+  cancelled: 'Cancelled',
 };
 
 function FlowNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
@@ -65,7 +66,7 @@ function FlowNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
           title={run ? `${STATUS_LABEL[status] ?? status}${run.message ? `: ${run.message}` : ''}` : undefined}
         >
           {status === 'running' ? <span className="spinner" aria-label="Running" /> : null}
-          {status === 'succeeded' ? '✓' : status === 'failed' ? '!' : status === 'skipped' ? '–' : null}
+          {status === 'succeeded' ? '✓' : status === 'failed' ? '!' : status === 'skipped' ? '–' : status === 'cancelled' ? '■' : null}
         </span>
       </div>
       <div className="fnode-sub">

@@ -1,6 +1,8 @@
 /** Small line icons for node types (drawn for this project), keyed by the registry's icon names. */
 import { memo } from 'react';
 
+import { LineIcon } from '../../components/LineIcon';
+
 const PATHS: Record<string, string> = {
   play: 'M8 5.5v13l10.5-6.5z',
   sparkles: 'M12 3l1.9 5.6L19.5 10.5l-5.6 1.9L12 18l-1.9-5.6L4.5 10.5l5.6-1.9zM18.5 16l.8 2.2 2.2.8-2.2.8-.8 2.2-.8-2.2-2.2-.8 2.2-.8z',
@@ -29,23 +31,7 @@ const PATHS: Record<string, string> = {
 };
 
 export const TypeIcon = memo(function TypeIcon({ name, size = 16 }: { name: string; size?: number }) {
-  const d = PATHS[name] ?? PATHS.node!;
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d={d} />
-    </svg>
-  );
+  return <LineIcon d={PATHS[name] ?? PATHS.node!} size={size} />;
 });
 
 const CATEGORY_LABEL: Record<string, string> = {

@@ -1,10 +1,38 @@
 /**
  * What the versions diff shows: a list of changes (down to config fields and edges) and, for
  * the canvas, the "to" graph with removed nodes added back as ghosts and every node marked.
+ *
+ * A changed field is shown by what it holds: a short scalar inline (before → after), a long or
+ * multi-line text (a prompt, a template, a description, code) or a large structure as a
+ * word-level diff, an LLM node's messages side by side, message by message. Nothing is cut.
  */
-import type { EdgeSpec, GraphDiff, GraphSpec, NodeSpec } from '../../apps/types';
+import { diffArrays } from 'diff';
+import type { EdgeSpec, FieldChange, GraphDiff, GraphSpec, NodeSpec } from '../../apps/types';
 
 export type DiffMark = 'added' | 'removed' | 'changed';
+
+/** One message of an LLM node: its role and its text (a template). */
+export interface PromptMessage {
+  role: string;
+  text: string;
+}
+
+/** A message before and after; null on the side where it does not exist (added or removed). */
+export interface MessagePair {
+  before: PromptMessage | null;
+  after: PromptMessage | null;
+  /** Its place, from 1: in the "to" messages, or in the "from" ones for a removed message. */
+  position: number;
+  same: boolean;
+}
+
+export type FieldDiff =
+  /** A short scalar: shown inline. */
+  | { kind: 'value'; path: string; before: string; after: string }
+  /** A long or multi-line text, or a large structure as JSON: a word-level diff. */
+  | { kind: 'text'; path: string; before: string; after: string; code: boolean }
+  /** An LLM node's messages, paired. */
+  | { kind: 'messages'; path: string; pairs: MessagePair[] };
 
 export interface DiffRow {
   kind: DiffMark;
@@ -12,7 +40,7 @@ export interface DiffRow {
   /** Node id, edge id or input name: what clicking the row focuses. */
   id: string;
   title: string;
-  details: { path: string; before: string; after: string }[];
+  details: FieldDiff[];
 }
 
 export interface DiffModel {
@@ -25,12 +53,84 @@ export interface DiffModel {
   isEmpty: boolean;
 }
 
-/** A short, single-line rendering of any value for the change list. */
-export function formatValue(value: unknown, max = 80): string {
+/** A text longer than this, or on several lines, is diffed word by word rather than inline. */
+export const INLINE_MAX = 60;
+
+/** A single-line rendering of a short value for the change list (strings quoted). */
+export function formatValue(value: unknown): string {
   if (value === undefined) return '—';
-  let s = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-  s = s.replace(/\s+/g, ' ');
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return JSON.stringify(value) ?? String(value);
+}
+
+const isLongText = (s: string) => s.length > INLINE_MAX || s.includes('\n');
+
+function messageOf(item: unknown): PromptMessage | null {
+  if (typeof item !== 'object' || item === null) return null;
+  const m = item as Record<string, unknown>;
+  const text = m.template ?? m.content ?? m.text;
+  return typeof m.role === 'string' && typeof text === 'string' ? { role: m.role, text } : null;
+}
+
+/** The messages a value holds, or null when it is not a list of {role, template} messages. */
+export function messagesOf(value: unknown): PromptMessage[] | null {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return null;
+  const messages = value.map(messageOf);
+  return messages.every((m): m is PromptMessage => m !== null) ? messages : null;
+}
+
+/** Messages matched up: unchanged ones kept in place, an edited one paired with what it was
+ * (a run of removed messages followed by a run of added ones pairs up in order). */
+export function pairMessages(before: PromptMessage[], after: PromptMessage[]): MessagePair[] {
+  const pairs: MessagePair[] = [];
+  let removed: { message: PromptMessage; position: number }[] = [];
+  let beforeAt = 0;
+  let afterAt = 0;
+  const flushRemoved = () => {
+    for (const r of removed) pairs.push({ before: r.message, after: null, position: r.position, same: false });
+    removed = [];
+  };
+  for (const part of diffArrays(before, after, { comparator: (a, b) => a.role === b.role && a.text === b.text })) {
+    if (part.removed) {
+      flushRemoved();
+      removed = part.value.map((message) => ({ message, position: (beforeAt += 1) }));
+    } else if (part.added) {
+      for (const message of part.value) {
+        const was = removed.shift();
+        pairs.push({ before: was?.message ?? null, after: message, position: (afterAt += 1), same: false });
+      }
+      flushRemoved();
+    } else {
+      flushRemoved();
+      for (const message of part.value) {
+        beforeAt += 1;
+        pairs.push({ before: message, after: message, position: (afterAt += 1), same: true });
+      }
+    }
+  }
+  flushRemoved();
+  return pairs;
+}
+
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}
+
+/** How a changed field is shown: see the module's comment. */
+export function fieldDiff(change: FieldChange): FieldDiff {
+  const { path, before, after } = change;
+  const oldMessages = messagesOf(before);
+  const newMessages = messagesOf(after);
+  if (oldMessages && newMessages && (Array.isArray(before) || Array.isArray(after))) {
+    return { kind: 'messages', path, pairs: pairMessages(oldMessages, newMessages) };
+  }
+  const texts = [before, after].filter((v) => typeof v === 'string') as string[];
+  const structured = [before, after].some((v) => typeof v === 'object' && v !== null);
+  if (texts.some(isLongText) || (structured && [before, after].some((v) => formatValue(v).length > INLINE_MAX))) {
+    return { kind: 'text', path, before: asText(before), after: asText(after), code: structured || /(^|\.)code$/.test(path) };
+  }
+  return { kind: 'value', path, before: formatValue(before), after: formatValue(after) };
 }
 
 function edgeTitle(e: EdgeSpec, titles: Map<string, string>): string {
@@ -60,7 +160,7 @@ export function buildDiffModel(diff: GraphDiff, fromGraph: GraphSpec | null, toG
       subject: 'node',
       id: c.id,
       title: c.title || c.id,
-      details: c.changes.map((ch) => ({ path: ch.path, before: formatValue(ch.before), after: formatValue(ch.after) })),
+      details: c.changes.map(fieldDiff),
     });
   }
   const edgeKey = (e: EdgeSpec) => `${e.source}|${e.source_handle}|${e.target}|${e.target_handle}`;
@@ -80,7 +180,7 @@ export function buildDiffModel(diff: GraphDiff, fromGraph: GraphSpec | null, toG
       subject: 'input',
       id: i.name,
       title: `inputs.${i.name}`,
-      details: i.changes.map((ch) => ({ path: ch.path, before: formatValue(ch.before), after: formatValue(ch.after) })),
+      details: i.changes.map(fieldDiff),
     });
   }
 

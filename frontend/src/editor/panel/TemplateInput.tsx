@@ -1,12 +1,22 @@
 /**
- * Prompt/template editor: typing `{{` opens a typeahead of the variables upstream nodes produce.
- * The list is computed when the picker opens (getVariables), never per keystroke.
+ * Prompt/template field. Variables show inline as pills ("LLM · text"; red when nothing upstream
+ * gives them) while the value stays the plain template text (`{{ llm.text }}`), exactly as typed.
+ * Typing `{{` opens a typeahead of the variables upstream nodes produce; picking one inserts its
+ * pill. The variables are read when the field mounts and when it takes the focus (getVariables),
+ * never per keystroke.
+ *
+ * Built on CodeMirror 6: its decorations draw the pills over the text without changing it, so
+ * the stored value, undo, selection, paste and IME input all stay the editor's plain-text ones.
  */
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import type { EditorView } from '@codemirror/view';
+import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { filterVariables, insertVariable, templateQueryAt, type VariableOption } from '../model/upstream';
+import { knownVariables } from './variablePills';
+import { useTemplateEditor, type PickerKey } from './useTemplateEditor';
 import { VariableOptionList } from './VariableOptionList';
 
 interface Props {
+  /** The editable element's id; a `<label htmlFor={id}>` names the field. */
   id?: string;
   value: string;
   onChange: (value: string) => void;
@@ -19,91 +29,111 @@ interface Props {
   describedBy?: string;
 }
 
-const REF_IN_TEXT = /\{\{\s*([A-Za-z_]\w*(?:\.\w+)+)\s*\}\}/g;
+interface PickerState {
+  /** Where the `{{` starts. */
+  start: number;
+  query: string;
+}
 
-export function TemplateInput({ id, value, onChange, getVariables, multiline = true, rows = 4, readOnly, placeholder, invalid, describedBy }: Props) {
-  const ref = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
+/** The id of the `<label for={id}>` of the field (given one if it has none); a click on the label
+ * focuses the field, as it would an input. */
+function useLabelOf(id: string | undefined, focus: () => void): string | undefined {
+  const [labelId, setLabelId] = useState<string>();
+  const focusRef = useRef(focus);
+  focusRef.current = focus;
+  useLayoutEffect(() => {
+    if (!id) return undefined;
+    const label = Array.from(document.getElementsByTagName('label')).find((l) => l.htmlFor === id);
+    if (!label) return undefined;
+    if (!label.id) label.id = `${id}-label`;
+    setLabelId(label.id);
+    const onClick = () => focusRef.current();
+    label.addEventListener('click', onClick);
+    return () => label.removeEventListener('click', onClick);
+  }, [id]);
+  return labelId;
+}
+
+export function TemplateInput({ id, value, onChange, getVariables, multiline = true, rows = 4, readOnly = false, placeholder, invalid = false, describedBy }: Props) {
   const listId = useId();
-  const [picker, setPicker] = useState<{ start: number; query: string } | null>(null);
-  const [options, setOptions] = useState<VariableOption[]>([]);
+  const [variables, setVariables] = useState<VariableOption[]>(getVariables);
+  const known = useMemo(() => knownVariables(variables), [variables]);
+  const [picker, setPicker] = useState<PickerState | null>(null);
   const [active, setActive] = useState(0);
-
-  const check = (text: string, caret: number) => {
-    const q = templateQueryAt(text, caret);
-    if (q && !picker) setOptions(getVariables()); // computed once per opening
-    setPicker(q);
-    setActive(0);
-  };
-
-  const filtered = picker ? filterVariables(options, picker.query).slice(0, 50) : [];
+  const filtered = useMemo(() => (picker ? filterVariables(variables, picker.query).slice(0, 50) : []), [picker, variables]);
   const listRef = useRef<HTMLUListElement>(null);
-  const isOpen = !!picker;
-  useEffect(() => {
-    if (isOpen) listRef.current?.scrollIntoView?.({ block: 'nearest' });
-  }, [isOpen]);
+  const viewRef = useRef<EditorView | null>(null);
+  const labelId = useLabelOf(id, () => viewRef.current?.focus());
 
-  const choose = (opt: VariableOption) => {
-    const el = ref.current;
-    if (!el || !picker) return;
-    const caret = el.selectionStart ?? value.length;
-    const next = insertVariable(value, picker.start, caret, opt.ref);
-    onChange(next.text);
-    setPicker(null);
-    requestAnimationFrame(() => {
-      el.focus();
-      el.setSelectionRange(next.caret, next.caret);
-    });
-  };
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (!picker || filtered.length === 0) {
-      if (e.key === 'Escape' && picker) setPicker(null);
-      return;
-    }
-    if (e.key === 'ArrowDown') {
-      e.preventDefault();
-      setActive((a) => (a + 1) % filtered.length);
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive((a) => (a - 1 + filtered.length) % filtered.length);
-    } else if (e.key === 'Enter' || e.key === 'Tab') {
-      e.preventDefault();
-      choose(filtered[active]!);
-    } else if (e.key === 'Escape') {
-      e.preventDefault();
-      e.stopPropagation();
+  const choose = useCallback(
+    (option: VariableOption) => {
+      const view = viewRef.current;
+      if (!view || !picker) return;
+      const text = view.state.doc.toString();
+      const next = insertVariable(text, picker.start, view.state.selection.main.head, option.ref);
+      const end = text.length - (next.text.length - next.caret); // the typed `{{query` (and `}}`) it replaces
+      view.dispatch({
+        changes: { from: picker.start, to: end, insert: next.text.slice(picker.start, next.caret) },
+        selection: { anchor: next.caret },
+        userEvent: 'input.complete',
+      });
       setPicker(null);
+      view.focus();
+    },
+    [picker],
+  );
+
+  const onPickerKey = (key: PickerKey): boolean => {
+    if (!picker) return false;
+    if (key === 'Escape') {
+      setPicker(null);
+      return true;
     }
+    if (filtered.length === 0) return false;
+    if (key === 'ArrowDown') setActive((a) => (a + 1) % filtered.length);
+    else if (key === 'ArrowUp') setActive((a) => (a - 1 + filtered.length) % filtered.length);
+    else choose(filtered[active] ?? filtered[0]!);
+    return true;
   };
 
-  const common = {
-    id,
-    ref,
+  const onCaret = useCallback((text: string, caret: number) => {
+    const q = templateQueryAt(text, caret);
+    setPicker((prev) => (prev && q && prev.start === q.start && prev.query === q.query ? prev : q));
+    setActive(0);
+  }, []);
+
+  const attributes = useMemo(() => {
+    const a: Record<string, string> = { 'aria-autocomplete': 'list', 'aria-expanded': String(!!picker && filtered.length > 0) };
+    if (id) a.id = id;
+    if (labelId) a['aria-labelledby'] = labelId;
+    if (invalid) a['aria-invalid'] = 'true';
+    if (describedBy) a['aria-describedby'] = describedBy;
+    if (picker) a['aria-controls'] = listId;
+    return a;
+  }, [id, labelId, invalid, describedBy, picker, filtered.length, listId]);
+
+  const host = useTemplateEditor({
     value,
+    onChange,
+    multiline,
     readOnly,
     placeholder: placeholder ?? 'Type {{ to insert a variable',
-    className: `tpl-input ${invalid ? 'invalid' : ''}`,
-    'aria-invalid': invalid || undefined,
-    'aria-describedby': describedBy,
-    'aria-autocomplete': 'list' as const,
-    'aria-expanded': !!picker && filtered.length > 0,
-    'aria-controls': picker ? listId : undefined,
-    spellCheck: false,
-    onChange: (e: { target: HTMLTextAreaElement | HTMLInputElement }) => {
-      onChange(e.target.value);
-      check(e.target.value, e.target.selectionStart ?? e.target.value.length);
-    },
-    onKeyDown,
-    onBlur: () => setTimeout(() => setPicker(null), 150),
-    onClick: (e: { currentTarget: HTMLTextAreaElement | HTMLInputElement }) =>
-      check(e.currentTarget.value, e.currentTarget.selectionStart ?? 0),
-  };
+    invalid,
+    attributes,
+    known,
+    onCaret,
+    onFocus: () => setVariables(getVariables()),
+    onBlur: () => setPicker(null),
+    onPickerKey,
+  }, viewRef);
 
-  const refs = [...new Set([...value.matchAll(REF_IN_TEXT)].map((m) => m[1]!))];
+  useLayoutEffect(() => {
+    if (picker) listRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [picker !== null]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <div className="tpl">
-      {multiline ? <textarea rows={rows} {...common} /> : <input type="text" {...common} />}
+      <div ref={host} className="tpl-host" style={{ '--tpl-rows': multiline ? rows : 1 } as CSSProperties} />
       {picker && (
         <VariableOptionList
           id={listId}
@@ -113,15 +143,6 @@ export function TemplateInput({ id, value, onChange, getVariables, multiline = t
           onChoose={choose}
           emptyText={`No variable matches “${picker.query}”.`}
         />
-      )}
-      {refs.length > 0 && (
-        <div className="var-chips" aria-label="Variables used">
-          {refs.map((r) => (
-            <span className="var-chip" key={r}>
-              {r}
-            </span>
-          ))}
-        </div>
       )}
     </div>
   );

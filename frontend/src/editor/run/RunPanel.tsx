@@ -1,4 +1,5 @@
-/** Test-run panel: inputs form, Start run, streamed answer, per-node trace, recent runs. */
+/** Test-run panel: inputs form, Start run (Stop while one is running), streamed answer, per-node
+ * trace, recent runs. */
 import { memo } from 'react';
 import { errorMessage } from '../../api/client';
 import type { AppInput, Issue } from '../../apps/types';
@@ -8,9 +9,13 @@ import { TraceList } from '../../traces/TraceList';
 import { Badges } from '../../traces/TraceView';
 import { shortcutLabel } from '../model/keyboard';
 import type { RunSession } from './useRunSession';
+import './run.css';
 
 /** What the panel shows of the run session: the shown run, its start, recent runs, the socket. */
-export type RunPanelSession = Pick<RunSession, 'shown' | 'shownRun' | 'starting' | 'error' | 'recent' | 'connection'>;
+export type RunPanelSession = Pick<
+  RunSession,
+  'shown' | 'shownRun' | 'starting' | 'active' | 'stopping' | 'stop' | 'error' | 'recent' | 'connection'
+>;
 
 /** The run form: the app's inputs with their typed values; blocked while the checklist has issues. */
 export interface RunForm {
@@ -19,6 +24,8 @@ export interface RunForm {
   values: Record<string, string>;
   onValues: (v: Record<string, string>) => void;
   onStart: () => void;
+  /** A past run's inputs: shown, not edited. */
+  readOnly?: boolean;
 }
 
 export interface RunPanelProps {
@@ -59,6 +66,8 @@ function RunPanelInner(p: RunPanelProps) {
   const running = !!live && (live.status === 'running' || live.status === 'queued');
   const answer = live ? answerText(live, p.nodeType) : '';
   const run = session.shownRun && live && session.shownRun.id === live.id ? session.shownRun : null;
+  // Where a stopped run was when it stopped: the node cancelled with it.
+  const stoppedAt = live?.status === 'cancelled' ? (live.order.find((id) => live.nodes[id]?.status === 'cancelled') ?? null) : null;
 
   return (
     <aside className="side-panel run-panel" aria-label="Test run">
@@ -84,7 +93,7 @@ function RunPanelInner(p: RunPanelProps) {
           className="run-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!blocked) form.onStart();
+            if (!blocked && !session.active) form.onStart();
           }}
         >
           {form.inputs.length === 0 && <p className="muted small">This app takes no inputs.</p>}
@@ -100,18 +109,19 @@ function RunPanelInner(p: RunPanelProps) {
                   <span className="muted small"> {input.type}</span>
                 </label>
                 {input.type === 'boolean' ? (
-                  <select id={id} value={v || 'false'} onChange={(e) => set(e.target.value)}>
+                  <select id={id} value={v || 'false'} disabled={form.readOnly} onChange={(e) => set(e.target.value)}>
                     <option value="true">true</option>
                     <option value="false">false</option>
                   </select>
                 ) : input.type === 'number' ? (
-                  <input id={id} type="number" step="any" value={v} onChange={(e) => set(e.target.value)} />
+                  <input id={id} type="number" step="any" value={v} readOnly={form.readOnly} onChange={(e) => set(e.target.value)} />
                 ) : (
                   <textarea
                     id={id}
                     rows={input.type === 'string' ? 3 : 4}
                     className={input.type === 'string' ? '' : 'mono'}
                     value={v}
+                    readOnly={form.readOnly}
                     placeholder={input.type === 'string' ? '' : input.type === 'array' ? '[ ]' : '{ }'}
                     onChange={(e) => set(e.target.value)}
                   />
@@ -126,11 +136,25 @@ function RunPanelInner(p: RunPanelProps) {
             </p>
           )}
           <div className="run-actions">
-            <span title={blocked ? `The graph has ${form.issues.length} issue(s); see the checklist.` : `Run (${shortcutLabel('Ctrl+Enter')})`}>
-              <button type="submit" className="button-primary" disabled={blocked || session.starting} data-testid="run-start">
-                {session.starting ? 'Starting…' : 'Start run'}
+            {session.active ? (
+              <button
+                type="button"
+                className="button-stop"
+                onClick={() => void session.stop()}
+                disabled={session.stopping}
+                title="Stop this run: calls in progress are dropped, what ran is kept"
+                data-testid="run-stop"
+              >
+                <span className="stop-square" aria-hidden="true" />
+                {session.stopping ? 'Stopping…' : 'Stop'}
               </button>
-            </span>
+            ) : (
+              <span title={blocked ? `The graph has ${form.issues.length} issue(s); see the checklist.` : `Run (${shortcutLabel('Ctrl+Enter')})`}>
+                <button type="submit" className="button-primary" disabled={blocked || session.starting} data-testid="run-start">
+                  {session.starting ? 'Starting…' : 'Start run'}
+                </button>
+              </span>
+            )}
           </div>
         </form>
         {session.error !== null && session.error !== undefined && <p className="trace-error" role="alert">{errorMessage(session.error)}</p>}
@@ -152,7 +176,24 @@ function RunPanelInner(p: RunPanelProps) {
             <div className={`run-answer ${running ? 'streaming' : ''}`} data-testid="run-answer" aria-live="polite" data-status={live.status}>
               {answer || (running ? <span className="muted">Waiting for the answer…</span> : <span className="muted">No answer text.</span>)}
             </div>
-            {live.error && (
+            {live.status === 'cancelled' && (
+              <p className="run-cancelled" role="status" data-testid="run-cancelled">
+                <strong>Cancelled</strong>
+                {stoppedAt ? (
+                  <>
+                    {' '}
+                    while{' '}
+                    <button type="button" className="link-btn" onClick={() => p.onFocusNode(stoppedAt)}>
+                      {p.nodeTitle(stoppedAt)}
+                    </button>{' '}
+                    was running; what ran before is kept.
+                  </>
+                ) : (
+                  '.'
+                )}
+              </p>
+            )}
+            {live.error && live.status !== 'cancelled' && (
               <p className="trace-error" role="alert">
                 {live.error.message}
                 {live.error.node_id && (

@@ -1,10 +1,12 @@
 /**
  * Debug runs of the app: starts them, follows their events over the workspace websocket
  * (filtered by run id; events that arrive before the POST answers are kept), mirrors the
- * node states of the shown run onto the canvas, and lists recent runs.
+ * node states of the shown run onto the canvas, lists recent runs, and stops the run in progress
+ * (one at a time: no other starts until it has ended).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { getLastRuns, getRun, listRuns, startNodeRun, startRun } from '../../apps/api';
+import { cancelRun, getLastRuns, getRun, listRuns, startNodeRun, startRun } from '../../apps/api';
+import { ApiError } from '../../api/client';
 import type { Run, RunEventMessage, Trace } from '../../apps/types';
 import { EventSocket, websocketUrl, type ConnectionState } from '../../realtime/eventSocket';
 import type { NodeRunState } from '../context';
@@ -23,11 +25,17 @@ export interface RunSession {
   shown: LiveRun | null;
   shownRun: Run | null;
   starting: boolean;
+  /** The run started here that has not ended yet (shown or not): Start waits, Stop stops it. */
+  active: string | null;
+  /** Stop was asked for the active run; it ends within a second or two. */
+  stopping: boolean;
   error: unknown;
   recent: Run[];
   lastRuns: Record<string, Trace>;
   start(inputs: Record<string, unknown>): Promise<void>;
   startNode(nodeId: string, variables: Record<string, unknown>): Promise<void>;
+  /** Stops the active run: in-flight model calls are dropped, it ends `cancelled`. */
+  stop(): Promise<void>;
   open(runId: string): Promise<Run | null>;
   clearShown(): void;
   refreshRecent(): void;
@@ -40,11 +48,29 @@ export function useRunSession(workspaceId: string, appId: string, statusStore: K
   const [shown, setShown] = useState<LiveRun | null>(null);
   const [shownRun, setShownRun] = useState<Run | null>(null);
   const [starting, setStarting] = useState(false);
+  const [active, setActiveState] = useState<string | null>(null);
+  const [stopping, setStopping] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [recent, setRecent] = useState<Run[]>([]);
   const [lastRuns, setLastRuns] = useState<Record<string, Trace>>({});
   const runs = useRef(new Map<string, LiveRun>());
   const shownId = useRef<string | null>(null);
+  /** The past run being loaded; an answer for an earlier one (since replaced) is dropped. */
+  const opening = useRef<string | null>(null);
+  const activeId = useRef<string | null>(null);
+  const startingNow = useRef(false);
+  const setActive = useCallback((runId: string | null) => {
+    activeId.current = runId;
+    setActiveState(runId);
+    setStopping(false);
+  }, []);
+  /** The active run ended (its terminal event, or its record says so). */
+  const ended = useCallback(
+    (runId: string) => {
+      if (activeId.current === runId) setActive(null);
+    },
+    [setActive],
+  );
 
   const refreshRecent = useCallback(() => {
     listRuns(workspaceId, appId, 20).then(setRecent).catch(() => undefined);
@@ -84,6 +110,7 @@ export function useRunSession(workspaceId: string, appId: string, statusStore: K
 
   const finish = useCallback(
     (runId: string) => {
+      ended(runId);
       getRun(workspaceId, runId)
         .then((full) => {
           if (shownId.current === runId) {
@@ -99,8 +126,20 @@ export function useRunSession(workspaceId: string, appId: string, statusStore: K
       refreshRecent();
       refreshLastRuns();
     },
-    [workspaceId, show, refreshRecent, refreshLastRuns],
+    [workspaceId, show, refreshRecent, refreshLastRuns, ended],
   );
+
+  // Events sent while the socket was down are lost: an active run that ended meanwhile is read back.
+  const onReconnect = useRef<() => void>(() => undefined);
+  onReconnect.current = () => {
+    const runId = activeId.current;
+    if (!runId) return;
+    getRun(workspaceId, runId)
+      .then((run) => {
+        if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') finish(runId);
+      })
+      .catch(() => undefined);
+  };
 
   const onMessage = useRef<(data: unknown) => void>(() => undefined);
   onMessage.current = (data: unknown) => {
@@ -121,7 +160,10 @@ export function useRunSession(workspaceId: string, appId: string, statusStore: K
     const socket = new EventSocket({
       url: websocketUrl(`/ws/workspaces/${encodeURIComponent(workspaceId)}/events/`),
       onMessage: (d) => onMessage.current(d),
-      onStateChange: (s) => setConnection(s),
+      onStateChange: (s) => {
+        setConnection(s);
+        if (s === 'open') onReconnect.current();
+      },
     });
     const onOnline = () => socket.retryNow();
     window.addEventListener('online', onOnline);
@@ -134,6 +176,9 @@ export function useRunSession(workspaceId: string, appId: string, statusStore: K
 
   const begin = useCallback(
     async (request: () => Promise<Run>) => {
+      if (activeId.current || startingNow.current) return; // one run at a time: Stop it first
+      startingNow.current = true;
+      opening.current = null;
       setStarting(true);
       setError(null);
       try {
@@ -143,16 +188,36 @@ export function useRunSession(workspaceId: string, appId: string, statusStore: K
         runs.current.set(run.id, live);
         show(live);
         // The run may have ended before we knew its id.
-        if (live.status === 'succeeded' || live.status === 'failed') finish(run.id);
+        if (live.status === 'succeeded' || live.status === 'failed' || live.status === 'cancelled') finish(run.id);
+        else setActive(run.id);
         refreshRecent();
       } catch (err) {
         setError(err);
       } finally {
+        startingNow.current = false;
         setStarting(false);
       }
     },
-    [show, finish, refreshRecent],
+    [show, finish, refreshRecent, setActive],
   );
+
+  const stop = useCallback(async () => {
+    const runId = activeId.current;
+    if (!runId) return;
+    setStopping(true);
+    setError(null);
+    try {
+      const run = await cancelRun(workspaceId, runId);
+      // A queued run is cancelled at once and sends no events; a running one ends over the socket.
+      if (run.status === 'cancelled') finish(runId);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'run_finished') finish(runId);
+      else {
+        setStopping(false);
+        setError(err);
+      }
+    }
+  }, [workspaceId, finish]);
 
   const start = useCallback(
     (inputs: Record<string, unknown>) => begin(() => startRun(workspaceId, appId, inputs, null)),
@@ -167,15 +232,17 @@ export function useRunSession(workspaceId: string, appId: string, statusStore: K
   const open = useCallback(
     async (runId: string) => {
       setError(null);
+      opening.current = runId;
       try {
         const full = await getRun(workspaceId, runId);
+        if (opening.current !== runId) return null;
         setShownRun(full);
         const live = runs.current.get(runId);
         const view = { ...liveRunFromServer(full), deltas: live?.deltas ?? {} };
         show(view);
         return full;
       } catch (err) {
-        setError(err);
+        if (opening.current === runId) setError(err);
         return null;
       }
     },
@@ -183,9 +250,26 @@ export function useRunSession(workspaceId: string, appId: string, statusStore: K
   );
 
   const clearShown = useCallback(() => {
+    opening.current = null;
     setShownRun(null);
     show(null);
   }, [show]);
 
-  return { connection, shown, shownRun, starting, error, recent, lastRuns, start, startNode, open, clearShown, refreshRecent };
+  return {
+    connection,
+    shown,
+    shownRun,
+    starting,
+    active,
+    stopping,
+    error,
+    recent,
+    lastRuns,
+    start,
+    startNode,
+    stop,
+    open,
+    clearShown,
+    refreshRecent,
+  };
 }

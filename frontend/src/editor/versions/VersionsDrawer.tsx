@@ -5,6 +5,7 @@ import { diffVersions, getVersion, listVersions, restoreVersion, saveVersion } f
 import type { Draft, GraphSpec, VersionDetail, VersionSummary } from '../../apps/types';
 import { buildDiffModel, type DiffModel } from '../model/diffModel';
 import { normalizeGraph } from '../model/graph';
+import { DiffList } from './DiffList';
 
 export interface VersionsDrawerProps {
   workspaceId: string;
@@ -22,39 +23,6 @@ export interface VersionsDrawerProps {
 }
 
 type Side = 'draft' | number;
-
-function DiffList({ model, onFocusNode }: { model: DiffModel; onFocusNode: (id: string) => void }) {
-  if (model.isEmpty) return <p className="muted">No differences.</p>;
-  return (
-    <ul className="diff-list" data-testid="diff-list">
-      {model.rows.map((r, i) => (
-        <li key={i} className={`diff-row diff-${r.kind}`}>
-          <button type="button" className="diff-head" onClick={() => r.subject === 'node' && onFocusNode(r.id)} disabled={r.subject !== 'node'}>
-            <span className={`diff-tag diff-${r.kind}`}>{r.kind}</span>
-            <span className="diff-subject">{r.subject}</span>
-            <span className="diff-title">{r.title}</span>
-          </button>
-          {r.details.length > 0 && (
-            <ul className="diff-fields">
-              {r.details.map((d, j) => (
-                <li key={j}>
-                  <code>{d.path}</code>
-                  <span className="diff-before" title="before">
-                    {d.before}
-                  </span>
-                  <span aria-hidden="true">→</span>
-                  <span className="diff-after" title="after">
-                    {d.after}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 function VersionsDrawerInner(p: VersionsDrawerProps) {
   const [versions, setVersions] = useState<VersionSummary[] | null>(null);
