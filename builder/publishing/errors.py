@@ -60,10 +60,6 @@ class BadRequest(InvalidInput):
     code = "invalid_request"
 
 
-class InputsInvalid(InvalidInput):
-    code = "inputs_invalid"
-
-
 class NotPublishedYet(Conflict):
     code = "app_not_published"
 
