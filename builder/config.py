@@ -78,6 +78,28 @@ def persistent_secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def encryption_keys(data_dir: Path) -> list[str]:
+    """The Fernet keys that encrypt secrets at rest (workspace provider keys), newest first:
+    LLMOPS_ENCRYPTION_KEYS (comma-separated; the first encrypts, every one decrypts), else a key
+    generated once per data folder (``encryption_key``, mode 600).
+
+    To rotate: put a new key first (``python -c "from cryptography.fernet import Fernet;
+    print(Fernet.generate_key().decode())"``), keep the old ones after it, restart, run
+    ``manage.py rotate_encryption_keys`` (re-encrypts every secret with the first key), then drop
+    the old keys."""
+    configured = env_list("LLMOPS_ENCRYPTION_KEYS", [])
+    if configured:
+        return configured
+    path = data_dir / "encryption_key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return [path.read_text().strip()]
+
+
 def resolve_databases(pgdata: Path, embedded_name: str) -> dict[str, dict[str, Any]]:
     """DATABASE_URL when set; otherwise the embedded server, started on first use of this setting."""
     import dj_database_url

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from builder.core.redaction import Redactor
-from builder.execution.providers import provider_configs, serving_services, shared_services
+from builder.execution.providers import Services, workspace_services
 from builder.execution.retrievers import retriever_for
 from runtime import ExecutionContext
 
@@ -14,7 +14,7 @@ from runtime import ExecutionContext
 def execution_context(*, workspace_id: int, serving: bool = False) -> ExecutionContext:
     """Providers, prices, tools, the HTTP client and the workspace's retriever. ``serving``: the
     public endpoint's providers, whose connection pools are sized for its traffic."""
-    services = serving_services() if serving else shared_services()
+    services = workspace_services(workspace_id, serving=serving)
     return ExecutionContext(
         providers=services.providers, prices=services.prices, http=services.http, tools=services.tools,
         retriever=retriever_for(workspace_id), extras={"workspace_id": workspace_id},
@@ -22,8 +22,12 @@ def execution_context(*, workspace_id: int, serving: bool = False) -> ExecutionC
 
 
 
-@lru_cache(maxsize=1)
-def stored_data_redactor() -> Redactor:
-    """Masks secrets in what a run stores (inputs, outputs, traces, events): credential-looking
-    names and text, and the provider keys this process was given."""
-    return Redactor(known=[config["api_key"] for config in provider_configs() if config.get("api_key")])
+def stored_data_redactor(workspace_id: int) -> Redactor:
+    """Masks secrets in what a run of the workspace stores (inputs, outputs, traces, events):
+    credential-looking names and text, and the provider keys its runs were given."""
+    return _redactor(workspace_services(workspace_id))
+
+
+@lru_cache(maxsize=256)
+def _redactor(services: Services) -> Redactor:
+    return Redactor(known=services.secrets)

@@ -1,8 +1,12 @@
-"""The model providers, prices, tools and outbound HTTP client of this process, built once from
-the operator's settings (``LLMOPS_MODEL_PROVIDERS``, ``LLMOPS_HTTP_ALLOWLIST`` …)."""
+"""The model providers, prices, tools and outbound HTTP client of runs: the process's, built once
+from the operator's settings (``LLMOPS_MODEL_PROVIDERS``, ``LLMOPS_HTTP_ALLOWLIST`` …), and per
+workspace those plus the providers the workspace added on its Models page (rebuilt when they
+change)."""
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -10,58 +14,35 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from builder.core.errors import InvalidInput
-from runtime.net import AddressPolicy, SafeHttpClient, check_url, safe_transport, system_lookup
+from builder.core.addresses import address_policy
+from builder.providers.crypto import SecretUnreadable
+from builder.providers.selectors import providers_of, providers_revision
+from builder.providers.services import prices_of, runtime_config
+from runtime.net import SafeHttpClient, safe_transport
 from runtime.ports import PriceLookup
 from runtime.providers.base import ModelProvider
 from runtime.providers.registry import default_providers, price_table_for, provider_from_config
 from runtime.tools.defaults import default_tool_registry
+
+logger = logging.getLogger(__name__)
 
 #: The public endpoint's remote providers get a pool sized for serving traffic: hundreds of
 #: concurrent calls queue in a small pool, and httpcore's queue costs CPU quadratic in its length.
 #: The editor's providers keep the small default pool (a few debug runs at a time).
 SERVING_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=1000, keepalive_expiry=30.0)
 
-#: How long saving a configured URL waits for DNS before it accepts a name it could not resolve.
-URL_CHECK_DNS_TIMEOUT_S = 2.0
+#: How long a workspace's providers are used before the database is asked whether they changed.
+REVISION_CHECK_SECONDS = 1.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: caches key on it
 class Services:
     providers: dict[str, ModelProvider]
     prices: PriceLookup
     http: SafeHttpClient
     tools: Any
-
-
-def address_policy() -> AddressPolicy:
-    """Private addresses are closed to every server-side request, except what the operator opens
-    with LLMOPS_HTTP_ALLOWLIST (hosts or host:port) and LLMOPS_HTTP_ALLOW_NETWORKS (CIDRs)."""
-    return AddressPolicy.from_lists(
-        hosts=settings.LLMOPS_HTTP_ALLOWLIST, networks=settings.LLMOPS_HTTP_ALLOW_NETWORKS
-    )
-
-
-def configured_url_check(url: str, *, field: str) -> None:
-    """Refuse a URL that a builder configures (a knowledge base's embedding endpoint, an HTTP
-    node's URL ...) when the address policy would block it: 400 ``url_not_allowed`` whose
-    ``details.field`` names ``field``.
-
-    The host is resolved with a short timeout: a name that resolves to a blocked address is
-    refused; a name that does not resolve (or not in time) is accepted, and the check at call
-    time, on every connection, still applies to it.
-    """
-    refusal = check_url(url, address_policy(), lookup=system_lookup(URL_CHECK_DNS_TIMEOUT_S))
-    if refusal is None:
-        return
-    hint = "" if refusal.reason in ("bad_url", "cloud_metadata") else (
-        "; an operator can open this host with LLMOPS_HTTP_ALLOWLIST"
-    )
-    raise InvalidInput(
-        f"The URL is not allowed: {refusal.message}{hint}.",
-        code="url_not_allowed",
-        details={"field": field, "reason": refusal.reason, "host": refusal.host},
-    )
+    #: Keys these providers call with: what is stored of a run never holds them.
+    secrets: tuple[str, ...] = ()
 
 
 def provider_configs() -> list[dict[str, Any]]:
@@ -75,7 +56,8 @@ def shared_services() -> Services:
     policy = address_policy()
     providers = default_providers(provider_configs(), transport_factory=lambda: safe_transport(policy))
     http = SafeHttpClient(policy=policy)
-    return Services(providers, price_table_for(providers), http, default_tool_registry(http_client=http))
+    return Services(providers, price_table_for(providers), http, default_tool_registry(http_client=http),
+                    _operator_secrets())
 
 
 @lru_cache(maxsize=1)
@@ -88,11 +70,60 @@ def serving_services() -> Services:
         providers[config["name"]] = provider_from_config(
             config, transport_factory=lambda: safe_transport(policy, limits=SERVING_LIMITS)
         )
-    return Services(providers, price_table_for(providers), shared.http, shared.tools)
+    return Services(providers, price_table_for(providers), shared.http, shared.tools, shared.secrets)
 
 
-def model_catalog() -> list[dict[str, str]]:
-    """What the editor's model picker offers: the local models, then each configured provider's."""
+def _operator_secrets() -> tuple[str, ...]:
+    return tuple(str(c["api_key"]) for c in provider_configs() if c.get("api_key"))
+
+
+_checked: dict[tuple[int, bool], tuple[float, Services]] = {}
+
+
+def workspace_services(workspace_id: int, *, serving: bool = False) -> Services:
+    """The services of a workspace's runs: the process's plus the providers the workspace added
+    (their prices, their keys among ``secrets``). Rebuilt when those change; the database is
+    asked at most every ``REVISION_CHECK_SECONDS``."""
+    now = time.monotonic()
+    hit = _checked.get((workspace_id, serving))
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    services = _workspace_services(workspace_id, providers_revision(workspace_id=workspace_id), serving)
+    if len(_checked) > 4096:
+        _checked.clear()
+    _checked[(workspace_id, serving)] = (now + REVISION_CHECK_SECONDS, services)
+    return services
+
+
+@lru_cache(maxsize=256)
+def _workspace_services(workspace_id: int, revision: tuple[int, Any], serving: bool) -> Services:
+    base = serving_services() if serving else shared_services()
+    if revision[0] == 0:
+        return base
+    policy = address_policy()
+    def transport() -> Any:
+        return safe_transport(policy, limits=SERVING_LIMITS) if serving else safe_transport(policy)
+
+    providers, prices, secrets = dict(base.providers), {}, list(base.secrets)
+    for provider in providers_of(workspace_id=workspace_id):
+        try:
+            config = runtime_config(provider)
+        except SecretUnreadable:
+            logger.error("the key of provider %s (workspace %s) cannot be decrypted: check LLMOPS_ENCRYPTION_KEYS",
+                         provider.name, workspace_id)
+            continue
+        providers[provider.name] = provider_from_config(
+            config, transport_factory=transport
+        )
+        prices.update(prices_of(provider))
+        secrets += [str(config["api_key"])] if config.get("api_key") else []
+        secrets += [str(v) for v in config["headers"].values()]
+    return Services(providers, price_table_for(providers, prices), base.http, base.tools, tuple(secrets))
+
+
+def model_catalog(*, workspace_id: int | None = None) -> list[dict[str, str]]:
+    """What the editor's model picker offers: the local models, each operator provider's, then
+    each of the workspace's providers'."""
     catalog = [
         {"provider": name, "model": model, "label": f"{model} ({name})", "kind": "chat"}
         for name, provider in shared_services().providers.items()
@@ -104,4 +135,13 @@ def model_catalog() -> list[dict[str, str]]:
             {"provider": config["name"], "model": m, "label": f"{m} ({config['name']})", "kind": "chat"}
             for m in config["models"]
         ]
+    if workspace_id is not None:
+        catalog += [
+            {"provider": p.name, "model": m["name"], "label": f"{m['name']} ({p.name})", "kind": "chat"}
+            for p in providers_of(workspace_id=workspace_id) for m in p.catalog
+        ]
     return catalog
+
+
+def workspace_provider_names(workspace_id: int) -> list[str]:
+    return list(providers_of(workspace_id=workspace_id).values_list("name", flat=True))

@@ -86,7 +86,9 @@ def _app_body(app) -> dict:
 
 def _draft_body(app, issues=None) -> dict:
     body = dict(DraftOutput(app).data)
-    body["issues"] = issues if issues is not None else graph_issues(parse_graph(app.draft))
+    if issues is None:
+        issues = graph_issues(parse_graph(app.draft), workspace_id=app.workspace_id)
+    body["issues"] = issues
     return body
 
 
@@ -176,7 +178,8 @@ class ValidateApi(WorkspaceScoped, APIView):
         selectors.app_get(workspace=self.workspace, app_id=app_id)
         data = self.GraphInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response({"issues": graph_issues(parse_graph(data.validated_data["graph"]))})
+        spec = parse_graph(data.validated_data["graph"])
+        return Response({"issues": graph_issues(spec, workspace_id=self.workspace.pk)})
 
 
 class VersionListApi(WorkspaceScoped, APIView):
@@ -276,7 +279,7 @@ class ImportApi(WorkspaceScoped, APIView):
             content, filename = upload.read().decode("utf-8", errors="replace"), upload.name
         if not content:
             raise InvalidInput("Send a file or its content.", code="import_empty")
-        report = import_report(content=content, filename=filename)
+        report = import_report(content=content, filename=filename, workspace_id=self.workspace.pk)
         name = data.validated_data.get("name") or report.name
         if request.query_params.get("dry_run") in {"1", "true"}:
             # ``app_name``: what the app will be called here ("Name (2)" when the name is taken)

@@ -28,7 +28,7 @@ class NodeTypesApi(APIView):
 class ModelsApi(WorkspaceScoped, APIView):
     @extend_schema(responses={200: None})
     def get(self, request, workspace_id: int):
-        return Response({"results": model_catalog()})
+        return Response({"results": model_catalog(workspace_id=self.workspace.pk)})
 
 
 class ToolsApi(WorkspaceScoped, APIView):

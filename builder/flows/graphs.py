@@ -9,8 +9,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from builder.execution.providers import configured_url_check, model_catalog, provider_configs
+from builder.core.addresses import configured_url_check
+from builder.execution.providers import model_catalog, provider_configs, workspace_provider_names
 from builder.flows.errors import GraphMalformed
+from builder.flows.prompt_links import has_links, resolve_links
 from runtime import GraphSpec, default_registry, validate
 from runtime.validation import ModelCatalog
 
@@ -33,24 +35,46 @@ def parse_graph(data: Any) -> GraphSpec:
         raise GraphMalformed("The graph does not have the expected shape.", details=details) from None
 
 
-def available_models() -> ModelCatalog:
-    """What apps may call: the models the editor's picker offers (the bundled local models and
-    those the operator lists per provider); the operator's remote providers also serve models
+def available_models(*, workspace_id: int) -> ModelCatalog:
+    """What apps of a workspace may call: the models its picker offers (the bundled local models,
+    those the operator and the workspace list per provider); remote providers also serve models
     they do not list."""
     return ModelCatalog(
-        frozenset((m["provider"], m["model"]) for m in model_catalog()),
-        open_providers=frozenset(c["name"] for c in provider_configs() if c.get("kind") != "local"),
+        frozenset((m["provider"], m["model"]) for m in model_catalog(workspace_id=workspace_id)),
+        open_providers=frozenset(
+            [c["name"] for c in provider_configs() if c.get("kind") != "local"]
+            + workspace_provider_names(workspace_id)
+        ),
     )
 
 
-def graph_issues(spec: GraphSpec) -> list[dict[str, Any]]:
-    """Every issue of ``spec``, models checked against :func:`available_models`; each with its
-    ``severity``: ``error`` stops a version or a publish, ``warning`` does not."""
-    return [
+def graph_issues(spec: GraphSpec, *, workspace_id: int, resolve: bool = True) -> list[dict[str, Any]]:
+    """Every issue of ``spec`` in a workspace — its library prompts resolved (a reference that
+    does not resolve is an issue on the node's ``prompt`` field), the models it names checked
+    against :func:`available_models` — each with its ``severity``: ``error`` stops a version or a
+    publish, ``warning`` does not. ``resolve=False``: links are taken as they are (a graph whose
+    links already hold their messages, e.g. a playground draft's)."""
+    link_issues: list[dict[str, Any]] = []
+    if resolve and has_links(graph := spec.to_dict()):
+        resolved, link_issues = resolve_links(graph, workspace_id=workspace_id)
+        spec = parse_graph(resolved)
+    unresolved = {i["node_id"] for i in link_issues if i["field"] == "prompt"}
+    return link_issues + [
         {"code": str(i.code), "message": i.message, "node_id": i.node_id, "edge_id": i.edge_id, "field": i.field,
          "severity": i.severity}
-        for i in validate(spec, default_registry(), available_models())
+        for i in validate(spec, default_registry(), available_models(workspace_id=workspace_id))
+        if not (i.code == "prompt_not_resolved" and i.node_id in unresolved)
     ]
+
+
+def pinned_spec(spec: GraphSpec, *, workspace_id: int, repin: bool = False) -> GraphSpec:
+    """``spec`` with its library prompt links pinned (see :mod:`builder.flows.prompt_links`):
+    what a run or a version stores. A link that cannot be resolved is left as it is (validation
+    names it)."""
+    graph = spec.to_dict()
+    if not has_links(graph):
+        return spec
+    return parse_graph(resolve_links(graph, workspace_id=workspace_id, repin=repin)[0])
 
 
 def graph_errors(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:

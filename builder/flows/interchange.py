@@ -90,21 +90,21 @@ def _needs_model_line(nodes: list[dict[str, Any]]) -> str:
     )
 
 
-def import_report(*, content: str, filename: str = "") -> ImportReport:
+def import_report(*, content: str, filename: str = "", workspace_id: int) -> ImportReport:
     """Read a file into a graph and say what the import would create; a file whose graph holds
     a URL the address policy blocks is refused here already (400 ``url_not_allowed``), so the
     preview says what the import would."""
-    report = _report(content, filename)
+    report = _report(content, filename, workspace_id)
     graph_urls_check(parse_graph(report.graph))
     return report
 
 
-def _report(content: str, filename: str) -> ImportReport:
+def _report(content: str, filename: str, workspace_id: int) -> ImportReport:
     if len(content.encode()) > MAX_IMPORT_BYTES:
         raise ImportRefused("The file is larger than 2 MB.", code="import_too_large", status=413)
     document = check_json_value(_load(content, filename))  # 400 invalid_json / invalid_text naming the field
     if _is_dify(document):
-        return _from_dify(document)
+        return _from_dify(document, workspace_id)
     if isinstance(document, dict) and document.get("kind") == EXPORT_KIND:
         meta, graph = document.get("app") or {}, document.get("graph")
     elif isinstance(document, dict) and "nodes" in document:
@@ -117,7 +117,7 @@ def _report(content: str, filename: str) -> ImportReport:
     name = str(meta.get("name") or spec.name or _stem(filename) or "Imported app")
     return ImportReport(
         format="llmops", name=name, description=str(meta.get("description") or spec.description),
-        graph=spec.to_dict(), issues=graph_issues(spec),
+        graph=spec.to_dict(), issues=graph_issues(spec, workspace_id=workspace_id),
     )
 
 
@@ -138,7 +138,7 @@ def _is_dify(document: Any) -> bool:
     return is_dify_document(document)
 
 
-def _from_dify(document: dict[str, Any]) -> ImportReport:
+def _from_dify(document: dict[str, Any], workspace_id: int) -> ImportReport:
     from runtime.errors import RuntimeFailure
     from runtime.interchange.dify import dify_to_graph
 
@@ -149,7 +149,8 @@ def _from_dify(document: dict[str, Any]) -> ImportReport:
     spec = parse_graph(converted.graph)
     return ImportReport(
         format="dify", name=converted.name or "Imported Dify app", description=converted.description,
-        graph=spec.to_dict(), issues=graph_issues(spec), unmapped=converted.unmapped, warnings=converted.warnings,
+        graph=spec.to_dict(), issues=graph_issues(spec, workspace_id=workspace_id), unmapped=converted.unmapped,
+        warnings=converted.warnings,
     )
 
 

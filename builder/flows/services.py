@@ -12,8 +12,9 @@ from django.utils.text import slugify
 
 from builder.core.errors import InvalidInput
 from builder.flows.errors import DraftConflict, GraphInvalid
-from builder.flows.graphs import graph_issues, graph_urls_check, parse_graph, starter_graph
+from builder.flows.graphs import graph_issues, graph_urls_check, parse_graph, pinned_spec, starter_graph
 from builder.flows.models import App, AppVersion, VersionKind
+from builder.flows.prompt_links import unpinned
 from builder.flows.selectors import free_app_name
 from runtime import GraphSpec
 
@@ -98,7 +99,7 @@ def draft_save(*, app: App, graph: dict[str, Any], revision: int, user) -> tuple
     locked.draft_updated_at = timezone.now()
     locked.draft_updated_by = user
     locked.save(update_fields=["draft", "draft_revision", "draft_updated_at", "draft_updated_by", "updated_at"])
-    return locked, graph_issues(spec)
+    return locked, graph_issues(spec, workspace_id=app.workspace_id)
 
 
 def _checked_graph(graph: Any) -> GraphSpec:
@@ -117,8 +118,23 @@ def _next_number(app: App) -> int:
 def version_create(*, app: App, message: str, user) -> AppVersion:
     """Snapshot the draft as the next version. A graph with issues cannot become a version."""
     app = App.objects.select_for_update().get(pk=app.pk)
-    spec = _checked_graph(app.draft)
-    issues = [i for i in graph_issues(spec) if i["severity"] == "error"]  # warnings do not stop a version
+    return _snapshot(app, app.draft, message=message, user=user)
+
+
+@transaction.atomic
+def version_from_graph(*, app: App, graph: dict[str, Any], message: str, user, repin: bool = False) -> AppVersion:
+    """Snapshot ``graph`` (not the draft) as the next version; with ``repin`` each library prompt
+    is what its reference names now (a published version republished with the latest labels)."""
+    app = App.objects.select_for_update().get(pk=app.pk)
+    return _snapshot(app, graph, message=message, user=user, repin=repin)
+
+
+def _snapshot(app: App, graph: dict[str, Any], *, message: str, user, repin: bool = False) -> AppVersion:
+    """The next version of ``app`` holding ``graph`` with its library prompts pinned: each
+    link holds the version its reference names now, so a later label move never changes it."""
+    spec = pinned_spec(_checked_graph(graph), workspace_id=app.workspace_id, repin=repin)
+    issues = [i for i in graph_issues(spec, workspace_id=app.workspace_id) if i["severity"] == "error"]
+    # (warnings do not stop a version)
     if issues:
         raise GraphInvalid(
             f"The app has {len(issues)} issue(s) to fix before it can be saved as a version.",
@@ -142,7 +158,7 @@ def version_restore(*, app: App, version: AppVersion, user) -> tuple[App, AppVer
             app=app, number=_next_number(app), kind=VersionKind.BACKUP,
             message=f"Draft before restoring version {version.number}", graph=app.draft, created_by=user,
         )
-    app.draft = version.graph
+    app.draft = unpinned(version.graph)
     app.draft_revision += 1
     app.draft_updated_at = timezone.now()
     app.draft_updated_by = user

@@ -71,7 +71,7 @@ def _same_endpoint(a: str | None, b: str | None) -> bool:
 
 
 def _remote_embedder(knowledge_base: KnowledgeBase) -> Embed:
-    from builder.execution.providers import address_policy
+    from builder.core.addresses import address_policy
     from runtime.net import safe_transport
     from runtime.providers.openai_compat import OpenAICompatibleProvider
 

@@ -10,8 +10,8 @@ from typing import Any, Protocol
 from django.db import IntegrityError, transaction
 from pydantic import ValidationError
 
+from builder.core.addresses import configured_url_check
 from builder.core.errors import Conflict, InvalidInput
-from builder.execution.providers import configured_url_check
 from builder.jobs.models import Job
 from builder.jobs.services import job_create
 from builder.knowledge import conf, storage

@@ -33,6 +33,16 @@ class LabelMoveOutput(serializers.Serializer):
     moved_at = serializers.DateTimeField()
 
 
+class PromptUseOutput(serializers.Serializer):
+    node_id = serializers.CharField()
+    ref = serializers.CharField()
+    version = serializers.IntegerField(allow_null=True, help_text="The version production holds (pinned).")
+    prompt_id = serializers.IntegerField(allow_null=True)
+    prompt_name = serializers.CharField()
+    current = serializers.IntegerField(allow_null=True, help_text="The version the reference names now.")
+    outdated = serializers.BooleanField()
+
+
 class PublishingStateOutput(serializers.Serializer):
     published = serializers.BooleanField()
     enabled = serializers.BooleanField()
@@ -40,6 +50,7 @@ class PublishingStateOutput(serializers.Serializer):
     latest_version = serializers.IntegerField(allow_null=True)
     first_published_at = serializers.DateTimeField(allow_null=True)
     labels = LabelOutput(many=True)
+    prompts = PromptUseOutput(many=True, help_text="The library prompts inside the production version.")
 
 
 class ApiKeyOutput(serializers.Serializer):
@@ -115,6 +126,19 @@ class PublishApi(WorkspaceScoped, APIView):
         data.is_valid(raise_exception=True)
         services.publication_set(app=app, enabled=data.validated_data["enabled"])
         return Response(_state_body(app))
+
+
+class RepublishApi(WorkspaceScoped, APIView):
+    """POST: production's graph again with each library prompt re-resolved ("republish with latest
+    labels"); 409 ``prompts_current`` when no prompt label has moved."""
+
+    capabilities = {"POST": "build"}
+
+    @extend_schema(request=None, responses={201: PublishingStateOutput})
+    def post(self, request, workspace_id: int, app_id: int):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        _, _, warnings = services.app_republish(app=app, user=request.user)
+        return Response({**_state_body(app), "warnings": warnings}, status=status.HTTP_201_CREATED)
 
 
 class LabelListApi(WorkspaceScoped, APIView):

@@ -64,6 +64,12 @@ class NotPublishedYet(Conflict):
     code = "app_not_published"
 
 
+class PromptsCurrent(Conflict):
+    """Republishing would change nothing: every library prompt is what its reference names now."""
+
+    code = "prompts_current"
+
+
 class AppInvalid(Conflict):
     """The app (or the version a label would serve) cannot run: ``details.issues`` lists the
     errors (code, message, node_id, edge_id, field), ``details.warnings`` what is only shown."""

@@ -12,6 +12,7 @@ from django.db.models.functions import JSONObject
 
 from builder.core.errors import NotFound
 from builder.flows.models import App, AppVersion
+from builder.flows.prompt_links import prompt_uses
 from builder.publishing.errors import AppNotPublished, LabelNotFound
 from builder.publishing.models import PRODUCTION, ApiKey, ApiRun, Label, LabelMove, Publication
 from builder.runs.models import Run
@@ -47,6 +48,9 @@ def publishing_state(*, app: App) -> dict:
         "production_version": production.version.number if production else None,
         "latest_version": latest,
         "first_published_at": publication.first_published_at if publication else None,
+        "prompts": [
+            use.to_dict() for use in prompt_uses(production.version.graph, workspace_id=app.workspace_id)
+        ] if production else [],
     }
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from builder.core.errors import InvalidInput
 from builder.flows.graphs import graph_errors, graph_issues, parse_graph
 from builder.flows.models import App, AppVersion
-from builder.flows.services import version_create
+from builder.flows.prompt_links import prompt_uses
+from builder.flows.services import version_create, version_from_graph
 from builder.publishing import cache_bus
 from builder.publishing.errors import (
     AppInvalid,
@@ -24,6 +25,7 @@ from builder.publishing.errors import (
     LabelUnchanged,
     NothingToRollBack,
     NotPublishedYet,
+    PromptsCurrent,
 )
 from builder.publishing.models import (
     PRODUCTION,
@@ -48,16 +50,42 @@ def app_publish(*, app: App, user, message: str = "") -> tuple[AppVersion, Label
     A draft with errors (a required field left empty, a model that is not available here …)
     is refused with ``app_invalid`` listing them, and nothing changes."""
     draft = App.objects.select_for_update().only("draft").get(pk=app.pk).draft
-    warnings = _can_go_live(draft, "The app")
+    warnings = _can_go_live(app, draft, "The app")
     version = version_create(app=app, message=message or "Published", user=user)
     label = _label_set(app=app, name=PRODUCTION, version=version, user=user, kind=LabelMoveKind.PUBLISH)
     Publication.objects.update_or_create(app=app, defaults={"enabled": True})
     return version, label, warnings
 
 
-def _can_go_live(graph: dict[str, Any], what: str) -> list[dict[str, Any]]:
+@transaction.atomic
+def app_republish(*, app: App, user) -> tuple[AppVersion, Label, list[dict[str, Any]]]:
+    """Production's graph once more with each library prompt re-resolved ("republish with latest
+    labels"): a new version that production moves to, when a prompt label has moved since.
+
+    The draft is not involved (it may hold unfinished work); ``prompts_current`` when no
+    prompt reference resolves to another version than the one production holds."""
+    production = Label.objects.select_for_update().select_related("version").filter(
+        app=app, name=PRODUCTION).first()
+    if production is None:
+        raise NotPublishedYet("Publish the app first: republishing starts from its production version.")
+    moved = [u for u in prompt_uses(production.version.graph, workspace_id=app.workspace_id) if u.outdated]
+    if not moved:
+        raise PromptsCurrent(
+            f"Every library prompt of version {production.version.number} is already the version its label points at."
+        )
+    changes = ", ".join(f"{u.prompt_name} v{u.version} → v{u.current}" for u in moved)
+    warnings = _can_go_live(app, production.version.graph, "The app")
+    version = version_from_graph(
+        app=app, graph=production.version.graph, user=user, repin=True,
+        message=f"Republished version {production.version.number} with the latest prompt labels: {changes}",
+    )
+    label = _label_set(app=app, name=PRODUCTION, version=version, user=user, kind=LabelMoveKind.PUBLISH)
+    return version, label, warnings
+
+
+def _can_go_live(app: App, graph: dict[str, Any], what: str) -> list[dict[str, Any]]:
     """The warnings of ``graph``; ``app_invalid`` listing its errors when it cannot run."""
-    issues = graph_issues(parse_graph(graph))
+    issues = graph_issues(parse_graph(graph), workspace_id=app.workspace_id)
     errors = graph_errors(issues)
     warnings = [i for i in issues if i["severity"] == "warning"]
     if errors:
@@ -126,7 +154,7 @@ def label_move(*, app: App, name: str, version: AppVersion, user) -> Label:
     current = Label.objects.select_for_update().filter(app=app, name=name).first()
     if current is not None and current.version_id == version.pk:
         raise LabelUnchanged(f"{name} already points at version {version.number}.")
-    _can_go_live(version.graph, f"Version {version.number}")
+    _can_go_live(app, version.graph, f"Version {version.number}")
     kind = LabelMoveKind.MOVE
     if current is not None and version.number < current.version.number:
         kind = LabelMoveKind.ROLLBACK
@@ -151,7 +179,7 @@ def label_rollback(*, app: App, name: str = PRODUCTION, user) -> Label:
         target = AppVersion.objects.filter(app=app, number=previous.from_number).first()
     if target is None:
         raise NothingToRollBack(f"{name} has no earlier version to go back to.")
-    _can_go_live(target.graph, f"Version {target.number}")
+    _can_go_live(app, target.graph, f"Version {target.number}")
     return _label_set(app=app, name=name, version=target, user=user, kind=LabelMoveKind.ROLLBACK)
 
 

@@ -6,6 +6,7 @@ ws = "workspaces/<int:workspace_id>/"
 app = ws + "apps/<int:app_id>/"
 urlpatterns = [
     path(app + "publish/", apis.PublishApi.as_view(), name="app-publish"),
+    path(app + "publish/republish/", apis.RepublishApi.as_view(), name="app-republish"),
     path(app + "publish/endpoint/", apis.EndpointApi.as_view(), name="app-endpoint"),
     path(app + "publish/runs/", apis.ApiRunListApi.as_view(), name="app-api-runs"),
     path(app + "publish/web-chat/", apis.WebChatApi.as_view(), name="app-web-chat"),

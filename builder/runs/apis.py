@@ -59,7 +59,9 @@ class RunSummaryFields(serializers.Serializer):
 
 
 class RunOutput(RunSummaryFields):
-    app_id = serializers.IntegerField()
+    app_id = serializers.IntegerField(allow_null=True)
+    group_id = serializers.UUIDField(allow_null=True)
+    group_index = serializers.IntegerField(allow_null=True)
     target_node_id = serializers.CharField()
     inputs = serializers.JSONField()
     outputs = serializers.JSONField()
@@ -69,6 +71,15 @@ class RunAppOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
+
+
+class RunPromptOutput(serializers.Serializer):
+    """The library prompt version a playground run ran."""
+
+    id = serializers.IntegerField()
+    prompt_id = serializers.IntegerField()
+    name = serializers.CharField(source="prompt.name")
+    number = serializers.IntegerField()
 
 
 class ApiKeyRefOutput(serializers.Serializer):
@@ -83,7 +94,8 @@ class RunOriginFields(serializers.Serializer):
     """Where a run came from: its app, and for calls through the public endpoint the label, the key
     and the caller's end user (null for other runs). Needs ``selectors.ROW_RELATIONS`` loaded."""
 
-    app = RunAppOutput()
+    app = RunAppOutput(allow_null=True, help_text="Null for a prompt run in the playground.")
+    prompt = RunPromptOutput(source="prompt_version", allow_null=True)
     label = serializers.SerializerMethodField()
     key = serializers.SerializerMethodField()
     end_user = serializers.SerializerMethodField()

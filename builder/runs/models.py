@@ -1,4 +1,5 @@
-"""Every execution of an app — debug, single node, API, chat, web chat — with its node traces."""
+"""Every execution of an app — debug, single node, API, chat, web chat — and of a prompt in the
+playground, with its node traces."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class RunSource(models.TextChoices):
     API = "api", "API"
     CHAT = "chat", "Chat"
     WEB = "web", "Web chat"
+    PLAYGROUND = "playground", "Playground"
 
 
 class RunStatus(models.TextChoices):
@@ -30,7 +32,20 @@ FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
 class Run(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="runs")
-    app = models.ForeignKey("flows.App", on_delete=models.CASCADE, related_name="runs")
+    app = models.ForeignKey(
+        "flows.App", null=True, blank=True, on_delete=models.CASCADE, related_name="runs",
+        help_text="None for a prompt run in the playground.",
+    )
+    group_id = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="Runs started together (a playground's columns)."
+    )
+    prompt_version = models.ForeignKey(
+        "prompts.PromptVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The library prompt version a playground run ran.",
+    )
+    group_index = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Its place in the group (a playground's column)."
+    )
     version = models.ForeignKey(
         "flows.AppVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
     )
@@ -74,7 +89,7 @@ class NodeTrace(models.Model):
     """What one node did in a run: the last attempt's inputs, outcome, outputs, cost and timing."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="traces")
-    app = models.ForeignKey("flows.App", on_delete=models.CASCADE, related_name="+")
+    app = models.ForeignKey("flows.App", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     sequence = models.PositiveIntegerField()
     node_id = models.TextField(help_text="The node's id; inside an iteration <node>[<index>]/<sub-node>.")
     node_type = models.CharField(max_length=64)

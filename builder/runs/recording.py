@@ -146,7 +146,7 @@ def run_record(
     """The stored form of a finished run. ``context``: the run row's other values — workspace,
     app, version, source, graph, created_at … — as the caller knows them. Secrets are redacted
     here (inputs, outputs, error messages, node traces)."""
-    redact = stored_data_redactor()
+    redact = stored_data_redactor(int(context["workspace_id"]))
     error = result.error or {}
     totals = result.totals
     run = {

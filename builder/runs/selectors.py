@@ -11,9 +11,9 @@ from builder.runs.models import NodeTrace, Run
 
 # What a run's row shows besides its own columns: the app, the version number, and for calls
 # through the public endpoint the key and label (one query for a whole page, whatever its size).
-ROW_RELATIONS = ("app", "version", "api", "api__api_key")
+ROW_RELATIONS = ("app", "version", "api", "api__api_key", "prompt_version__prompt")
 # Their large columns, which no run view reads: the app's draft, the version's graph, the call's events.
-LARGE_RELATED = ("app__draft", "version__graph", "api__events")
+LARGE_RELATED = ("app__draft", "version__graph", "api__events", "prompt_version__messages")
 
 
 def runs_of(*, workspace, app=None) -> QuerySet[Run]:

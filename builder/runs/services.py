@@ -8,21 +8,21 @@ import logging
 import time
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from builder.core.errors import Conflict, InvalidInput
 from builder.execution.context import execution_context, stored_data_redactor
 from builder.execution.run import execute
 from builder.flows.errors import GraphInvalid
-from builder.flows.graphs import graph_issues, parse_graph
+from builder.flows.graphs import graph_issues, parse_graph, pinned_spec
 from builder.flows.models import App, AppVersion
 from builder.runs.errors import InputsInvalid
 from builder.runs.live_events import EventForwarder
 from builder.runs.models import Run, RunSource, RunStatus
 from builder.runs.recording import TraceRecorder, run_record
 from builder.runs.sinks import OrmSink
-from runtime import compile_graph
+from runtime import ExecutionContext, RunResult, compile_graph
 from runtime.errors import InputInvalid
 from runtime.spec import GraphSpec
 
@@ -30,9 +30,11 @@ logger = logging.getLogger(__name__)
 CANCEL_POLL_SECONDS = 0.5
 
 
-def _runnable(graph: dict[str, Any]) -> GraphSpec:
-    spec = parse_graph(graph)
-    issues = [i for i in graph_issues(spec) if i["severity"] == "error"]  # warnings do not stop a run
+def _runnable(graph: dict[str, Any], *, workspace_id: int) -> GraphSpec:
+    """``graph`` as a run stores it (its library prompts resolved now), refused when it has
+    errors (warnings do not stop a run)."""
+    spec = pinned_spec(parse_graph(graph), workspace_id=workspace_id)
+    issues = [i for i in graph_issues(spec, workspace_id=workspace_id) if i["severity"] == "error"]
     if issues:
         raise GraphInvalid(
             f"The app has {len(issues)} issue(s); fix them before running it.", details={"issues": issues}
@@ -48,7 +50,7 @@ def run_create(
 
     With ``node_id`` only that node runs, on ``inputs`` given as ``{"node.field": value}``; else
     ``inputs`` must fit the app's declared inputs (400 ``inputs_invalid``, as on the public API)."""
-    spec = _runnable(version.graph if version else app.draft)
+    spec = _runnable(version.graph if version else app.draft, workspace_id=app.workspace_id)
     if node_id and spec.node(node_id) is None:
         raise InvalidInput(f"The app has no node {node_id!r}.", code="unknown_node")
     if not node_id:
@@ -78,42 +80,78 @@ def run_cancel(*, run: Run) -> Run:
             run.status = RunStatus.CANCELLED
             run.error_code, run.error_message = "cancelled", "Cancelled before it started."
             run.finished_at = timezone.now()
-            run.inputs = stored_data_redactor()(run.inputs)
+            run.inputs = stored_data_redactor(run.workspace_id)(run.inputs)
         run.save()
     return run
 
 
 def run_execute(*, run_id: str) -> Run | None:
     """Execute a queued run and store its outcome and traces. A finished run is left alone."""
+    return runs_execute(run_ids=[run_id])[0]
+
+
+def runs_execute(*, run_ids: list[str]) -> list[Run | None]:
+    """Execute queued runs together, concurrently in one event loop (a playground's columns
+    stream side by side), each stored as it would be alone. Finished runs are left alone; safe
+    to deliver twice."""
+    claimed = [_claim(run_id) for run_id in run_ids]
+    todo = [run for run, mine in claimed if run is not None and mine]
+    if todo:
+        contexts = [execution_context(workspace_id=run.workspace_id) for run in todo]
+        asyncio.run(_execute_all(list(zip(todo, contexts, strict=True))))
+    for run in todo:
+        run.refresh_from_db()
+    return [run for run, _ in claimed]
+
+
+def _claim(run_id: str) -> tuple[Run | None, bool]:
+    """The run, and whether this call is the one to execute it (it was queued)."""
     with transaction.atomic():
         run = Run.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.is_finished:
-            return run
+            return run, False
         run.status = RunStatus.RUNNING
         run.started_at = timezone.now()
         run.save(update_fields=["status", "started_at"])
+        return run, True
 
+
+async def _execute_all(runs: list[tuple[Run, ExecutionContext]]) -> None:
+    await asyncio.gather(*(_execute_one(run, context) for run, context in runs))
+
+
+async def _execute_one(run: Run, context: ExecutionContext) -> None:
     recorder = TraceRecorder()
     forwarder = EventForwarder(workspace_id=run.workspace_id, run_id=str(run.pk))
     graph = compile_graph(parse_graph(run.graph))
     try:
-        result = asyncio.run(execute(
-            graph, run.inputs, context=execution_context(workspace_id=run.workspace_id), hooks=[recorder, forwarder],
+        result = await execute(
+            graph, run.inputs, context=context, hooks=[recorder, forwarder],
             run_id=str(run.pk), node_id=run.target_node_id, cancel_requested=_cancel_check(run.pk),
             poll_seconds=CANCEL_POLL_SECONDS,
-        ))
+        )
     finally:
         graph.close()
-    record = run_record(
-        run_id=str(run.pk), result=result, traces=recorder, inputs=run.inputs,
-        started_at=run.started_at.timestamp(), finished_at=time.time(),
-        context={"workspace_id": run.workspace_id, "app_id": run.app_id, "version_id": run.version_id,
-                 "source": run.source, "graph": run.graph},
-    )
-    _sink.write([record])
+    await asyncio.to_thread(_store, run, result, recorder, forwarder, time.time())
+
+
+def _store(run: Run, result: RunResult, recorder: TraceRecorder, forwarder: EventForwarder,
+           finished_at: float) -> None:
+    """Store a run that ended, then let its terminal event out — in a thread of the runs' loop
+    (the ORM refuses to run on the loop itself): each run is stored as soon as it ends, while
+    the others go on."""
+    try:
+        record = run_record(
+            run_id=str(run.pk), result=result, traces=recorder, inputs=run.inputs,
+            started_at=run.started_at.timestamp(), finished_at=finished_at,
+            context={"workspace_id": run.workspace_id, "app_id": run.app_id, "version_id": run.version_id,
+                     "source": run.source, "graph": run.graph, "group_id": run.group_id,
+                     "group_index": run.group_index},
+        )
+        _sink.write([record])
+    finally:
+        connection.close()
     forwarder.close()
-    run.refresh_from_db()
-    return run
 
 
 _sink = OrmSink()

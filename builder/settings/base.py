@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from builder.config import (
+    encryption_keys,
     env_bool,
     env_float,
     env_int,
@@ -44,9 +45,12 @@ INSTALLED_APPS = [
     "builder.core",
     "builder.accounts",
     "builder.jobs",
+    "builder.providers",
     "builder.execution",
+    "builder.prompts",
     "builder.flows",
     "builder.runs",
+    "builder.playground",
     "builder.publishing",
     "builder.knowledge",
     "builder.health",
@@ -147,7 +151,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"SearchModeEnum": "builder.knowledge.search_settings.SEARCH_MODES"},
+    "ENUM_NAME_OVERRIDES": {
+        "SearchModeEnum": "builder.knowledge.search_settings.SEARCH_MODES",
+        "MessageRoleEnum": "builder.prompts.content.ROLES",
+        "MemberRoleEnum": "builder.accounts.models.Role",
+    },
 }
 
 # --- Background work: CELERY_BROKER_URL (Redis / RabbitMQ), else the database itself
@@ -189,6 +197,8 @@ LLMOPS_HTTP_ALLOW_NETWORKS = env_list("LLMOPS_HTTP_ALLOW_NETWORKS", [])
 
 # --- Runs: model providers, request bodies, the public API (/v1) and the web chat
 LLMOPS_MODEL_PROVIDERS = model_provider_configs()
+# Fernet keys for secrets at rest (provider keys): the first encrypts, all decrypt; see builder.config.
+LLMOPS_ENCRYPTION_KEYS = encryption_keys(DATA_DIR)
 LLMOPS_MAX_JSON_DEPTH = env_int("LLMOPS_MAX_JSON_DEPTH", 64)
 LLMOPS_V1_MAX_REQUEST_BYTES = env_int("LLMOPS_V1_MAX_REQUEST_BYTES", 1024 * 1024)
 LLMOPS_SSE_KEEPALIVE_SECONDS = env_float("LLMOPS_SSE_KEEPALIVE_SECONDS", 15.0)

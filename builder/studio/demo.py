@@ -44,7 +44,7 @@ def demo_apps_load(*, workspace: Workspace, owner: User) -> list[str]:
 
     imported = []
     for path in sorted((FIXTURES / "apps").glob("*.yaml")):
-        report = import_report(content=path.read_text(), filename=path.name)
+        report = import_report(content=path.read_text(), filename=path.name, workspace_id=workspace.pk)
         if App.objects.filter(workspace=workspace, name=report.name).exists():
             continue
         app_create(

@@ -27,7 +27,8 @@ SUPPORT_TRIAGE = Path(settings.BASE_DIR) / "fixtures" / "apps" / "support_triage
 
 def support_triage_app(member) -> int:
     """The demo's support triage app (six nodes, three of them model nodes) in the member's workspace."""
-    report = import_report(content=SUPPORT_TRIAGE.read_text(), filename=SUPPORT_TRIAGE.name)
+    report = import_report(content=SUPPORT_TRIAGE.read_text(), filename=SUPPORT_TRIAGE.name,
+                           workspace_id=member.workspace.pk)
     return create_app(member, report.name, report.graph)
 
 

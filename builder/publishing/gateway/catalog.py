@@ -3,7 +3,8 @@
 Label and app lookups, and whether an app's endpoint is on, are cached for ``TARGET_CACHE_SECONDS``
 (a label move, a rollback or an endpoint turned off is served within that time by every process,
 at once by the process that made it); compiled graphs are cached per version forever (versions
-never change); execution contexts per workspace."""
+never change); execution contexts per workspace for ``CONTEXT_CACHE_SECONDS`` (a provider the
+workspace adds or changes on its Models page is called within that time)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from builder.publishing.selectors import app_version_by_id, endpoint_enabled, en
 from runtime import CompiledGraph, ExecutionContext, compile_graph
 
 TARGET_CACHE_SECONDS = 1.0
-CONTEXT_CACHE_SECONDS = 60.0
+CONTEXT_CACHE_SECONDS = 5.0
 _MAX_COMPILED = 256
 
 
@@ -66,6 +67,10 @@ def _load_version(version_id: int) -> Compiled:
     return _compile(app_version_by_id(version_id=version_id))
 
 
+def _serving_context(workspace_id: int) -> ExecutionContext:
+    return execution_context(workspace_id=workspace_id, serving=True)
+
+
 class Catalog:
     def __init__(self) -> None:
         self._targets = FreshCache(TARGET_CACHE_SECONDS)
@@ -80,7 +85,7 @@ class Catalog:
             label=label, number=number,
         )
         return Target(app_id, slug, workspace_id, label_name, await self._version(version_id),
-                      self._context(workspace_id, time.monotonic()))
+                      await self._context(workspace_id, time.monotonic()))
 
     async def check_on(self, app_id: int, slug: str) -> None:
         """404 ``app_not_found`` unless the app's endpoint is on: what every route that reads a run
@@ -99,10 +104,11 @@ class Catalog:
                 self._compiled.popitem(last=False)[1].compiled.close()
         return compiled
 
-    def _context(self, workspace_id: int, now: float) -> ExecutionContext:
+    async def _context(self, workspace_id: int, now: float) -> ExecutionContext:
         hit = self._contexts.get(workspace_id)
         if hit is None or hit[0] <= now:
-            hit = (now + CONTEXT_CACHE_SECONDS, execution_context(workspace_id=workspace_id, serving=True))
+            context = await self._loads.db(("context", workspace_id), _serving_context, workspace_id)
+            hit = (now + CONTEXT_CACHE_SECONDS, context)
             self._contexts[workspace_id] = hit
         return hit[1]
 

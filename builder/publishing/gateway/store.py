@@ -43,7 +43,7 @@ def live_record(live: LiveRun) -> RunRecord:
     result = live.result
     assert result is not None
     target = live.target
-    redact = stored_data_redactor()
+    redact = stored_data_redactor(target.workspace_id)
     events = []
     for number, event in enumerate(live.events, start=1):
         name, data = public_event(event)

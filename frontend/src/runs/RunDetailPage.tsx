@@ -12,7 +12,7 @@ import { Payload } from '../traces/Payload';
 import { TraceList } from '../traces/TraceList';
 import { getRunDetail } from './api';
 import { sourceName } from './filters';
-import { costText, FINISHED, keyText, shortId, tokensText } from './format';
+import { costText, FINISHED, keyText, runSubject, shortId, tokensText } from './format';
 import './runs.css';
 import type { RunDetail } from './types';
 
@@ -39,17 +39,26 @@ function Summary({ run, nodeTitle }: { run: RunDetail; nodeTitle: (id: string) =
   const version = run.version !== null ? `v${run.version}` : run.source === 'node' ? 'draft (single node)' : 'draft';
   return (
     <dl className="run-summary" data-testid="run-summary">
-      <div>
-        <dt>App</dt>
-        <dd>
-          <Link to={`/apps/${run.app.id}`} data-testid="run-app">
-            {run.app.name}
-          </Link>{' '}
-          <Link to={`/apps/${run.app.id}?run=${encodeURIComponent(run.id)}`} className="small" title="Show this run on the app's canvas, read-only">
-            open on canvas
-          </Link>
-        </dd>
-      </div>
+      {run.app ? (
+        <div>
+          <dt>App</dt>
+          <dd>
+            <Link to={`/apps/${run.app.id}`} data-testid="run-app">
+              {run.app.name}
+            </Link>{' '}
+            <Link to={`/apps/${run.app.id}?run=${encodeURIComponent(run.id)}`} className="small" title="Show this run on the app's canvas, read-only">
+              open on canvas
+            </Link>
+          </dd>
+        </div>
+      ) : (
+        <div>
+          <dt>Prompt</dt>
+          <dd data-testid="run-app">
+            {run.prompt ? <Link to={`/prompts/${run.prompt.prompt_id}`}>{runSubject(run)}</Link> : runSubject(run)}
+          </dd>
+        </div>
+      )}
       <div>
         <dt>Version</dt>
         <dd data-testid="run-version">{version}</dd>

@@ -8,7 +8,7 @@ import { relativeTime } from '../publishing/model';
 import { useSession } from '../session';
 import { listWorkspaceRuns } from './api';
 import { activeFilterCount, filtersFromQuery, filtersToQuery, NO_FILTERS, sourceName, type RunFilters } from './filters';
-import { costText, keyText, shortId, tokensText, versionText } from './format';
+import { costText, keyText, runSubject, shortId, tokensText, versionText } from './format';
 import { RunFilterBar } from './RunFilterBar';
 import './runs.css';
 import type { RunRow } from './types';
@@ -26,7 +26,7 @@ function RunTableRow({ run, onOpen, from }: { run: RunRow; onOpen: () => void; f
         <span className={`badge status-badge status-${run.status}`}>{run.status}</span>
       </td>
       <td>
-        <Link to={`/runs/${run.id}`} state={{ from }} className="run-link mono" onClick={(e) => e.stopPropagation()} aria-label={`Run ${shortId(run.id)}, ${run.status}, ${run.app.name}`}>
+        <Link to={`/runs/${run.id}`} state={{ from }} className="run-link mono" onClick={(e) => e.stopPropagation()} aria-label={`Run ${shortId(run.id)}, ${run.status}, ${runSubject(run)}`}>
           {shortId(run.id)}
         </Link>
         <div className="muted small" title={new Date(run.created_at).toLocaleString()}>
@@ -34,7 +34,7 @@ function RunTableRow({ run, onOpen, from }: { run: RunRow; onOpen: () => void; f
         </div>
       </td>
       <td>
-        <div className="run-app">{run.app.name}</div>
+        <div className="run-app">{runSubject(run)}</div>
         {run.error && (
           <div className="run-row-error small" title={run.error.message}>
             {run.error.code}

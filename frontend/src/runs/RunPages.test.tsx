@@ -14,6 +14,7 @@ function row(id: string, patch: Partial<RunRow> = {}): RunRow {
   return {
     id,
     app: APP,
+    prompt: null,
     version: 2,
     source: 'api',
     status: 'succeeded',
@@ -38,6 +39,8 @@ const OK = row('a0000000-0000-4000-8000-000000000002', { source: 'debug', versio
 const DETAIL: RunDetail = {
   ...FAILED,
   app_id: 7,
+  group_id: null,
+  group_index: null,
   target_node_id: '',
   inputs: { query: 'Where is the office?' },
   outputs: {},

@@ -10,6 +10,7 @@ export const SOURCES: readonly { value: string; label: string }[] = [
   { value: 'api', label: 'API' },
   { value: 'chat', label: 'Chat (OpenAI-compatible)' },
   { value: 'web', label: 'Web chat' },
+  { value: 'playground', label: 'Playground' },
 ];
 
 const SOURCE_NAMES: Record<string, string> = {
@@ -18,6 +19,7 @@ const SOURCE_NAMES: Record<string, string> = {
   api: 'API',
   chat: 'Chat API',
   web: 'Web chat',
+  playground: 'Playground',
 };
 
 export function sourceName(source: string): string {

@@ -13,6 +13,12 @@ export function versionText(run: Pick<RunRow, 'version' | 'label' | 'source'>): 
   return run.label ? `${v} · ${run.label}` : v;
 }
 
+/** What a run ran: its app's name, or for the playground its prompt ("support@v3", "draft prompt"). */
+export function runSubject(run: Pick<RunRow, 'app' | 'prompt'>): string {
+  if (run.app) return run.app.name;
+  return run.prompt ? `${run.prompt.name} v${run.prompt.number}` : 'Draft prompt';
+}
+
 export function tokensText(run: Pick<RunRow, 'tokens_in' | 'tokens_out'>): string {
   return run.tokens_in || run.tokens_out ? `${run.tokens_in.toLocaleString()} → ${run.tokens_out.toLocaleString()}` : '—';
 }

@@ -20,9 +20,19 @@ export interface RunError {
   node_id: string | null;
 }
 
+/** The library prompt version a playground run ran (null for app runs and drafts). */
+export interface RunPromptRef {
+  id: number;
+  prompt_id: number;
+  name: string;
+  number: number;
+}
+
 export interface RunRow {
   id: string;
-  app: RunAppRef;
+  /** Null for a prompt run in the playground. */
+  app: RunAppRef | null;
+  prompt: RunPromptRef | null;
   version: number | null;
   /** debug, node, api, chat — or a source this page does not know yet. */
   source: string;
@@ -42,7 +52,9 @@ export interface RunRow {
 }
 
 export interface RunDetail extends RunRow {
-  app_id: number;
+  app_id: number | null;
+  group_id: string | null;
+  group_index: number | null;
   target_node_id: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown> | null;

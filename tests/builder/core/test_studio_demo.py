@@ -18,7 +18,7 @@ def test_the_demo_workspace_gets_the_example_apps_once_and_they_are_valid():
     assert apps.count() >= 4
     assert len({app.name for app in apps}) == apps.count()
     for app in apps:
-        assert graph_issues(parse_graph(app.draft)) == [], app.name
+        assert graph_issues(parse_graph(app.draft), workspace_id=app.workspace_id) == [], app.name
     assert workspace.memberships.get(user=admin).role == "owner"
 
 

@@ -82,6 +82,7 @@ def test_an_import_file_with_unstorable_text_is_refused_naming_the_field():
     from builder.flows.interchange import import_report
 
     with pytest.raises(InvalidText) as refused:
-        import_report(content='{"name": "x", "nodes": [{"id": "a", "title": "bad \\ud800"}]}', filename="app.json")
+        import_report(content='{"name": "x", "nodes": [{"id": "a", "title": "bad \\ud800"}]}', filename="app.json",
+                      workspace_id=0)
 
     assert refused.value.details == {"field": "nodes[0].title"}

@@ -111,6 +111,9 @@ class StandInServer:
         self.embedding_dims = embedding_dims
         self.latency_s = 0.0
         self.api_key: str | None = None
+        #: What ``GET /v1/models`` lists; ``models_reply`` (a status) answers it instead, once.
+        self.models = ["gpt-test", "gpt-mini"]
+        self.models_reply: Reply | None = None
         self.requests: list[RecordedRequest] = []
         self._chat_script: deque[Reply] = deque()
         self._embed_script: deque[Reply] = deque()
@@ -138,6 +141,8 @@ class StandInServer:
         self.requests.clear()
         self.latency_s = 0.0
         self.api_key = None
+        self.models = ["gpt-test", "gpt-mini"]
+        self.models_reply = None
         with self._hung_up:
             self._hangups = 0
 
@@ -212,6 +217,15 @@ class StandInServer:
                     }
                 },
             )
+            return
+        if path.endswith("/models") and scope["method"] == "GET":
+            reply, self.models_reply = self.models_reply or Reply(), None
+            if reply.status != 200:
+                error = {"message": reply.error_message, "type": "stand_in", "code": reply.error_code}
+                await _send_json(send, reply.status, {"error": error}, reply.headers)
+            else:
+                await _send_json(send, 200, {"object": "list", "data": [
+                    {"id": m, "object": "model", "owned_by": "stand-in"} for m in self.models]})
             return
         if path.endswith("/chat/completions"):
             reply = self._chat_script.popleft() if self._chat_script else Reply(text=self.default_text)

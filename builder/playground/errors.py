@@ -1,0 +1,27 @@
+"""Error codes of the playground (stable: clients match on them)."""
+
+from builder.core.errors import InvalidInput
+
+
+class ColumnsInvalid(InvalidInput):
+    code = "columns_invalid"
+
+
+class TooManyColumns(InvalidInput):
+    code = "too_many_columns"
+
+
+class NoColumns(InvalidInput):
+    code = "no_columns"
+
+
+class ModelNotConfigured(InvalidInput):
+    code = "model_not_configured"
+
+
+class TemplateInvalid(InvalidInput):
+    code = "template_invalid"
+
+
+class PromptInvalid(InvalidInput):
+    code = "prompt_invalid"

@@ -1,0 +1,41 @@
+"""The graph a playground column runs: start (one input per declared variable) → the LLM node
+(the prompt's messages, the column's model) → end. The library's templates read the prompt's own
+variables (``{{ topic }}``); the node's prompt link fills each from the start node's input of the
+same name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: A prompt variable's declared type → the start input's type.
+INPUT_TYPES = {"text": "string", "choice": "string", "number": "number", "boolean": "boolean", "json": "object"}
+PROMPT_NODE = "prompt"
+
+
+def column_graph(
+    *, ref: str, version: int | None, messages: list[dict[str, Any]], variables: list[dict[str, Any]],
+    model: dict[str, Any],
+) -> dict[str, Any]:
+    inputs = [
+        {"name": v["name"], "type": INPUT_TYPES.get(str(v.get("type") or "text"), "string"),
+         "description": str(v.get("description") or ""), "default": v.get("default"),
+         "required": v.get("default") is None}
+        for v in variables
+    ]
+    mapped = {v["name"]: f"{{{{ inputs.{v['name']} }}}}" for v in variables}
+    link = {"ref": ref, "version": version, "variables": mapped}
+    return {
+        "name": "Playground",
+        "inputs": inputs,
+        "outputs": [{"name": "text", "type": "string"}],
+        "nodes": [
+            {"id": "start", "type": "start", "title": "Start", "config": {}},
+            {"id": PROMPT_NODE, "type": "prompt", "title": "Prompt",
+             "config": {"model": model, "prompt": link, "messages": messages, "stream": True}},
+            {"id": "end", "type": "end", "title": "End", "config": {"outputs": {"text": f"{PROMPT_NODE}.text"}}},
+        ],
+        "edges": [
+            {"id": "e0", "source": "start", "target": PROMPT_NODE},
+            {"id": "e1", "source": PROMPT_NODE, "target": "end"},
+        ],
+    }
