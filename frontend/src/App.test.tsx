@@ -41,7 +41,7 @@ describe('App shell', () => {
   it('shows the nav, the workspace, the user and the Apps home page', () => {
     renderWithShell(<App />);
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Apps', 'Knowledge', 'Runs']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Apps', 'Prompt IDE', 'Knowledge', 'Runs']);
     expect(screen.getByRole('heading', { level: 1, name: 'Apps' })).toBeInTheDocument();
     expect(screen.getByTestId('workspace-name')).toHaveTextContent('Acme Research');
     expect(screen.getByTestId('user-name')).toHaveTextContent('Ada Lovelace');
@@ -50,7 +50,7 @@ describe('App shell', () => {
   it('leaves the areas not built yet out of the nav, with no page to land on', () => {
     renderWithShell(<App />, { path: '/evaluations' });
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    for (const label of ['Prompt IDE', 'Evaluations', 'Annotation', 'Monitoring']) {
+    for (const label of ['Evaluations', 'Annotation', 'Monitoring']) {
       expect(within(nav).queryByRole('link', { name: new RegExp(label) })).not.toBeInTheDocument();
     }
     expect(nav).not.toHaveTextContent(/soon/i);

@@ -6,8 +6,12 @@ import { KnowledgeListPage } from './knowledge/KnowledgeListPage';
 import { AppsPage } from './pages/AppsPage';
 import { DebugPage } from './pages/DebugPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { PlaygroundPage } from './playground/PlaygroundPage';
+import { PromptListPage } from './prompts/PromptListPage';
+import { PromptPage } from './prompts/PromptPage';
 import { RunDetailPage } from './runs/RunDetailPage';
 import { RunListPage } from './runs/RunListPage';
+import { ModelsPage } from './settings/ModelsPage';
 
 // The editor (React Flow, dagre) loads only when an app is opened.
 const EditorPage = lazy(() => import('./editor/EditorPage').then((m) => ({ default: m.EditorPage })));
@@ -28,6 +32,10 @@ export function App() {
         />
         <Route path="knowledge" element={<KnowledgeListPage />} />
         <Route path="knowledge/:kbId" element={<KnowledgeBasePage />} />
+        <Route path="prompts" element={<PromptListPage />} />
+        <Route path="prompts/:promptId" element={<PromptPage />} />
+        <Route path="playground" element={<PlaygroundPage />} />
+        <Route path="settings/models" element={<ModelsPage />} />
         <Route path="runs" element={<RunListPage />} />
         <Route path="runs/:runId" element={<RunDetailPage />} />
         <Route path="debug" element={<DebugPage />} />

@@ -24,7 +24,7 @@ export const AREAS: readonly Area[] = [
   {
     path: '/prompts',
     label: 'Prompt IDE',
-    available: false,
+    available: true,
     icon: 'prompts',
     summary: 'Parameterised prompt templates, side-by-side model runs and immutable prompt versions.',
   },

@@ -27,11 +27,18 @@ class PromptLink(NodeConfig):
     ``defaults`` are the prompt's declared defaults, for variables left unmapped."""
 
     ref: RequiredText = Field(title="Prompt", description="name@label, name@v3 or name (its latest version).")
-    version: int | None = Field(None, ge=1, title="Version", description="The version the reference resolved to.")
-    variables: dict[str, str] = Field(
-        default_factory=dict, title="Variables", description="The prompt's variables, filled from this app's."
+    version: int | None = Field(
+        None, ge=1, title="Pinned version",
+        description="The version the reference resolved to (set by the platform; a draft follows its reference).",
     )
-    defaults: dict[str, Any] = Field(default_factory=dict, title="Defaults")
+    variables: dict[str, str] = Field(
+        default_factory=dict, title="Inputs of the prompt",
+        description="What each input of the prompt gets, as a template over this app's values, e.g. "
+                    "{{ inputs.question }} (by default: the app input of the same name).",
+    )
+    defaults: dict[str, Any] = Field(
+        default_factory=dict, title="Defaults", description="The prompt's declared defaults (set by the platform)."
+    )
 
 
 class PromptConfig(NodeConfig):

@@ -29,12 +29,21 @@ export function ErrorNotice({ error, onDismiss }: { error: unknown; onDismiss?: 
   );
 }
 
-/** Flattens {"field": ["msg", ...]} or ["msg", ...] details into readable lines. */
+/** Flattens {"field": ["msg", ...]}, ["msg", ...] or [{"field", "message"}, ...] details into
+ * readable lines. */
 export function detailLines(details: unknown): string[] {
-  if (Array.isArray(details)) return details.map(String);
+  if (Array.isArray(details)) return details.map(itemLine);
   if (typeof details !== 'object' || details === null) return [];
   return Object.entries(details).map(([field, value]) => {
     const text = Array.isArray(value) ? value.join(' ') : typeof value === 'string' ? value : JSON.stringify(value);
     return `${field}: ${text}`;
   });
+}
+
+function itemLine(item: unknown): string {
+  if (typeof item === 'object' && item !== null && 'message' in item) {
+    const { field, message } = item as { field?: unknown; message: unknown };
+    return field ? `${String(field)}: ${String(message)}` : String(message);
+  }
+  return typeof item === 'string' ? item : JSON.stringify(item);
 }

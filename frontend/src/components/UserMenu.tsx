@@ -1,9 +1,14 @@
+import { Link } from 'react-router';
 import { getCsrfToken } from '../api/client';
 
-/** The user's name and a logout button (Django's logout view wants a POST with the CSRF token). */
+/** The workspace's settings (its model providers), the user's name and a logout button (Django's
+ * logout view wants a POST with the CSRF token). */
 export function UserMenu({ user, role }: { user: string; role: string }) {
   return (
     <div className="user-menu">
+      <Link to="/settings/models" className="button-quiet" title="The model providers of this workspace">
+        Models
+      </Link>
       <span className="user-name" data-testid="user-name">
         {user || 'Signed in'}
       </span>
