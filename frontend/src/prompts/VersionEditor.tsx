@@ -200,6 +200,7 @@ export function VersionEditor({
         <label>
           Model
           <select
+            aria-label="Model"
             value={current}
             onChange={(e) => {
               const [provider = '', ...rest] = e.target.value.split('::');

@@ -23,6 +23,7 @@ export type Field =
   | (FieldBase & { kind: 'boolean' })
   | (FieldBase & { kind: 'enum'; options: string[] })
   | (FieldBase & { kind: 'model'; fields: Field[] })
+  | (FieldBase & { kind: 'promptLink' })
   | (FieldBase & { kind: 'tool' })
   | (FieldBase & { kind: 'tools' })
   | (FieldBase & { kind: 'cases'; itemSchema: JsonSchema })
@@ -115,6 +116,7 @@ export function describeField(
   if (s.enum && s.enum.length) return { ...base, kind: 'enum', options: s.enum.map(String) };
   if (t === 'object' || s.properties) {
     if (isModelRef(s, raw)) return { ...base, kind: 'model', fields: objectFields(s, root, path) };
+    if (key === 'prompt' && s.properties && 'ref' in s.properties) return { ...base, kind: 'promptLink' };
     if (s.properties && Object.keys(s.properties).length) return { ...base, kind: 'object', fields: objectFields(s, root, path) };
     const ap = s.additionalProperties;
     if (ap && typeof ap === 'object' && typeOf(resolveRef(ap, root)) === 'string') {

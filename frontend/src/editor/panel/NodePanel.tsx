@@ -69,7 +69,9 @@ function NodePanelInner(p: NodePanelProps) {
     }),
     [nodeId, readOnly, options.models, options.tools, getVariables, issues],
   );
-  const fields = def ? fieldsOf(def) : [];
+  // An LLM node that uses a library prompt gets its messages and model from the prompt's version.
+  const linked = !!(spec.config as { prompt?: unknown }).prompt;
+  const fields = (def ? fieldsOf(def) : []).filter((f) => !(linked && (f.key === 'messages' || f.key === 'model')));
   const title = spec.title || def?.title || spec.type;
 
   return (

@@ -6,6 +6,7 @@ import { ConditionBuilder } from './ConditionBuilder';
 import { useFormEnv } from './formEnv';
 import { JsonEditor } from './JsonEditor';
 import { ModelPicker } from './ModelPicker';
+import { PromptLinkField } from './PromptLinkField';
 import { TemplateInput } from './TemplateInput';
 import { ToolPicker, ToolsPicker } from './ToolPicker';
 import { VariableInput } from './VariableInput';
@@ -158,6 +159,8 @@ export const FieldView = memo(function FieldView({ field, path, value, onChange,
       );
     case 'model':
       return wrap(<ModelPicker id={id} field={field} path={path} value={value} onChange={onChange} root={root} />);
+    case 'promptLink':
+      return wrap(<PromptLinkField id={id} path={path} value={value} onChange={onChange} />);
     case 'tool':
       return wrap(<ToolPicker id={id} value={typeof value === 'string' ? value : ''} onChange={onChange} />);
     case 'tools':
