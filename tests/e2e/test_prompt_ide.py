@@ -157,3 +157,14 @@ def test_provider_prompt_playground_label_app_publish_and_a_pinned_version(page,
         uses = publishing_state(app=App.objects.get(pk=app.pk))["prompts"]
         assert [(u["ref"], u["version"], u["current"], u["outdated"]) for u in uses] == [
             ("explainer@production", 1, 2, True)]
+
+        # 6. The publish panel says so; one click republishes with the latest labels.
+        page.goto(f"{base}/app/apps/{app.pk}")
+        page.get_by_role("button", name="API", exact=True).click()  # the publish panel
+        pins = page.get_by_test_id("publish-prompts")
+        expect(pins).to_contain_text("explainer v1", timeout=15_000)
+        expect(pins).to_contain_text("production now → v2")
+        shot(page, "publish-pins")
+        pins.get_by_role("button", name="Republish with latest labels").click()
+        expect(page.get_by_test_id("publish-state")).to_have_text("Live · v2", timeout=15_000)
+        assert served()[1] == {"role": "user", "content": "Explain owls to a child."}

@@ -197,12 +197,7 @@ export function PlaygroundPage() {
 
   useEffect(() => {
     listPrompts(workspaceId).then((p) => setPrompts(p.results)).catch(setError);
-    listModels(workspaceId)
-      .then((m) => {
-        setModels(m);
-        setColumns((cols) => (cols.length ? cols : m.slice(0, 2).map((o) => newColumn({ provider: o.provider, model: o.model }))));
-      })
-      .catch(setError);
+    listModels(workspaceId).then(setModels).catch(setError);
   }, [workspaceId]);
 
   useEffect(() => {
@@ -213,13 +208,19 @@ export function PlaygroundPage() {
     const load = versionNumber
       ? getVersion(workspaceId, promptId, versionNumber)
       : getPrompt(workspaceId, promptId).then((p) => (p.latest_version ? getVersion(workspaceId, promptId, p.latest_version) : null));
-    load
-      .then((v) => {
-        setVersion(v);
-        if (v) setColumns((cols) => (cols.length ? cols.map((c, i) => (i === 0 ? { ...c, config: { ...v.model } } : c)) : [newColumn({ ...v.model })]));
-      })
-      .catch(setError);
+    load.then(setVersion).catch(setError);
   }, [workspaceId, promptId, versionNumber]);
+
+  // The first columns, once the models (and the prompt's version) are known: the version's own
+  // model configuration, then another model to compare it with.
+  const seeded = useRef(false);
+  useEffect(() => {
+    if (seeded.current || !models.length || (promptId && !version)) return;
+    seeded.current = true;
+    const first: ModelConfig = version ? { ...version.model } : { provider: models[0]!.provider, model: models[0]!.model };
+    const other = models.find((m) => m.provider !== first.provider || m.model !== first.model);
+    setColumns([newColumn(first), ...(other ? [newColumn({ provider: other.provider, model: other.model })] : [])]);
+  }, [models, version, promptId]);
 
   const refreshHistory = useCallback(() => {
     playgroundHistory(workspaceId, promptId)

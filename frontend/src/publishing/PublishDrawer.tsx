@@ -7,6 +7,7 @@ import type { Issue } from '../apps/types';
 import { CopyButton } from './copy';
 import { EndpointTab } from './EndpointTab';
 import { KeysTab } from './KeysTab';
+import { PromptPins } from './PromptPins';
 import { RunsTab } from './RunsTab';
 import { ShareTab } from './ShareTab';
 import { SnippetsTab } from './SnippetsTab';
@@ -151,6 +152,7 @@ function PublishDrawerInner(p: PublishDrawerProps) {
         </div>
       )}
 
+      <PromptPins workspaceId={String(workspaceId)} appId={String(appId)} state={pub.state} canEdit={p.canEdit} onState={pub.setState} />
       <div className="tabs" role="tablist" aria-label="Publish sections">
         {TABS.map((t) => (
           <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)} id={`pub-tab-${t.id}`}>

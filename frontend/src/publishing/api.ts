@@ -18,6 +18,10 @@ export const getPublishing = (workspaceId: Id, appId: Id, signal?: AbortSignal) 
 export const publishApp = (workspaceId: Id, appId: Id, message = '') =>
   apiFetch<PublishingState & { warnings?: Issue[] }>(`${app(workspaceId, appId)}/publish/`, { method: 'POST', body: { message } });
 
+/** Production's graph again with each library prompt re-resolved: a new version, production on it. */
+export const republishApp = (workspaceId: Id, appId: Id) =>
+  apiFetch<PublishingState>(`${app(workspaceId, appId)}/publish/republish/`, { method: 'POST' });
+
 export const setEndpointEnabled = (workspaceId: Id, appId: Id, enabled: boolean) =>
   apiFetch<PublishingState>(`${app(workspaceId, appId)}/publish/`, { method: 'PATCH', body: { enabled } });
 

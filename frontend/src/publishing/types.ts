@@ -14,6 +14,19 @@ export interface PublishingState {
   latest_version: number | null;
   first_published_at: string | null;
   labels: LabelInfo[];
+  /** The library prompts inside the production version: the version it pinned, and the one its
+   * reference names now. */
+  prompts?: PromptPin[];
+}
+
+export interface PromptPin {
+  node_id: string;
+  ref: string;
+  version: number | null;
+  prompt_id: number | null;
+  prompt_name: string;
+  current: number | null;
+  outdated: boolean;
 }
 
 export type LabelMoveKind = 'publish' | 'move' | 'rollback' | 'delete';
