@@ -71,6 +71,18 @@ examples:
 exit codes: 0 published, 1 invalid graph or refused by the platform, 2 unreadable file or no token
 """
 
+PROMPT_EPILOG = """\
+Talks to a running platform's REST API with a personal access token in LLMOPS_TOKEN.
+
+examples:
+  LLMOPS_TOKEN=llm_... llmops prompt list --workspace 1
+  LLMOPS_TOKEN=llm_... llmops prompt show support-answer@production --workspace 1
+  LLMOPS_TOKEN=llm_... llmops prompt push support-answer.yaml --workspace 1 --label staging
+  LLMOPS_TOKEN=llm_... llmops prompt label support-answer production 4 --workspace 1
+
+exit codes: 0 done, 1 refused by the platform, 2 unreadable file or no token
+"""
+
 BENCH_EPILOG = """\
 Runs the engine workloads W1 (chain of 10), W2 (branch) and W3 (fan-out/fan-in, async and
 blocking) next to plain Python and prints median, p99 and overhead per node.
@@ -174,6 +186,31 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--label", help="also point this label (e.g. staging) at the new version")
     publish.add_argument("--message", default="published with llmops publish", help="the version's message")
 
+    prompt = commands.add_parser(
+        "prompt",
+        help="the prompt library of a running platform: list, show, push, label",
+        epilog=PROMPT_EPILOG,
+        formatter_class=formatter,
+        description="List prompts, show a version, push a version from a YAML file, move a label.",
+    )
+    prompt_commands = prompt.add_subparsers(dest="prompt_command", metavar="ACTION")
+    prompt_commands.required = True
+    server_options = argparse.ArgumentParser(add_help=False)
+    server_options.add_argument("--server", default=os.environ.get("LLMOPS_SERVER", "http://127.0.0.1:8000"),
+                                help="the platform's URL (default $LLMOPS_SERVER or http://127.0.0.1:8000)")
+    server_options.add_argument("--workspace", type=_positive, required=True, help="workspace id")
+    prompt_commands.add_parser("list", parents=[server_options], help="the workspace's prompts and labels")
+    show = prompt_commands.add_parser("show", parents=[server_options], help="the version a reference names")
+    show.add_argument("ref", metavar="NAME[@REF]", help="name (latest), name@production or name@v3")
+    push = prompt_commands.add_parser("push", parents=[server_options],
+                                      help="a new version from a YAML file (or a whole exported prompt)")
+    push.add_argument("file", metavar="FILE", help="a prompt YAML file")
+    push.add_argument("--label", help="also point this label at the new version")
+    label = prompt_commands.add_parser("label", parents=[server_options], help="point a label at a version")
+    label.add_argument("name", metavar="NAME", help="the prompt's name")
+    label.add_argument("label", metavar="LABEL", help="production, staging or a label of your own")
+    label.add_argument("version", type=_positive, metavar="VERSION", help="the version number")
+
     bench = commands.add_parser(
         "bench",
         help="run the engine benchmark (W1-W3) and print its table",
@@ -202,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from runtime.cli.running import cmd_run as command
     elif args.command == "publish":
         from runtime.cli.publish import cmd_publish as command
+    elif args.command == "prompt":
+        from runtime.cli.prompts import cmd_prompt as command
     else:
         from runtime.cli.commands import cmd_bench, cmd_validate
 
