@@ -71,5 +71,6 @@ def test_push_list_show_and_label_prompts_from_the_shell(tmp_path):
     assert imported.returncode == 0 and "imported 'support-answer-2' with 2 versions" in imported.stdout
     assert unknown.returncode == 1 and "[prompt_not_found]" in unknown.stderr
     assert no_token.returncode == 2 and "LLMOPS_TOKEN" in no_token.stderr
-    labels = {(p.prompt.name, p.name): p.version.number for p in PromptLabel.objects.select_related("prompt", "version")}
+    labels = {(p.prompt.name, p.name): p.version.number
+              for p in PromptLabel.objects.select_related("prompt", "version")}
     assert labels[("support-answer", "staging")] == 1 and labels[("support-answer-2", "staging")] == 1
