@@ -121,7 +121,8 @@ def main() -> None:
     print(f"  slowest column:                  {statistics.median(slowest) * ms:7.1f} ms")
     print(f"  the group (all {COLUMNS} columns):        {statistics.median(groups) * ms:7.1f} ms"
           f"   (sum of the columns: {sum(statistics.median(w) for w in per_column) * ms:.1f} ms)")
-    print(f"  plain AsyncOpenAI, {COLUMNS} streams gathered: {statistics.median(plain) * ms:7.1f} ms (nothing recorded)")
+    print(f"  plain AsyncOpenAI, {COLUMNS} streams gathered: {statistics.median(plain) * ms:7.1f} ms "
+          "(nothing recorded)")
 
 
 if __name__ == "__main__":
