@@ -61,13 +61,14 @@ function NodePanelInner(p: NodePanelProps) {
   const env: FormEnv = useMemo(
     () => ({
       nodeId,
+      nodeConfig: spec.config,
       readOnly,
       models: options.models,
       tools: options.tools,
       getVariables: () => getVariables(nodeId),
       issuesAt: (path: string) => issues.filter((i) => issueMatches(i.field, path)),
     }),
-    [nodeId, readOnly, options.models, options.tools, getVariables, issues],
+    [nodeId, spec.config, readOnly, options.models, options.tools, getVariables, issues],
   );
   // An LLM node that uses a library prompt gets its messages and model from the prompt's version.
   const linked = !!(spec.config as { prompt?: unknown }).prompt;

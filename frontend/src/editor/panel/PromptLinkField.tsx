@@ -8,6 +8,7 @@ import { apiFetch, errorMessage } from '../../api/client';
 import type { PromptRow, PromptVersion } from '../../prompts/types';
 import { useSession } from '../../session';
 import { useFormEnv } from './formEnv';
+import { toLibraryPrompt } from './libraryPrompt';
 import { TemplateInput } from './TemplateInput';
 
 interface LinkValue {
@@ -29,6 +30,7 @@ export function PromptLinkField({ id, path, value, onChange }: { id: string; pat
   const [prompts, setPrompts] = useState<PromptRow[]>([]);
   const [resolved, setResolved] = useState<Resolved | null>(null);
   const [problem, setProblem] = useState('');
+  const [saving, setSaving] = useState<{ name: string; error: string } | null>(null);
 
   useEffect(() => {
     apiFetch<{ results: PromptRow[] }>(`/api/workspaces/${encodeURIComponent(workspaceId)}/prompts/?limit=500`)
@@ -60,6 +62,28 @@ export function PromptLinkField({ id, path, value, onChange }: { id: string; pat
   const set = (patch: LinkValue) => {
     const next = { ref, variables: link?.variables ?? {}, ...patch };
     onChange(next.ref?.trim() ? { ref: next.ref, variables: next.variables } : undefined);
+  };
+
+  const ownMessages = Array.isArray(env.nodeConfig.messages) ? (env.nodeConfig.messages as { role: string; template: string }[]) : [];
+  const saveAsPrompt = (name: string) => {
+    const converted = toLibraryPrompt(ownMessages);
+    apiFetch<{ id: number; name: string }>(`/api/workspaces/${encodeURIComponent(workspaceId)}/prompts/`, {
+      method: 'POST',
+      body: {
+        name,
+        version: {
+          messages: converted.messages,
+          variables: converted.variables,
+          model: env.nodeConfig.model,
+          commit_message: `Saved from the LLM node ${env.nodeId}`,
+        },
+      },
+    })
+      .then((created) => {
+        setSaving(null);
+        onChange({ ref: created.name, variables: converted.mapping });
+      })
+      .catch((e: unknown) => setSaving({ name, error: errorMessage(e) }));
   };
 
   return (
@@ -95,6 +119,36 @@ export function PromptLinkField({ id, path, value, onChange }: { id: string; pat
               )
             : problem || 'Looking it up…'}
       </p>
+      {!ref.trim() && !env.readOnly && ownMessages.length > 0 && (
+        saving ? (
+          <form
+            className="prompt-link-save"
+            onSubmit={(e) => {
+              e.preventDefault();
+              saveAsPrompt(saving.name.trim());
+            }}
+          >
+            <input
+              aria-label="Name of the new prompt"
+              value={saving.name}
+              placeholder="support-answer"
+              onChange={(e) => setSaving({ name: e.target.value.toLowerCase(), error: '' })}
+              autoFocus
+            />
+            <button type="submit" className="button-small" disabled={!saving.name.trim()}>
+              Save
+            </button>
+            <button type="button" className="button-small button-quiet" onClick={() => setSaving(null)}>
+              Cancel
+            </button>
+            {saving.error && <p className="field-issues">{saving.error}</p>}
+          </form>
+        ) : (
+          <button type="button" className="button-small" onClick={() => setSaving({ name: '', error: '' })}>
+            Save these messages as a library prompt
+          </button>
+        )
+      )}
       {resolved && resolved.version.variables.length > 0 && (
         <div className="prompt-link-inputs">
           {resolved.version.variables.map((v) => (

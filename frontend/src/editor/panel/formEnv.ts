@@ -5,6 +5,8 @@ import type { VariableOption } from '../model/upstream';
 /** What every field of a node form may need, without threading props through the tree. */
 export interface FormEnv {
   nodeId: string;
+  /** The node's whole config (a field that acts on its siblings reads them here). */
+  nodeConfig: Record<string, unknown>;
   readOnly: boolean;
   models: ModelOption[] | null;
   tools: ToolOption[] | null;
