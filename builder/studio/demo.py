@@ -30,6 +30,7 @@ def demo_load(*, owner: User) -> Workspace:
             workspace.save(update_fields=["slug"])
     Membership.objects.get_or_create(workspace=workspace, user=owner, defaults={"role": Role.OWNER})
     demo_apps_load(workspace=workspace, owner=owner)
+    demo_prompts_load(workspace=workspace, owner=owner)
     from builder.knowledge.demo import demo_knowledge_load
 
     demo_knowledge_load(workspace=workspace, owner=owner)
@@ -51,4 +52,19 @@ def demo_apps_load(*, workspace: Workspace, owner: User) -> list[str]:
             workspace=workspace, name=report.name, description=report.description, user=owner, graph=report.graph
         )
         imported.append(report.name)
+    return imported
+
+
+def demo_prompts_load(*, workspace: Workspace, owner: User) -> list[str]:
+    """Import the example prompts (with their versions and labels) the workspace does not have yet."""
+    from builder.prompts.interchange import parse_prompt_file, prompt_import
+    from builder.prompts.models import Prompt
+
+    imported = []
+    for path in sorted((FIXTURES / "prompts").glob("*.yaml")):
+        text = path.read_text()
+        if Prompt.objects.filter(workspace=workspace, name=parse_prompt_file(text)["name"]).exists():
+            continue
+        prompt, _ = prompt_import(workspace=workspace, user=owner, text=text)
+        imported.append(prompt.name)
     return imported

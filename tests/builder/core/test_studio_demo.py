@@ -29,3 +29,15 @@ def test_the_demo_apps_say_what_they_do_not_which_command_to_type():
     for app in App.objects.filter(workspace=workspace):
         assert app.description, app.name
         assert "llmops " not in app.description and "--" not in app.description, (app.name, app.description)
+
+
+def test_the_demo_workspace_gets_the_example_prompt_with_its_versions_and_labels_once():
+    from builder.prompts.models import Prompt
+
+    admin = UserFactory()
+    workspace = demo_load(owner=admin)
+    demo_load(owner=admin)
+
+    prompt = Prompt.objects.get(workspace=workspace, name="support-answer")
+    assert prompt.versions.count() == 2
+    assert {label.name: label.version.number for label in prompt.labels.all()} == {"production": 1, "staging": 2}
