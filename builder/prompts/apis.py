@@ -29,32 +29,26 @@ class PromptAuthorOutput(serializers.Serializer):
     username = serializers.CharField()
 
 
-class PromptVersionOutput(serializers.Serializer):
+class PromptVersionRowOutput(serializers.Serializer):
+    """A version in a list: who made it, when, why, on which model, and its labels."""
+
     id = serializers.IntegerField()
     number = serializers.IntegerField()
+    commit_message = serializers.CharField()
+    model = serializers.JSONField()
+    created_by = PromptAuthorOutput(allow_null=True)
+    created_at = serializers.DateTimeField()
+    labels = serializers.SerializerMethodField()
+
+    def get_labels(self, version) -> list[str]:
+        return sorted(label.name for label in version.labels.all())
+
+
+class PromptVersionOutput(PromptVersionRowOutput):
+    """A whole version: with its messages and declared variables."""
+
     messages = serializers.JSONField()
     variables = serializers.JSONField()
-    model = serializers.JSONField()
-    commit_message = serializers.CharField()
-    created_by = PromptAuthorOutput(allow_null=True)
-    created_at = serializers.DateTimeField()
-    labels = serializers.SerializerMethodField()
-
-    def get_labels(self, version) -> list[str]:
-        return sorted(label.name for label in version.labels.all())
-
-
-class PromptVersionRowOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.IntegerField()
-    commit_message = serializers.CharField()
-    model = serializers.JSONField()
-    created_by = PromptAuthorOutput(allow_null=True)
-    created_at = serializers.DateTimeField()
-    labels = serializers.SerializerMethodField()
-
-    def get_labels(self, version) -> list[str]:
-        return sorted(label.name for label in version.labels.all())
 
 
 class PromptRowOutput(serializers.Serializer):
