@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { ModelOption } from '../apps/types';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { getPrompt, getVersion, listModels, listPrompts, pushVersion } from '../prompts/api';
+import { createPrompt, getPrompt, getVersion, listModels, listPrompts, pushVersion } from '../prompts/api';
 import type { ModelConfig, PromptMessage, PromptRow, PromptVariable, PromptVersion } from '../prompts/types';
 import { EventSocket, websocketUrl } from '../realtime/eventSocket';
 import { costText } from '../runs/format';
@@ -318,18 +318,27 @@ export function PlaygroundPage() {
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const saveAsVersion = (column: Column) => {
+  const contentFor = (column: Column) => {
     const model = Object.fromEntries(Object.entries(column.config).filter(([, v]) => v !== null && v !== undefined)) as ModelConfig;
-    const content = {
+    return {
       messages: version ? version.messages : draft.messages,
       variables: version ? version.variables : draft.variables,
       model,
       commit_message: `From the playground: ${model.provider}/${model.model}`,
     };
-    const target = version && promptId ? Promise.resolve(promptId) : Promise.reject(new Error('Save the draft as a prompt first: open a prompt of the library.'));
-    target
-      .then((id) => pushVersion(workspaceId, id, content))
-      .then((saved) => setSearch({ prompt: String(promptId), version: String(saved.number) }))
+  };
+  const saveAsVersion = (column: Column) => {
+    if (!promptId) return;
+    pushVersion(workspaceId, promptId, contentFor(column))
+      .then((saved) => setSearch({ prompt: promptId, version: String(saved.number) }))
+      .catch(setError);
+  };
+  const [draftName, setDraftName] = useState('');
+  const saveDraft = () => {
+    const first = columns[0];
+    if (!first || !draftName.trim()) return;
+    createPrompt(workspaceId, { name: draftName.trim(), version: { ...contentFor(first), commit_message: 'From the playground' } })
+      .then((created) => setSearch({ prompt: String(created.id), version: '1' }))
       .catch(setError);
   };
 
@@ -411,6 +420,20 @@ export function PlaygroundPage() {
                 </button>
               </li>
             </ol>
+          )}
+          {!version && canRun && (
+            <form
+              className="pg-save-draft"
+              onSubmit={(e) => {
+                e.preventDefault();
+                saveDraft();
+              }}
+            >
+              <input aria-label="Name of the new prompt" placeholder="new-prompt-name" value={draftName} onChange={(e) => setDraftName(e.target.value.toLowerCase())} />
+              <button type="submit" className="button-small" disabled={!draftName.trim() || !columns.length} title="Keep this draft, with the first column's model, as a prompt of the library">
+                Save as prompt
+              </button>
+            </form>
           )}
           <h2>Variables</h2>
           <VariableForm
