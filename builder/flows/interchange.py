@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from builder.core.text import check_json_value
+from builder.core.yamlfiles import load_user_yaml
 from builder.flows.errors import ImportRefused
 from builder.flows.graphs import graph_issues, graph_urls_check, parse_graph
 from builder.flows.models import App
@@ -125,7 +126,7 @@ def _load(content: str, filename: str) -> Any:
     try:
         if filename.lower().endswith(".json") or content.lstrip().startswith("{"):
             return json.loads(content)
-        return yaml.safe_load(content)
+        return load_user_yaml(content)
     except (ValueError, yaml.YAMLError) as exc:
         raise ImportRefused(f"The file could not be read as YAML or JSON: {exc}", code="import_unreadable") from None
 

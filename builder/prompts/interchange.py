@@ -11,6 +11,7 @@ import yaml
 from django.db import transaction
 from rest_framework import serializers
 
+from builder.core.yamlfiles import load_user_yaml
 from builder.prompts.content import LABEL_PATTERN, VersionContent
 from builder.prompts.errors import PromptFileInvalid
 from builder.prompts.models import Prompt
@@ -51,7 +52,7 @@ def parse_prompt_file(text: str | bytes) -> dict[str, Any]:
     if len(text) > MAX_FILE_BYTES:
         raise PromptFileInvalid("The file is larger than 5 MB.")
     try:
-        document = yaml.safe_load(text)
+        document = load_user_yaml(text)
     except yaml.YAMLError as exc:
         raise PromptFileInvalid(f"The file is not valid YAML: {str(exc).splitlines()[0]}") from None
     shape = _FileShape(data=document if isinstance(document, dict) else None)

@@ -14,7 +14,9 @@ from string import Formatter
 from typing import Any
 
 KINDS_FILE = Path(__file__).with_name("kinds.toml")
-_FIELD_VALUE = re.compile(r"^[A-Za-z0-9._:/\-\[\]@%+~]*$")
+#: A field that becomes part of a host name (an Azure resource …): one DNS label, nothing that could
+#: end the host and point the key elsewhere.
+_FIELD_VALUE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 
 class KindError(ValueError):

@@ -146,10 +146,16 @@ def test_export_then_import_recreates_the_app(owner):
     )
 
 
-def test_importing_something_else_says_what_is_wrong(owner):
+@pytest.mark.parametrize("content", [
+    "just: [a, list",
+    # nested aliases: a few lines that stand for millions of nodes once walked
+    "nodes: &a [[x, x, x, x, x, x, x, x, x, x]]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+])
+def test_importing_something_else_says_what_is_wrong(owner, content):
     response = owner.client.post(
         f"/api/workspaces/{owner.workspace.pk}/apps/import/?dry_run=1",
-        {"content": "just: [a, list", "filename": "x.yaml"}, format="json",
+        {"content": content, "filename": "x.yaml"}, format="json",
     )
 
     assert response.status_code == 400 and response.json()["error"]["code"] == "import_unreadable"

@@ -208,7 +208,11 @@ def test_export_and_import_round_trip_versions_and_labels_under_a_free_name(owne
     assert yaml.safe_load(text)["format"] == "llmops-prompt/v1"
 
 
-@pytest.mark.parametrize("text", ["not: [valid", "just a string", "format: other/v9\nname: x\nversions: [{}]"])
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n"
+
+
+@pytest.mark.parametrize("text", ["not: [valid", "just a string", "format: other/v9\nname: x\nversions: [{}]",
+                                  ALIAS_BOMB])
 def test_a_file_that_is_not_a_prompt_export_is_refused_and_creates_nothing(owner, text):
     response = owner.client.post(f"{base(owner)}import/", text, content_type="application/yaml")
 

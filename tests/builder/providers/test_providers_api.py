@@ -98,6 +98,7 @@ def test_a_private_base_url_is_refused_at_save_unless_the_operator_opened_it(own
     ({"kind": "nope"}, "provider_invalid"),
     ({"kind": "azure_openai", "settings": {}}, "provider_invalid"),
     ({"kind": "azure_openai", "settings": {"resource": "a/../b?"}}, "provider_invalid"),
+    ({"kind": "azure_openai", "settings": {"resource": "evil.example/"}}, "provider_invalid"),
     ({"kind": "openai", "settings": {}, "api_key": ""}, "key_required"),
     ({"name": "Bad Name"}, "provider_name_invalid"),
     ({"name": "local"}, "provider_name_reserved"),
