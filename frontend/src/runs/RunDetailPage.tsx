@@ -36,7 +36,8 @@ function JsonBlock({ label, value }: { label: string; value: unknown }) {
 }
 
 function Summary({ run, nodeTitle }: { run: RunDetail; nodeTitle: (id: string) => string }) {
-  const version = run.version !== null ? `v${run.version}` : run.source === 'node' ? 'draft (single node)' : 'draft';
+  const version =
+    run.source === 'playground' ? '—' : run.version !== null ? `v${run.version}` : run.source === 'node' ? 'draft (single node)' : 'draft';
   return (
     <dl className="run-summary" data-testid="run-summary">
       {run.app ? (

@@ -7,8 +7,10 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
-/** "v2", "v2 · production", "draft" (test runs of the draft), "node" (a single node of the draft). */
+/** "v2", "v2 · production", "draft" (test runs of the draft), "node" (a single node of the draft),
+ * "—" for the playground (no app version: the prompt says what ran). */
 export function versionText(run: Pick<RunRow, 'version' | 'label' | 'source'>): string {
+  if (run.source === 'playground') return '—';
   const v = run.version !== null ? `v${run.version}` : run.source === 'node' ? 'node' : 'draft';
   return run.label ? `${v} · ${run.label}` : v;
 }
