@@ -86,3 +86,16 @@ def test_an_import_file_with_unstorable_text_is_refused_naming_the_field():
                       workspace_id=0)
 
     assert refused.value.details == {"field": "nodes[0].title"}
+
+
+@pytest.mark.parametrize("path", [
+    "apps/?search=a%00b", "prompts/?q=%00", "prompts/?tag=x%00", "runs/?status=%00", "prompts/resolve/?ref=a%00",
+    "apps/?%00=1", "playground/runs/?prompt=%00",
+])
+def test_a_query_parameter_the_database_cannot_hold_is_a_400_on_every_list(owner, path):
+    from tests.support.errors import assert_error_shape
+
+    response = owner.client.get(f"/api/workspaces/{owner.workspace.pk}/{path}")
+
+    error = assert_error_shape(response, 400, "invalid_text")
+    assert error["details"]["field"].startswith("query")
