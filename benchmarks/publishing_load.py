@@ -122,6 +122,11 @@ def machine() -> str:
 def setup_django() -> None:
     os.environ.setdefault("LLMOPS_DATA_DIR", str(ROOT / ".data" / "bench"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "builder.settings.dev"
+    # Publishing checks the models an app calls against this process's providers: it needs the
+    # 'standin' provider by name (the server under test gets its real URL).
+    os.environ["LLMOPS_OPENAI_PROVIDER_NAME"] = "standin"
+    os.environ["LLMOPS_OPENAI_BASE_URL"] = "http://127.0.0.1:9/v1"
+    os.environ["LLMOPS_OPENAI_MODELS"] = "gpt-test"
     sys.path.insert(0, str(ROOT))
     import django
 
