@@ -24,7 +24,8 @@ from builder.prompts.selectors import prompt_resolve
 
 LINKING_NODE_TYPES = frozenset({"prompt"})
 #: ModelRef's fields: what a node takes of a version's model configuration.
-_MODEL_FIELDS = ("provider", "model", "temperature", "top_p", "max_tokens", "stop", "seed", "json_mode")
+_MODEL_FIELDS = ("provider", "model", "temperature", "top_p", "max_tokens", "stop", "seed", "json_mode",
+                 "response_schema")
 
 
 @dataclass(frozen=True, slots=True)

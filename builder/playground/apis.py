@@ -108,7 +108,7 @@ class PlaygroundRunsApi(WorkspaceScoped, APIView):
             draft = body["prompt"]
             prompt = PlaygroundPrompt.draft([dict(m) for m in draft["messages"]], [dict(v) for v in draft["variables"]])
         columns = [
-            {k: v for k, v in column.items() if v is not None and k != "response_schema"} for column in body["columns"]
+            {k: v for k, v in column.items() if v is not None} for column in body["columns"]
         ]
         if body.get("group_id") and not selectors.group_exists(workspace=self.workspace, group_id=body["group_id"]):
             raise InvalidInput("No playground runs have this group id here.", code="group_not_found")

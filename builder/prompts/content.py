@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 from rest_framework import serializers
 
 from builder.prompts.errors import TemplateInvalid
@@ -53,7 +55,16 @@ class ModelContent(serializers.Serializer):
                                  max_length=8)
     seed = serializers.IntegerField(required=False, allow_null=True, min_value=-(2**63), max_value=2**63 - 1)
     json_mode = serializers.BooleanField(required=False, default=False)
-    response_schema = serializers.DictField(required=False, allow_null=True)
+    response_schema = serializers.DictField(required=False, allow_null=True,
+                                            help_text="A JSON Schema the answer must follow; implies JSON mode.")
+
+    def validate_response_schema(self, value):
+        if value is not None:
+            try:
+                Draft202012Validator.check_schema(value)
+            except SchemaError as exc:
+                raise serializers.ValidationError(f"Not a valid JSON Schema: {exc.message}") from None
+        return value
 
 
 class VersionContent(serializers.Serializer):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from pydantic import Field, field_validator, model_validator
 
 from runtime.context import RunState
 from runtime.errors import NodeError
@@ -24,6 +26,24 @@ class ModelRef(NodeConfig):
     stop: list[str] | None = Field(None, title="Stop sequences")
     seed: int | None = Field(None, title="Seed")
     json_mode: bool = Field(False, title="JSON mode", description="Ask for a JSON object and parse it.")
+    response_schema: dict[str, Any] | None = Field(
+        None, title="Response schema",
+        description="A JSON Schema the answer must follow (structured output); implies JSON mode.",
+    )
+
+    @field_validator("response_schema")
+    @classmethod
+    def _valid_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        if schema is not None:
+            try:
+                Draft202012Validator.check_schema(schema)
+            except SchemaError as exc:
+                raise ValueError(f"not a valid JSON Schema: {exc.message}") from None
+        return schema
+
+    @property
+    def wants_json(self) -> bool:
+        return self.json_mode or self.response_schema is not None
 
     @model_validator(mode="before")
     @classmethod
@@ -47,7 +67,7 @@ class ModelAnswer:
     result: ChatResult
 
 
-_PARAMETERS = ("temperature", "top_p", "max_tokens", "stop", "seed", "json_mode")
+_PARAMETERS = ("temperature", "top_p", "max_tokens", "stop", "seed", "json_mode", "response_schema")
 
 
 def model_call_inputs(ref: ModelRef, messages: list[ChatMessage], **extra: Any) -> dict[str, Any]:
@@ -80,6 +100,7 @@ async def call_model(
         stop=ref.stop,
         seed=ref.seed,
         json_mode=ref.json_mode if json_mode is None else json_mode,
+        response_schema=ref.response_schema if json_mode is None else None,
     )
     result: ChatResult | None = None
     if stream:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from pydantic import Field, ValidationInfo, field_validator
 
 from runtime.context import RunState
@@ -110,7 +111,7 @@ class PromptNode(Node[PromptConfig]):
         messages = [ChatMessage(role, tpl.render(variables)) for role, tpl in self._messages]
         answer = await call_model(run, self.id, self.config.model, messages, stream=self.config.stream)
         parsed = None
-        if self.config.model.json_mode:
+        if self.config.model.wants_json:
             try:
                 parsed = json.loads(answer.text)
             except json.JSONDecodeError as exc:
@@ -119,6 +120,16 @@ class PromptNode(Node[PromptConfig]):
                     code="json_parse_error",
                     retryable=True,
                 ) from None
+            schema = self.config.model.response_schema
+            if schema is not None:
+                problem = next(Draft202012Validator(schema).iter_errors(parsed), None)
+                if problem is not None:
+                    where = "/".join(str(p) for p in problem.absolute_path) or "the answer"
+                    raise NodeError(
+                        f"the model's answer does not follow the response schema ({where}: {problem.message})",
+                        code="response_schema_mismatch",
+                        retryable=True,
+                    )
         usage = {"input_tokens": answer.usage.input_tokens, "output_tokens": answer.usage.output_tokens}
         return NodeResult(
             {"text": answer.text, "json": parsed, "usage": usage}, usage=answer.usage, cost=answer.cost

@@ -44,6 +44,8 @@ class ChatRequest:
     stop: list[str] | None = None
     seed: int | None = None
     json_mode: bool = False
+    #: A JSON Schema the answer must follow (OpenAI's structured outputs); implies JSON.
+    response_schema: dict[str, Any] | None = None
     tools: list[dict[str, Any]] | None = None
     timeout_s: float | None = None
 

@@ -191,7 +191,7 @@ class LocalProvider:
             stop=tuple(request.stop or ()),
             deadline=time.monotonic() + request.timeout_s if request.timeout_s else None,
         )
-        messages = chat_dicts(request.messages, json_mode=request.json_mode)
+        messages = chat_dicts(request.messages, json_mode=request.json_mode, schema=request.response_schema)
         try:
             return generate_blocking(loaded, messages, params, on_text=on_text, cancel=cancel)
         except Exception as error:  # torch/transformers raise many types

@@ -8,6 +8,7 @@ generator is only reproducible when no other generation draws from it meanwhile.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -44,14 +45,20 @@ class Generated:
     finish_reason: str
 
 
-def chat_dicts(messages: Sequence[ChatMessage], *, json_mode: bool = False) -> list[dict[str, str]]:
-    """Messages as the plain dicts chat templates expect."""
+def chat_dicts(
+    messages: Sequence[ChatMessage], *, json_mode: bool = False, schema: dict[str, Any] | None = None
+) -> list[dict[str, str]]:
+    """Messages as the plain dicts chat templates expect; with JSON mode or a response schema the
+    system message asks for JSON (following the schema) — a local model has no structured output."""
     out = [{"role": m.role, "content": m.content or ""} for m in messages]
-    if json_mode:
+    if json_mode or schema is not None:
+        instruction = JSON_MODE_INSTRUCTION
+        if schema is not None:
+            instruction += f" It must follow this JSON Schema: {json.dumps(schema, separators=(',', ':'))}"
         if out and out[0]["role"] == "system":
-            out[0] = {"role": "system", "content": f"{out[0]['content']}\n{JSON_MODE_INSTRUCTION}".strip()}
+            out[0] = {"role": "system", "content": f"{out[0]['content']}\n{instruction}".strip()}
         else:
-            out.insert(0, {"role": "system", "content": JSON_MODE_INSTRUCTION})
+            out.insert(0, {"role": "system", "content": instruction})
     return out
 
 

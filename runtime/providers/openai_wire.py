@@ -56,7 +56,11 @@ def request_to_wire(request: ChatRequest) -> dict[str, Any]:
         "tools": request.tools or None,
     }
     kwargs.update({k: v for k, v in optional.items() if v is not None})
-    if request.json_mode:
+    if request.response_schema is not None:
+        kwargs["response_format"] = {
+            "type": "json_schema", "json_schema": {"name": "response", "schema": request.response_schema},
+        }
+    elif request.json_mode:
         kwargs["response_format"] = {"type": "json_object"}
     return kwargs
 

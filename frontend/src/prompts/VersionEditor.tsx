@@ -37,15 +37,24 @@ export function VersionEditor({
   const [variables, setVariables] = useState<PromptVariable[]>(initial.variables);
   const [model, setModel] = useState<ModelConfig>(initial.model);
   const [commit, setCommit] = useState('');
+  const [schemaText, setSchemaText] = useState(initial.model.response_schema ? JSON.stringify(initial.model.response_schema, null, 2) : '');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   const used = usedVariables(messages);
   const undeclared = used.filter((n) => !variables.some((v) => v.name === n));
-  const content: VersionContent = { messages, variables, model, commit_message: commit };
-
   const save = () => {
     if (busy) return;
+    let schema: Record<string, unknown> | null = null;
+    if (schemaText.trim()) {
+      try {
+        schema = JSON.parse(schemaText) as Record<string, unknown>;
+      } catch {
+        setError(new Error('The response schema is not valid JSON.'));
+        return;
+      }
+    }
+    const content: VersionContent = { messages, variables, model: { ...model, response_schema: schema }, commit_message: commit };
     setBusy(true);
     setError(null);
     onSave(content)
@@ -251,6 +260,16 @@ export function VersionEditor({
           JSON mode
         </label>
       </div>
+      <label className="commit-field">
+        Response schema (JSON Schema, optional: the answer must follow it)
+        <textarea
+          className="template-input"
+          rows={schemaText ? 6 : 2}
+          value={schemaText}
+          placeholder='{"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}'
+          onChange={(e) => setSchemaText(e.target.value)}
+        />
+      </label>
       <label className="commit-field">
         Commit message
         <input value={commit} onChange={(e) => setCommit(e.target.value)} placeholder="What changed and why" />

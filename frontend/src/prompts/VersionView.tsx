@@ -50,6 +50,12 @@ export function VersionView({ version }: { version: PromptVersion }) {
       {(version.model.top_p ?? null) !== null && <p className="small">top_p {version.model.top_p}</p>}
       {version.model.seed !== undefined && version.model.seed !== null && <p className="small">seed {version.model.seed}</p>}
       {version.model.json_mode && <p className="small">JSON mode</p>}
+      {version.model.response_schema && (
+        <details>
+          <summary className="small">Response schema</summary>
+          <pre className="template-text">{JSON.stringify(version.model.response_schema, null, 2)}</pre>
+        </details>
+      )}
     </div>
   );
 }

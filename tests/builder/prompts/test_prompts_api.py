@@ -246,3 +246,14 @@ def test_another_workspace_gets_404_on_every_route_and_changes_nothing(owner, ou
     assert_isolated(outsider.client, calls, watch=[Prompt.objects.all(), PromptVersion.objects.all()])
     assert_error_shape(outsider.client.get(f"{base(outsider)}resolve/", {"ref": "explainer"}), 404,
                        "prompt_not_found")
+
+
+def test_a_response_schema_is_kept_with_the_version_and_checked(owner):
+    prompt = create(owner)
+    schema = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
+
+    kept = push(owner, prompt["id"], user="Explain {{ topic }} as JSON.", response_schema=schema)
+    refused = push(owner, prompt["id"], user="Explain {{ topic }}!", response_schema={"type": "nope"})
+
+    assert kept.status_code == 201 and kept.json()["model"]["response_schema"] == schema
+    assert_error_shape(refused, 400, "invalid")
