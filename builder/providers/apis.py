@@ -146,7 +146,8 @@ class ProviderTestApi(WorkspaceScoped, APIView):
         provider = selectors.provider_get(workspace=self.workspace, provider_id=provider_id)
         endpoint = services.endpoint_of(kind=provider.kind, kind_settings=provider.kind_settings,
                                         api_key=services.provider_key(provider))
-        return Response(ConnectionOutput(services.connection_test(endpoint).as_dict()).data)
+        model = provider.catalog[0]["name"] if provider.catalog else None
+        return Response(ConnectionOutput(services.connection_test(endpoint, model=model).as_dict()).data)
 
 
 class ProviderDraftTestApi(WorkspaceScoped, APIView):
@@ -160,4 +161,6 @@ class ProviderDraftTestApi(WorkspaceScoped, APIView):
         data.is_valid(raise_exception=True)
         body = data.validated_data
         endpoint = services.endpoint_of(kind=body["kind"], kind_settings=body["settings"], api_key=body["api_key"])
-        return Response(ConnectionOutput(services.connection_test(endpoint).as_dict()).data)
+        models = body.get("models") or []
+        model = models[0]["name"] if models else None
+        return Response(ConnectionOutput(services.connection_test(endpoint, model=model).as_dict()).data)

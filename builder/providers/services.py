@@ -189,14 +189,15 @@ class ConnectionReport:
                 "models": self.models}
 
 
-def connection_test(endpoint: Endpoint) -> ConnectionReport:
-    """List the provider's models with its key: success with the list, or what failed —
+def connection_test(endpoint: Endpoint, *, model: str | None = None) -> ConnectionReport:
+    """List the provider's models with its key — or, for a provider that lists none, ask
+    ``model`` for a 1-token completion: success (with the list), or what failed —
     ``auth_failed``, ``quota_exceeded``, ``rate_limited``, ``not_found``, ``unreachable``,
     ``url_not_allowed``, ``timeout``, ``bad_response``."""
-    return asyncio.run(_probe(endpoint))
+    return asyncio.run(_probe(endpoint, model))
 
 
-async def _probe(endpoint: Endpoint) -> ConnectionReport:
+async def _probe(endpoint: Endpoint, model: str | None) -> ConnectionReport:
     started = time.perf_counter()
     url = endpoint.base_url + endpoint.kind.models_path
 
@@ -206,6 +207,15 @@ async def _probe(endpoint: Endpoint) -> ConnectionReport:
     async with SafeHttpClient(policy=address_policy()) as client:
         try:
             response = await client.get(url, headers=endpoint.headers(), timeout_s=PROBE_TIMEOUT_S)
+            if response.status == 404 and model:
+                url = endpoint.base_url + "/chat/completions"
+                response = await client.request(
+                    "POST", url, headers=endpoint.headers(), timeout_s=PROBE_TIMEOUT_S,
+                    json={"model": model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1},
+                )
+                if response.status < 400:
+                    return report(True, None, f"Connected: the provider lists no models, and {model} answered "
+                                              "a 1-token completion.", [])
         except NetError as exc:
             code = {"ssrf_blocked": "url_not_allowed", "bad_url": "url_not_allowed", "timeout": "timeout"}.get(
                 str(exc.code), "unreachable")

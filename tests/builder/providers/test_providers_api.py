@@ -187,3 +187,18 @@ def test_only_builders_write_and_other_workspaces_get_404(member_factory, stand_
     url = f"{base(owner)}{provider_id}/"
     assert_isolated(outsider.client, [Call("GET", url), Call("PATCH", url, {"name": "x"}), Call("DELETE", url),
                                       Call("POST", url + "test/")], watch=[Provider.objects.all()])
+
+
+def test_a_provider_without_a_model_list_is_tested_with_a_one_token_completion(owner, stand_in):
+    provider_id = add(owner, stand_in).json()["id"]
+    test = f"{base(owner)}{provider_id}/test/"
+
+    stand_in.models_reply = Reply.error(404, "no such route")
+    ok = owner.client.post(test).json()
+    stand_in.models_reply = Reply.error(404, "no such route")
+    stand_in.script(Reply.error(401, "bad key"))
+    refused = owner.client.post(test).json()
+
+    assert ok["ok"] is True and "1-token completion" in ok["message"]
+    assert stand_in.chat_requests()[0]["max_tokens"] == 1 and stand_in.chat_requests()[0]["model"] == "gpt-test"
+    assert refused["ok"] is False and refused["code"] == "auth_failed"
