@@ -3,10 +3,6 @@
 from builder.core.errors import InvalidInput
 
 
-class ColumnsInvalid(InvalidInput):
-    code = "columns_invalid"
-
-
 class TooManyColumns(InvalidInput):
     code = "too_many_columns"
 

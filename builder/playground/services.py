@@ -55,7 +55,7 @@ def playground_start(
     ``inputs_invalid``."""
     if not columns:
         raise NoColumns("Add a model column to run the prompt on.")
-    if len(columns) > MAX_COLUMNS:
+    if first_index + len(columns) > MAX_COLUMNS:
         raise TooManyColumns(f"The playground compares at most {MAX_COLUMNS} model configurations at once.")
     graphs = [_checked_graph(workspace.pk, prompt, column, first_index + i) for i, column in enumerate(columns)]
     try:

@@ -23,6 +23,7 @@ def start(member, **body):
 @pytest.mark.parametrize("body, status, code", [
     ({"columns": []}, 400, "no_columns"),
     ({"columns": [LOCAL] * 5}, 400, "too_many_columns"),
+    ({"columns": [LOCAL] * 2, "column_index": 3}, 400, "too_many_columns"),
     ({"columns": [LOCAL, {"provider": "nowhere", "model": "x"}]}, 400, "model_not_configured"),
     ({"columns": [{**LOCAL, "temperature": 5}]}, 400, "invalid"),
     ({"prompt": {**DRAFT, "messages": [{"role": "user", "template": "{{ topic "}]}}, 400, "template_invalid"),
