@@ -69,3 +69,12 @@ def test_the_columns_are_queued_as_playground_runs_of_the_draft(owner):
     assert [(r.source, r.status, r.group_index, r.app_id) for r in runs] == [
         ("playground", "queued", 0, None), ("playground", "queued", 1, None)]
     assert runs[1].graph["nodes"][1]["config"]["model"]["temperature"] == 0.7
+
+
+def test_a_queued_column_is_cancelled_through_the_runs_api(owner):
+    run_id = start(owner).json()["runs"][0]["id"]
+
+    response = owner.client.post(f"/api/workspaces/{owner.workspace.pk}/runs/{run_id}/cancel/")
+
+    assert response.status_code == 200, response.json()
+    assert Run.objects.get(pk=run_id).status == "cancelled"
