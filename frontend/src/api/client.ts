@@ -22,6 +22,11 @@ export function getCsrfToken(): string {
   return match?.[1] ? decodeURIComponent(match[1]) : '';
 }
 
+/** Whether `err` is the rejection of a request its AbortSignal stopped (not a failure to show). */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -89,7 +94,7 @@ export async function apiFetch<T>(url: string, options: RequestOptions = {}): Pr
       signal: options.signal,
     });
   } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    if (isAbortError(err)) throw err;
     throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
   }
 

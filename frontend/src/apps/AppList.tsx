@@ -1,7 +1,7 @@
 /** The workspace's apps: create, rename in place, duplicate, delete (confirmed), import, search. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { errorMessage } from '../api/client';
+import { errorMessage, isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { createApp, deleteApp, duplicateApp, listApps, updateApp } from './api';
 import { AppLiveStatus } from './AppLiveStatus';
@@ -69,7 +69,7 @@ export function AppList({ workspaceId, canEdit }: { workspaceId: string; canEdit
       listApps(workspaceId, search, signal)
         .then((page) => setApps(page.results))
         .catch((e: unknown) => {
-          if (!(e instanceof DOMException && e.name === 'AbortError')) setError(e);
+          if (!isAbortError(e)) setError(e);
         });
     },
     [workspaceId, search],

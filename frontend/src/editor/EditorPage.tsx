@@ -2,6 +2,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { isAbortError } from '../api/client';
 import { getApp, getDraft, listNodeTypes } from '../apps/api';
 import type { AppSummary, Draft, NodeTypeDef } from '../apps/types';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -33,7 +34,7 @@ export function EditorPage() {
     ])
       .then(([app, draft, types]) => setLoaded({ app, draft, types }))
       .catch((err: unknown) => {
-        if (!(err instanceof DOMException && err.name === 'AbortError')) setError(err);
+        if (!isAbortError(err)) setError(err);
       });
     return () => controller.abort();
   }, [session.workspaceId, appId]);

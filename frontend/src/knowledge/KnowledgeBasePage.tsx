@@ -1,6 +1,7 @@
 /** One knowledge base: documents, retrieval test and settings as tabs (kept in the URL). */
 import { useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useSession } from '../session';
 import { getKnowledgeBase } from './api';
@@ -30,7 +31,7 @@ export function KnowledgeBasePage() {
     getKnowledgeBase(workspaceId, kbId, controller.signal)
       .then(setKb)
       .catch((e: unknown) => {
-        if (!(e instanceof DOMException && e.name === 'AbortError')) setError(e);
+        if (!isAbortError(e)) setError(e);
       });
     return () => controller.abort();
   }, [workspaceId, kbId]);

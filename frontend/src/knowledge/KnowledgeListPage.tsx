@@ -1,6 +1,7 @@
 /** The workspace's knowledge bases: create one, import an archive, open one. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useSession } from '../session';
 import { createKnowledgeBase, importArchive, listKnowledgeBases } from './api';
@@ -89,7 +90,7 @@ export function KnowledgeListPage() {
       listKnowledgeBases(workspaceId, signal)
         .then((page) => setBases(page.results))
         .catch((e: unknown) => {
-          if (!(e instanceof DOMException && e.name === 'AbortError')) setError(e);
+          if (!isAbortError(e)) setError(e);
         }),
     [workspaceId],
   );

@@ -2,6 +2,7 @@
  * one (it opens on its first version's editor) or import a YAML export. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useSession } from '../session';
 import { createPrompt, importPrompt, listPrompts } from './api';
@@ -72,7 +73,7 @@ export function PromptListPage() {
       listPrompts(workspaceId, query, signal)
         .then((page) => setPrompts(page.results))
         .catch((e: unknown) => {
-          if (!(e instanceof DOMException && e.name === 'AbortError')) setError(e);
+          if (!isAbortError(e)) setError(e);
         }),
     [workspaceId, query],
   );

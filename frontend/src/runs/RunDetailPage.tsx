@@ -3,6 +3,7 @@
  * editor's run drawer. Refreshes itself until the run has finished. */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
+import { isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { CopyButton } from '../publishing/copy';
 import { useSession } from '../session';
@@ -144,7 +145,7 @@ export function RunDetailPage() {
           if (!FINISHED.includes(r.status)) timer = setTimeout(fetchRun, POLL_MS);
         },
         (err: unknown) => {
-          if (!(err instanceof DOMException && err.name === 'AbortError')) setError(err);
+          if (!isAbortError(err)) setError(err);
         },
       );
     void fetchRun();

@@ -2,6 +2,7 @@
  * filters kept in the URL (a filtered view can be shared and reloaded). A row opens the run. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { formatMs } from '../traces/format';
 import { relativeTime } from '../publishing/model';
@@ -14,10 +15,6 @@ import './runs.css';
 import type { RunRow } from './types';
 
 const PAGE_SIZE = 50;
-
-function isAbort(err: unknown): boolean {
-  return err instanceof DOMException && err.name === 'AbortError';
-}
 
 function RunTableRow({ run, onOpen, from }: { run: RunRow; onOpen: () => void; from: string }) {
   return (
@@ -82,7 +79,7 @@ export function RunListPage() {
           setError(null);
         })
         .catch((err: unknown) => {
-          if (!isAbort(err)) setError(err);
+          if (!isAbortError(err)) setError(err);
         })
         .finally(() => {
           if (current.current === controller) setLoading(false);

@@ -8,7 +8,7 @@
  * Failures become an ApiError with the gateway's code (`chat_not_found`, `rate_limited` with
  * `retryAfter`, `inputs_invalid`, `run_failed`, …) and a message fit to show a visitor.
  */
-import { ApiError, toApiError } from '../api/client';
+import { ApiError, isAbortError, toApiError } from '../api/client';
 
 export interface ChatInput {
   name: string;
@@ -60,7 +60,7 @@ async function failure(response: Response): Promise<ChatError> {
 }
 
 function networkError(err: unknown): never {
-  if (err instanceof DOMException && err.name === 'AbortError') throw err;
+  if (isAbortError(err)) throw err;
   throw new ChatError(new ApiError(0, 'network_error', 'Could not reach the chat. Check your connection and try again.'));
 }
 

@@ -4,7 +4,7 @@
  * copies the version's messages and model in whenever the app runs or becomes a version. */
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { apiFetch, errorMessage } from '../../api/client';
+import { apiFetch, errorMessage, isAbortError } from '../../api/client';
 import type { PromptRow, PromptVersion } from '../../prompts/types';
 import { useSession } from '../../session';
 import { useFormEnv } from './formEnv';
@@ -49,7 +49,7 @@ export function PromptLinkField({ id, path, value, onChange }: { id: string; pat
       })
         .then(setResolved)
         .catch((e: unknown) => {
-          if (!(e instanceof DOMException && e.name === 'AbortError')) setProblem(errorMessage(e));
+          if (!isAbortError(e)) setProblem(errorMessage(e));
         });
     }, 250);
     return () => {
