@@ -48,18 +48,22 @@ def available_models(*, workspace_id: int) -> ModelCatalog:
     )
 
 
-def graph_issues(spec: GraphSpec, *, workspace_id: int, resolve: bool = True) -> list[dict[str, Any]]:
-    """Every issue of ``spec`` in a workspace — its library prompts resolved (a reference that
-    does not resolve is an issue on the node's ``prompt`` field), the models it names checked
-    against :func:`available_models` — each with its ``severity``: ``error`` stops a version or a
-    publish, ``warning`` does not. ``resolve=False``: links are taken as they are (a graph whose
-    links already hold their messages, e.g. a playground draft's)."""
+def graph_check(
+    spec: GraphSpec, *, workspace_id: int, repin: bool = False, resolve: bool = True
+) -> tuple[GraphSpec, list[dict[str, Any]]]:
+    """``spec`` with its library prompt links pinned (see :mod:`builder.flows.prompt_links`) —
+    what a run or a version stores — and every issue of it in the workspace: a reference that
+    does not resolve (on the node's ``prompt`` field; that link is left as it is), the models it
+    names checked against :func:`available_models`; each issue with its ``severity``: ``error``
+    stops a version or a publish, ``warning`` does not. ``repin``: pinned links are resolved
+    again too; ``resolve=False``: links are taken as they are (a graph whose links already hold
+    their messages, e.g. a playground draft's)."""
     link_issues: list[dict[str, Any]] = []
     if resolve and has_links(graph := spec.to_dict()):
-        resolved, link_issues = resolve_links(graph, workspace_id=workspace_id)
+        resolved, link_issues = resolve_links(graph, workspace_id=workspace_id, repin=repin)
         spec = parse_graph(resolved)
     unresolved = {i["node_id"] for i in link_issues if i["field"] == "prompt"}
-    return link_issues + [
+    return spec, link_issues + [
         {"code": str(i.code), "message": i.message, "node_id": i.node_id, "edge_id": i.edge_id, "field": i.field,
          "severity": i.severity}
         for i in validate(spec, default_registry(), available_models(workspace_id=workspace_id))
@@ -67,14 +71,9 @@ def graph_issues(spec: GraphSpec, *, workspace_id: int, resolve: bool = True) ->
     ]
 
 
-def pinned_spec(spec: GraphSpec, *, workspace_id: int, repin: bool = False) -> GraphSpec:
-    """``spec`` with its library prompt links pinned (see :mod:`builder.flows.prompt_links`):
-    what a run or a version stores. A link that cannot be resolved is left as it is (validation
-    names it)."""
-    graph = spec.to_dict()
-    if not has_links(graph):
-        return spec
-    return parse_graph(resolve_links(graph, workspace_id=workspace_id, repin=repin)[0])
+def graph_issues(spec: GraphSpec, *, workspace_id: int, resolve: bool = True) -> list[dict[str, Any]]:
+    """The issues of :func:`graph_check`."""
+    return graph_check(spec, workspace_id=workspace_id, resolve=resolve)[1]
 
 
 def graph_errors(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from builder.core.errors import InvalidInput
 from builder.flows.errors import DraftConflict, GraphInvalid
-from builder.flows.graphs import graph_issues, graph_urls_check, parse_graph, pinned_spec, starter_graph
+from builder.flows.graphs import graph_check, graph_issues, graph_urls_check, parse_graph, starter_graph
 from builder.flows.models import App, AppVersion, VersionKind
 from builder.flows.prompt_links import unpinned
 from builder.flows.selectors import free_app_name
@@ -132,9 +132,8 @@ def version_from_graph(*, app: App, graph: dict[str, Any], message: str, user, r
 def _snapshot(app: App, graph: dict[str, Any], *, message: str, user, repin: bool = False) -> AppVersion:
     """The next version of ``app`` holding ``graph`` with its library prompts pinned: each
     link holds the version its reference names now, so a later label move never changes it."""
-    spec = pinned_spec(_checked_graph(graph), workspace_id=app.workspace_id, repin=repin)
-    issues = [i for i in graph_issues(spec, workspace_id=app.workspace_id) if i["severity"] == "error"]
-    # (warnings do not stop a version)
+    spec, issues = graph_check(_checked_graph(graph), workspace_id=app.workspace_id, repin=repin)
+    issues = [i for i in issues if i["severity"] == "error"]  # warnings do not stop a version
     if issues:
         raise GraphInvalid(
             f"The app has {len(issues)} issue(s) to fix before it can be saved as a version.",

@@ -12,20 +12,7 @@ from builder.accounts.permissions import WorkspaceScoped
 from builder.core.errors import InvalidInput
 from builder.playground import selectors
 from builder.playground.services import MAX_COLUMNS, PlaygroundPrompt, playground_start
-from builder.prompts.content import MAX_MESSAGES, MessageContent, ModelContent, VariableContent
-
-
-class DraftInput(serializers.Serializer):
-    """A prompt that is not in the library (yet): its messages and declared variables."""
-
-    messages = MessageContent(many=True, allow_empty=False, max_length=MAX_MESSAGES)
-    variables = VariableContent(many=True, required=False, default=list, max_length=100)
-
-    def validate_variables(self, value):
-        names = [v["name"] for v in value]
-        if len(names) != len(set(names)):
-            raise serializers.ValidationError("Each variable is declared once.")
-        return value
+from builder.prompts.content import ModelContent, PromptBody
 
 
 class ColumnInput(ModelContent):
@@ -34,7 +21,7 @@ class ColumnInput(ModelContent):
 
 class StartInput(serializers.Serializer):
     prompt_version = serializers.IntegerField(required=False, min_value=1, help_text="A library prompt version's id.")
-    prompt = DraftInput(required=False, help_text="A draft prompt (instead of prompt_version).")
+    prompt = PromptBody(required=False, help_text="A draft prompt (instead of prompt_version).")
     values = serializers.DictField(required=False, default=dict, help_text="The variables' values.")
     columns = ColumnInput(many=True, allow_empty=True, help_text=f"1 to {MAX_COLUMNS} model configurations.")
     group_id = serializers.UUIDField(required=False, help_text="Add the runs to an earlier group (re-run a column).")

@@ -67,11 +67,11 @@ class ModelContent(serializers.Serializer):
         return value
 
 
-class VersionContent(serializers.Serializer):
+class PromptBody(serializers.Serializer):
+    """A prompt's messages and declared variables (a version's, or a playground draft's)."""
+
     messages = MessageContent(many=True, allow_empty=False, max_length=MAX_MESSAGES)
     variables = VariableContent(many=True, required=False, default=list, max_length=100)
-    model = ModelContent()
-    commit_message = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
     def validate_variables(self, value):
         names = [v["name"] for v in value]
@@ -79,6 +79,11 @@ class VersionContent(serializers.Serializer):
         if duplicates:
             raise serializers.ValidationError(f"Declared twice: {', '.join(duplicates)}.")
         return value
+
+
+class VersionContent(PromptBody):
+    model = ModelContent()
+    commit_message = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
 def normalized(content: dict[str, Any]) -> dict[str, Any]:

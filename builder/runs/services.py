@@ -15,7 +15,7 @@ from builder.core.errors import Conflict, InvalidInput
 from builder.execution.context import execution_context, stored_data_redactor
 from builder.execution.run import execute
 from builder.flows.errors import GraphInvalid
-from builder.flows.graphs import graph_issues, parse_graph, pinned_spec
+from builder.flows.graphs import graph_check, parse_graph
 from builder.flows.models import App, AppVersion
 from builder.runs.errors import InputsInvalid
 from builder.runs.live_events import EventForwarder
@@ -33,8 +33,8 @@ CANCEL_POLL_SECONDS = 0.5
 def _runnable(graph: dict[str, Any], *, workspace_id: int) -> GraphSpec:
     """``graph`` as a run stores it (its library prompts resolved now), refused when it has
     errors (warnings do not stop a run)."""
-    spec = pinned_spec(parse_graph(graph), workspace_id=workspace_id)
-    issues = [i for i in graph_issues(spec, workspace_id=workspace_id) if i["severity"] == "error"]
+    spec, issues = graph_check(parse_graph(graph), workspace_id=workspace_id)
+    issues = [i for i in issues if i["severity"] == "error"]
     if issues:
         raise GraphInvalid(
             f"The app has {len(issues)} issue(s); fix them before running it.", details={"issues": issues}
