@@ -23,6 +23,7 @@ from runtime.ports import PriceLookup
 from runtime.providers.base import ModelProvider
 from runtime.providers.registry import default_providers, price_table_for, provider_from_config
 from runtime.tools.defaults import default_tool_registry
+from runtime.validation import ModelCatalog
 
 logger = logging.getLogger(__name__)
 
@@ -143,5 +144,15 @@ def model_catalog(*, workspace_id: int | None = None) -> list[dict[str, str]]:
     return catalog
 
 
-def workspace_provider_names(workspace_id: int) -> list[str]:
-    return list(providers_of(workspace_id=workspace_id).values_list("name", flat=True))
+def available_models(*, workspace_id: int) -> ModelCatalog:
+    """What apps of a workspace may call: the models its picker offers (the bundled local models,
+    those the operator and the workspace list per provider); remote providers also serve models
+    they do not list."""
+    return ModelCatalog(
+        frozenset((m["provider"], m["model"]) for m in model_catalog(workspace_id=workspace_id)),
+        open_providers=frozenset(
+            [c["name"] for c in provider_configs() if c.get("kind") != "local"]
+            + list(providers_of(workspace_id=workspace_id).values_list("name", flat=True))
+        ),
+    )
+

@@ -10,11 +10,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from builder.core.addresses import configured_url_check
-from builder.execution.providers import model_catalog, provider_configs, workspace_provider_names
+from builder.execution.providers import available_models
 from builder.flows.errors import GraphMalformed
 from builder.flows.prompt_links import has_links, resolve_links
 from runtime import GraphSpec, default_registry, validate
-from runtime.validation import ModelCatalog
 
 _TEMPLATE_START = re.compile(r"\{\{|\{%|\{#")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -33,19 +32,6 @@ def parse_graph(data: Any) -> GraphSpec:
             for err in exc.errors(include_input=False, include_url=False)
         ]
         raise GraphMalformed("The graph does not have the expected shape.", details=details) from None
-
-
-def available_models(*, workspace_id: int) -> ModelCatalog:
-    """What apps of a workspace may call: the models its picker offers (the bundled local models,
-    those the operator and the workspace list per provider); remote providers also serve models
-    they do not list."""
-    return ModelCatalog(
-        frozenset((m["provider"], m["model"]) for m in model_catalog(workspace_id=workspace_id)),
-        open_providers=frozenset(
-            [c["name"] for c in provider_configs() if c.get("kind") != "local"]
-            + workspace_provider_names(workspace_id)
-        ),
-    )
 
 
 def graph_check(

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from builder.core.errors import InvalidInput
-from builder.execution.providers import model_catalog
+from builder.execution.providers import available_models
 from builder.prompts.content import LABEL_PATTERN, NAME_PATTERN, normalized, template_check
 from builder.prompts.errors import (
     LabelUnchanged,
@@ -110,15 +110,13 @@ def version_push(*, prompt: Prompt, user, content: dict[str, Any]) -> tuple[Prom
 
 
 def _model_warnings(workspace_id: int, model: dict[str, Any]) -> list[dict[str, Any]]:
-    available = {(m["provider"], m["model"]) for m in model_catalog(workspace_id=workspace_id)}
-    if (model.get("provider"), model.get("model")) in available:
+    """A model apps of the workspace cannot call (the rule validation applies to nodes) is only a
+    warning here: a version may be written before its provider is set up."""
+    problem = available_models(workspace_id=workspace_id).check(str(model["provider"]), str(model["model"]))
+    if problem is None:
         return []
-    providers = {p for p, _ in available}
-    if model.get("provider") in providers:
-        return []  # a provider that serves models it does not list
-    return [{"code": "model_not_configured", "field": "model",
-             "message": f"The model {model.get('provider')}/{model.get('model')} is not configured here: "
-                        "runs of this version fail until it is."}]
+    code, _, message = problem
+    return [{"code": code.value, "field": "model", "message": message}]
 
 
 def _clean_label(name: str) -> str:
