@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from builder.core.addresses import configured_url_check
 from builder.execution.providers import available_models
 from builder.flows.errors import GraphMalformed
-from builder.flows.prompt_links import has_links, resolve_links
+from builder.flows.prompt_links import LINK_FIELDS, has_links, resolve_links
 from runtime import GraphSpec, default_registry, validate
 
 _TEMPLATE_START = re.compile(r"\{\{|\{%|\{#")
@@ -39,7 +39,7 @@ def graph_check(
 ) -> tuple[GraphSpec, list[dict[str, Any]]]:
     """``spec`` with its library prompt links pinned (see :mod:`builder.flows.prompt_links`) —
     what a run or a version stores — and every issue of it in the workspace: a reference that
-    does not resolve (on the node's ``prompt`` field; that link is left as it is), the models it
+    does not resolve (on the node's link field; that link is left as it is), the models it
     names checked against :func:`available_models`; each issue with its ``severity``: ``error``
     stops a version or a publish, ``warning`` does not. ``repin``: pinned links are resolved
     again too; ``resolve=False``: links are taken as they are (a graph whose links already hold
@@ -48,7 +48,7 @@ def graph_check(
     if resolve and has_links(graph := spec.to_dict()):
         resolved, link_issues = resolve_links(graph, workspace_id=workspace_id, repin=repin)
         spec = parse_graph(resolved)
-    unresolved = {i["node_id"] for i in link_issues if i["field"] == "prompt"}
+    unresolved = {i["node_id"] for i in link_issues if i["field"] in LINK_FIELDS.values()}
     return spec, link_issues + [
         {"code": str(i.code), "message": i.message, "node_id": i.node_id, "edge_id": i.edge_id, "field": i.field,
          "severity": i.severity}

@@ -1,7 +1,8 @@
 """Library prompts inside graphs.
 
-An LLM node may use a prompt of the library (``config.prompt.ref``: ``name@label``, ``name@v3``
-or ``name``) instead of messages of its own. :func:`resolve_links` copies the version a
+A model node may use a prompt of the library (its link: ``config.prompt`` on an LLM node,
+``config.library_prompt`` on a classifier or an agent, whose ``prompt`` is their task; ``ref``:
+``name@label``, ``name@v3`` or ``name``) instead of messages of its own. :func:`resolve_links` copies the version a
 reference names *now* into the node — its messages, its model, its declared defaults — and writes
 the version's number into the link: the link is then *pinned*. Every graph that runs or becomes a
 version goes through it, so a run's graph and a saved or published version say exactly which
@@ -22,7 +23,8 @@ from typing import Any
 from builder.core.errors import NotFound
 from builder.prompts.selectors import prompt_resolve
 
-LINKING_NODE_TYPES = frozenset({"prompt"})
+#: The node types that can use a library prompt, and the config field holding their link.
+LINK_FIELDS = {"prompt": "prompt", "classifier": "library_prompt", "agent": "library_prompt"}
 #: ModelRef's fields: what a node takes of a version's model configuration.
 _MODEL_FIELDS = ("provider", "model", "temperature", "top_p", "max_tokens", "stop", "seed", "json_mode",
                  "response_schema")
@@ -52,9 +54,9 @@ def has_links(graph: dict[str, Any]) -> bool:
     return any(True for _ in _linked_nodes(graph, ""))
 
 
-def is_pinned(config: dict[str, Any]) -> bool:
+def _is_pinned(config: dict[str, Any], link: dict[str, Any]) -> bool:
     """A link that holds its version: the number and the version's messages."""
-    return bool(config["prompt"].get("version")) and bool(config.get("messages"))
+    return bool(link.get("version")) and bool(config.get("messages"))
 
 
 def unpinned(graph: dict[str, Any]) -> dict[str, Any]:
@@ -63,9 +65,9 @@ def unpinned(graph: dict[str, Any]) -> dict[str, Any]:
     if not has_links(graph):
         return graph
     graph = copy.deepcopy(graph)
-    for _, node, _ in _linked_nodes(graph, ""):
-        link = node["config"]["prompt"]
-        node["config"]["prompt"] = {"ref": link.get("ref"), "variables": link.get("variables") or {}}
+    for _, node, _, field in _linked_nodes(graph, ""):
+        link = node["config"][field]
+        node["config"][field] = {"ref": link.get("ref"), "variables": link.get("variables") or {}}
         node["config"]["messages"] = []
     return graph
 
@@ -80,14 +82,14 @@ def resolve_links(
         return graph, []
     resolved = copy.deepcopy(graph)
     issues: list[dict[str, Any]] = []
-    for node_id, node, app_inputs in _linked_nodes(resolved, ""):
-        config, link = node["config"], node["config"]["prompt"]
-        if not repin and is_pinned(config):
+    for node_id, node, app_inputs, field in _linked_nodes(resolved, ""):
+        config, link = node["config"], node["config"][field]
+        if not repin and _is_pinned(config, link):
             continue
         try:
             version = prompt_resolve(workspace_id=workspace_id, ref=str(link.get("ref") or ""))
         except NotFound as exc:
-            issues.append(_issue(exc.code, f"{exc.message}", node_id, "prompt"))
+            issues.append(_issue(exc.code, f"{exc.message}", node_id, field))
             continue
         mapped = dict(link.get("variables") or {})
         defaults: dict[str, Any] = {}
@@ -104,9 +106,9 @@ def resolve_links(
                     "prompt_variable_unmapped",
                     f"the prompt's variable {name!r} gets no value: map it to one of this app's variables "
                     "(or give it a default in the prompt)",
-                    node_id, f"prompt.variables.{name}",
+                    node_id, f"{field}.variables.{name}",
                 ))
-        config["prompt"] = {"ref": link["ref"], "version": version.number, "variables": mapped, "defaults": defaults}
+        config[field] = {"ref": link["ref"], "version": version.number, "variables": mapped, "defaults": defaults}
         config["messages"] = [{"role": m["role"], "template": m["template"]} for m in version.messages]
         config["model"] = {k: version.model[k] for k in _MODEL_FIELDS if version.model.get(k) is not None}
     return resolved, issues
@@ -116,8 +118,8 @@ def prompt_uses(graph: dict[str, Any], *, workspace_id: int) -> list[PromptUse]:
     """The library prompts ``graph`` holds (a stored version: their pinned numbers) and what
     each reference resolves to now (``current``; None when it no longer resolves)."""
     uses = []
-    for node_id, node, _ in _linked_nodes(graph, ""):
-        link = node["config"]["prompt"]
+    for node_id, node, _, field in _linked_nodes(graph, ""):
+        link = node["config"][field]
         ref = str(link.get("ref") or "")
         try:
             now = prompt_resolve(workspace_id=workspace_id, ref=ref)
@@ -130,8 +132,11 @@ def prompt_uses(graph: dict[str, Any], *, workspace_id: int) -> list[PromptUse]:
     return uses
 
 
-def _linked_nodes(graph: dict[str, Any], prefix: str) -> Iterator[tuple[str, dict[str, Any], frozenset[str]]]:
-    """(node id, node dict, the graph's input names) of every node with a link, sub-graphs too."""
+def _linked_nodes(
+    graph: dict[str, Any], prefix: str
+) -> Iterator[tuple[str, dict[str, Any], frozenset[str], str]]:
+    """(node id, node dict, the graph's input names, the link's field) of every node with a
+    link, sub-graphs too."""
     nodes = graph.get("nodes") if isinstance(graph, dict) else None
     inputs = frozenset(
         str(i.get("name")) for i in (graph.get("inputs") or []) if isinstance(i, dict)
@@ -141,8 +146,9 @@ def _linked_nodes(graph: dict[str, Any], prefix: str) -> Iterator[tuple[str, dic
             continue
         node_id = f"{prefix}{node.get('id')}"
         config = node["config"]
-        if node.get("type") in LINKING_NODE_TYPES and isinstance(config.get("prompt"), dict):
-            yield node_id, node, inputs
+        field = LINK_FIELDS.get(str(node.get("type")))
+        if field is not None and isinstance(config.get(field), dict):
+            yield node_id, node, inputs, field
         if isinstance(config.get("graph"), dict):
             yield from _linked_nodes(config["graph"], f"{node_id}/")
 

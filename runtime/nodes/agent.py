@@ -19,13 +19,20 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from runtime.context import RunState
 from runtime.errors import NodeError
 from runtime.nodes.agent_react import STOP_SEQUENCES, ReactAction, parse_react, react_instructions
-from runtime.nodes.base import Node, NodeConfig, NodeConfigError, NodeResult, OutputField, RequiredText
-from runtime.nodes.model_call import ModelRef, model_call_inputs
+from runtime.nodes.base import Node, NodeConfig, NodeConfigError, NodeResult, OutputField, required_error
+from runtime.nodes.model_call import MessageTemplate, ModelRef, model_call_inputs
+from runtime.nodes.prompt_link import (
+    REPLACED_BY_LINK,
+    LinkedMessages,
+    PromptLink,
+    library_messages_field,
+    split_system,
+)
 from runtime.nodes.tool import result_text
 from runtime.providers.base import ChatMessage, ChatRequest, ChatResult, ModelProvider, Usage
 from runtime.tools.base import Tool, ToolError
@@ -36,10 +43,19 @@ DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant. Use the tools when they he
 
 
 class AgentConfig(NodeConfig):
-    model: ModelRef = Field(title="Model")
-    system_prompt: str = Field(DEFAULT_SYSTEM_PROMPT, title="System prompt", description="Template.")
-    prompt: RequiredText = Field(
-        title="Task", description="Template of the user message, e.g. {{ inputs.question }}."
+    model: ModelRef = Field(title="Model", json_schema_extra=REPLACED_BY_LINK)
+    library_prompt: PromptLink | None = Field(
+        None, title="Library prompt",
+        description="Use a prompt of the library: its system messages instead of the system prompt, "
+                    "its other messages (few-shot examples, then the task) instead of the task.",
+    )
+    messages: list[MessageTemplate] = library_messages_field()
+    system_prompt: str = Field(
+        DEFAULT_SYSTEM_PROMPT, title="System prompt", description="Template.", json_schema_extra=REPLACED_BY_LINK
+    )
+    prompt: str = Field(
+        "", validate_default=True, title="Task",
+        description="Template of the user message, e.g. {{ inputs.question }}.", json_schema_extra=REPLACED_BY_LINK,
     )
     tools: list[str] = Field(
         default_factory=list, title="Tools", description="Names of registered tools it may call."
@@ -55,6 +71,14 @@ class AgentConfig(NodeConfig):
     max_observation_chars: int = Field(
         8_000, ge=100, le=100_000, title="Max tool result size", description="Longer tool results are cut."
     )
+
+    @field_validator("prompt")
+    @classmethod
+    def _has_task(cls, prompt: str, info: ValidationInfo) -> str:
+        """The task is required, unless a library prompt brings it."""
+        if not prompt.strip() and info.data.get("library_prompt") is None:
+            raise required_error()
+        return prompt
 
 
 class AgentNode(Node[AgentConfig]):
@@ -76,13 +100,22 @@ class AgentNode(Node[AgentConfig]):
     streams = True
 
     def setup(self) -> None:
-        self.system_template = self.template(self.config.system_prompt, "system_prompt")
-        self.prompt_template = self.template(self.config.prompt, "prompt")
+        link = self.config.library_prompt
+        self._linked = None if link is None else LinkedMessages(self, link, self.config.messages, "library_prompt")
+        if self._linked is None:
+            self._system = self.template(self.config.system_prompt, "system_prompt")
+            self._task = self.template(self.config.prompt, "prompt")
         for i, name in enumerate(self.config.tools):
             if not TOOL_NAME.match(name):
                 raise NodeConfigError(
                     f"{name!r} is not a tool name", field=f"tools.{i}", code="invalid_tool_name"
                 )
+
+    def opening(self, run: RunState) -> tuple[str, list[ChatMessage]]:
+        """The system prompt and the conversation the loop starts from."""
+        if self._linked is not None:
+            return split_system(self._linked.render(run))
+        return self._system.render(run.variables), [ChatMessage("user", self._task.render(run.variables))]
 
     async def run(self, run: RunState) -> NodeResult:
         tools = self._tools(run)
@@ -115,13 +148,10 @@ class _Loop:
         self.react = self.config.mode == "react" and bool(tools)
         self.usage = Usage()
         self.steps: list[dict[str, Any]] = []
-        system = node.system_template.render(run.variables)
+        system, conversation = node.opening(run)
         if self.react:
             system = f"{system}\n\n{react_instructions(list(tools.values()))}"
-        self.messages = [
-            ChatMessage("system", system),
-            ChatMessage("user", node.prompt_template.render(run.variables)),
-        ]
+        self.messages = [ChatMessage("system", system), *conversation]
         run.record_inputs(node.id, model_call_inputs(
             self.config.model, self.messages, mode=self.config.mode, tools=list(tools)
         ))

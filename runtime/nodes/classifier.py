@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import re
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from runtime.context import RunState
-from runtime.nodes.base import Node, NodeConfig, NodeResult, OutputField, RequiredText
-from runtime.nodes.model_call import ModelRef, call_model
+from runtime.nodes.base import Node, NodeConfig, NodeResult, OutputField, RequiredText, required_error
+from runtime.nodes.model_call import MessageTemplate, ModelRef, call_model
+from runtime.nodes.prompt_link import (
+    REPLACED_BY_LINK,
+    LinkedMessages,
+    PromptLink,
+    library_messages_field,
+    split_system,
+)
 from runtime.providers.base import ChatMessage
+from runtime.templates import Template
 
 _NUMBER = re.compile(r"\b(\d{1,3})\b")
 _TRIM = " \t\r\n\"'`.,:;!*"
@@ -26,15 +34,34 @@ class ClassSpec(NodeConfig):
 
 
 class ClassifierConfig(NodeConfig):
-    model: ModelRef = Field(title="Model")
-    query: RequiredText = Field(title="Input", description="Template of the text to classify.")
+    model: ModelRef = Field(title="Model", json_schema_extra=REPLACED_BY_LINK)
+    library_prompt: PromptLink | None = Field(
+        None, title="Library prompt",
+        description="Use a prompt of the library: its system messages guide the choice, its other "
+                    "messages (few-shot examples, then the text to classify) are the conversation.",
+    )
+    messages: list[MessageTemplate] = library_messages_field()
+    query: str = Field(
+        "", validate_default=True, title="Input", description="Template of the text to classify.",
+        json_schema_extra=REPLACED_BY_LINK,
+    )
     classes: list[ClassSpec] = Field(min_length=2, title="Classes")
-    instruction: str = Field("", title="Instruction", description="Extra guidance for the model.")
+    instruction: str = Field(
+        "", title="Instruction", description="Extra guidance for the model.", json_schema_extra=REPLACED_BY_LINK
+    )
     fallback: str | None = Field(
         None,
         title="Fallback class",
         description="Class id when the answer matches none; default: the last class.",
     )
+
+    @field_validator("query")
+    @classmethod
+    def _has_query(cls, query: str, info: ValidationInfo) -> str:
+        """The text to classify is required, unless a library prompt brings it."""
+        if not query.strip() and info.data.get("library_prompt") is None:
+            raise required_error()
+        return query
 
     @model_validator(mode="after")
     def _check_ids(self) -> ClassifierConfig:
@@ -88,27 +115,31 @@ class ClassifierNode(Node[ClassifierConfig]):
 
     def setup(self) -> None:
         cfg = self.config
-        self._query = self.template(cfg.query, "query")
+        link = cfg.library_prompt
+        self._linked = None if link is None else LinkedMessages(self, link, cfg.messages, "library_prompt")
+        self._query: Template | None = None if link is not None else self.template(cfg.query, "query")
         self._fallback = next((c for c in cfg.classes if c.id == cfg.fallback), cfg.classes[-1])
         listing = "\n".join(
             f"{i}. {c.name}" + (f": {c.description}" if c.description else "")
             for i, c in enumerate(cfg.classes, 1)
         )
-        self._system = (
-            "Classify the user's text into exactly one of these classes:\n"
-            f"{listing}\n"
-            + (f"{cfg.instruction}\n" if cfg.instruction else "")
-            + "Answer with the class name only."
-        )
+        self._listing = f"Classify the user's text into exactly one of these classes:\n{listing}\n"
+
+    def _messages(self, run: RunState) -> list[ChatMessage]:
+        if self._linked is None:
+            assert self._query is not None
+            instruction = self.config.instruction
+            conversation = [ChatMessage("user", self._query.render(run.variables))]
+        else:
+            instruction, conversation = split_system(self._linked.render(run))
+        guidance = f"{instruction}\n" if instruction else ""
+        return [ChatMessage("system", f"{self._listing}{guidance}Answer with the class name only."), *conversation]
 
     def source_handles(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.config.classes)
 
     async def run(self, run: RunState) -> NodeResult:
-        messages = [
-            ChatMessage("system", self._system),
-            ChatMessage("user", self._query.render(run.variables)),
-        ]
+        messages = self._messages(run)
         answer = await call_model(run, self.id, self.config.model, messages, stream=False, json_mode=False)
         chosen, matched_by = pick_class(answer.text, self.config.classes, self._fallback)
         outputs = {

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from builder.flows.models import App
 from builder.flows.services import app_create
+from builder.prompts.services import label_set, prompt_create
 from builder.publishing.selectors import publishing_state
 from builder.publishing.services import api_key_create
 from tests.e2e.test_platform_shell import sign_in
@@ -168,3 +169,43 @@ def test_provider_prompt_playground_label_app_publish_and_a_pinned_version(page,
         pins.get_by_role("button", name="Republish with latest labels").click()
         expect(page.get_by_test_id("publish-state")).to_have_text("Live · v2", timeout=15_000)
         assert served()[1] == {"role": "user", "content": "Explain owls to a child."}
+
+
+def test_a_classifier_takes_a_library_prompt_in_place_of_its_input_and_instruction(page):
+    member = make_member()
+    prompt, _ = prompt_create(workspace=member.workspace, user=member.user, name="triage", version={
+        "messages": [{"role": "system", "template": "Tickets of Acme."}, {"role": "user", "template": "{{ ticket }}"}],
+        "variables": [{"name": "ticket"}], "model": {"provider": "local", "model": "smollm2-135m-instruct"}})
+    label_set(prompt=prompt, name="production", number=1, user=member.user)
+    graph = explainer_app()
+    graph["nodes"][1] = {"id": "sort", "type": "classifier", "title": "Triage", "position": {"x": 360, "y": 200},
+                         "config": {"model": {"provider": "local", "model": "smollm2-135m-instruct"},
+                                    "query": "{{ inputs.topic }}",
+                                    "classes": [{"id": "bug", "name": "Bug"}, {"id": "other", "name": "Other"}]}}
+    graph["nodes"][2]["config"]["template"] = "{{ sort.class_name }}"
+    graph["edges"] = [{"id": "e1", "source": "start", "target": "sort"},
+                      {"id": "e2", "source": "sort", "source_handle": "bug", "target": "answer"},
+                      {"id": "e3", "source": "sort", "source_handle": "other", "target": "answer"}]
+    app = app_create(workspace=member.workspace, name="Triage", user=member.user, graph=graph)
+    page.set_viewport_size(VIEWPORT)
+
+    with web_server(Backends()) as base:
+        sign_in(page, base, member.user.username, PASSWORD)
+        page.goto(f"{base}/app/apps/{app.pk}")
+        page.get_by_test_id("node-sort").click()
+        panel = page.get_by_test_id("node-panel")
+        expect(panel.get_by_label("Input", exact=True)).to_be_visible()
+        panel.get_by_label("Library prompt").fill("triage@production")
+
+        expect(panel.get_by_test_id("prompt-link-status")).to_contain_text("Resolves to triage v1", timeout=10_000)
+        expect(panel.get_by_label("Input", exact=True)).to_have_count(0)
+        expect(panel.get_by_label("Instruction", exact=True)).to_have_count(0)
+        expect(panel.get_by_label("Messages of the library prompt")).to_have_count(0)
+        panel.get_by_label("ticket", exact=True).fill("{{ inputs.topic }}")
+        deadline = time.monotonic() + 15
+        while "library_prompt" not in str(App.objects.get(pk=app.pk).draft):  # saved by itself
+            assert time.monotonic() < deadline, "the draft was not saved"
+            time.sleep(0.2)
+        shot(page, "classifier")
+        config = next(n for n in App.objects.get(pk=app.pk).draft["nodes"] if n["id"] == "sort")["config"]
+        assert config["library_prompt"]["ref"] == "triage@production"

@@ -150,6 +150,9 @@ export interface JsonSchema {
   minLength?: number;
   minItems?: number;
   pattern?: string;
+  /** Marks of model nodes that can use a library prompt (see `linkRole` in schemaForm). */
+  'x-replaced-by-library-prompt'?: boolean;
+  'x-set-by-platform'?: boolean;
 }
 
 export interface NodeTypeDef {

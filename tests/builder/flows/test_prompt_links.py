@@ -24,16 +24,28 @@ def content(user: str) -> dict:
             "variables": [{"name": "role", "default": "guide"}, {"name": "question"}], "model": LOCAL}
 
 
-def linked_app(member, ref="faq@production", variables=None):
+#: Each model node that can use a library prompt: its type, the field holding the link, the rest
+#: of its config, and the output the answer node shows.
+LINKING_NODES = {
+    "prompt": ("prompt", {}, "text"),
+    "classifier": ("library_prompt", {"classes": [{"id": "yes", "name": "Yes"}, {"id": "no", "name": "No"}]},
+                   "class_name"),
+    "agent": ("library_prompt", {}, "text"),
+}
+
+
+def linked_app(member, ref="faq@production", variables=None, node_type="prompt"):
+    field, config, output = LINKING_NODES[node_type]
     graph = {
         "inputs": [{"name": "question", "type": "string"}],
         "nodes": [
             {"id": "start", "type": "start"},
-            {"id": "llm", "type": "prompt",
-             "config": {"model": LOCAL, "prompt": {"ref": ref, "variables": variables or {}}}},
-            {"id": "answer", "type": "answer", "config": {"template": "{{ llm.text }}"}},
+            {"id": "llm", "type": node_type,
+             "config": {"model": LOCAL, field: {"ref": ref, "variables": variables or {}}, **config}},
+            {"id": "answer", "type": "answer", "config": {"template": f"{{{{ llm.{output} }}}}"}},
         ],
-        "edges": [{"id": "e1", "source": "start", "target": "llm"}, {"id": "e2", "source": "llm", "target": "answer"}],
+        "edges": [{"id": "e1", "source": "start", "target": "llm"},
+                  {"id": "e2", "source": "llm", "target": "answer", **({"source_handle": "yes"} if config else {})}],
     }
     return app_create(workspace=member.workspace, name="FAQ", user=member.user, graph=graph)
 
@@ -90,6 +102,23 @@ def test_publishing_pins_the_version_and_a_later_label_move_changes_only_the_dra
     assert llm_config(served.graph)["messages"][1]["template"] == "Q: {{ question }}"  # still v1
     draft_run = run_create(app=app, user=owner.user, inputs={"question": "x"})
     assert llm_config(draft_run.graph)["prompt"]["version"] == 2
+
+
+@pytest.mark.parametrize("node_type", ["classifier", "agent"])
+def test_a_classifier_or_an_agent_follows_and_pins_its_library_prompt_as_the_llm_node_does(owner, faq, node_type):
+    assert issues_of(linked_app(owner, ref="nothing", node_type=node_type)) == [
+        ("prompt_not_found", "llm", "library_prompt")]
+    app = linked_app(owner, node_type=node_type)
+    assert issues_of(app) == []
+    published, _, _ = app_publish(app=app, user=owner.user)
+    version_push(prompt=faq, user=owner.user, content=content("Question: {{ question }}"))
+    label_set(prompt=faq, name="production", number=2, user=owner.user)
+
+    served = llm_config(run_create(app=app, user=owner.user, inputs={"question": "x"}, version=published).graph)
+    assert served["library_prompt"]["version"] == 1 and served["messages"][1]["template"] == "Q: {{ question }}"
+    drafted = llm_config(run_create(app=app, user=owner.user, inputs={"question": "x"}).graph)
+    assert drafted["library_prompt"]["version"] == 2
+    assert drafted["library_prompt"]["variables"] == {"question": "{{ inputs.question }}"}
 
 
 def test_republish_takes_the_latest_labels_into_a_new_production_version(owner, faq):

@@ -12,6 +12,7 @@ describe('schema → form', () => {
     const fields = configFields(schemaOf('prompt'));
     expect(fields.map((f) => [f.key, f.kind])).toEqual([
       ['model', 'model'],
+      ['prompt', 'promptLink'],
       ['messages', 'array'],
       ['stream', 'boolean'],
     ]);
@@ -23,6 +24,32 @@ describe('schema → form', () => {
         ['template', 'template'],
       ]);
     }
+  });
+
+  it('gives every model node a library prompt, and marks what it replaces and what only the platform writes', () => {
+    const roles = (type: string) =>
+      configFields(schemaOf(type))
+        .filter((f) => f.kind === 'promptLink' || f.linkRole)
+        .map((f) => [f.key, f.kind === 'promptLink' ? 'link' : f.linkRole]);
+    expect(roles('prompt')).toEqual([
+      ['model', 'replaced'],
+      ['prompt', 'link'],
+      ['messages', 'replaced'],
+    ]);
+    expect(roles('classifier')).toEqual([
+      ['model', 'replaced'],
+      ['library_prompt', 'link'],
+      ['messages', 'platform'],
+      ['query', 'replaced'],
+      ['instruction', 'replaced'],
+    ]);
+    expect(roles('agent')).toEqual([
+      ['model', 'replaced'],
+      ['library_prompt', 'link'],
+      ['messages', 'platform'],
+      ['system_prompt', 'replaced'],
+      ['prompt', 'replaced'],
+    ]);
   });
 
   it('resolves $ref to ModelRef and unwraps nullable parameters', () => {

@@ -13,6 +13,10 @@ interface FieldBase {
   required: boolean;
   nullable: boolean;
   default: unknown;
+  /** A model node's field that its library prompt replaces (hidden while linked), or one only
+   * the platform writes (never shown): the runtime's `x-replaced-by-library-prompt` and
+   * `x-set-by-platform` schema marks. */
+  linkRole?: 'replaced' | 'platform';
 }
 
 export type Field =
@@ -84,6 +88,18 @@ function isModelRef(schema: JsonSchema, raw: JsonSchema): boolean {
   return !!p && 'provider' in p && 'model' in p;
 }
 
+function isPromptLink(schema: JsonSchema, raw: JsonSchema): boolean {
+  if (raw.$ref && /PromptLink$/.test(raw.$ref)) return true;
+  const p = schema.properties;
+  return !!p && 'ref' in p && 'variables' in p;
+}
+
+function linkRoleOf(s: JsonSchema): Pick<FieldBase, 'linkRole'> {
+  if (s['x-set-by-platform']) return { linkRole: 'platform' };
+  if (s['x-replaced-by-library-prompt']) return { linkRole: 'replaced' };
+  return {};
+}
+
 function typeOf(s: JsonSchema): string | undefined {
   if (Array.isArray(s.type)) return s.type.find((t) => t !== 'null');
   return s.type;
@@ -110,13 +126,14 @@ export function describeField(
     required,
     nullable,
     default: s.default,
+    ...linkRoleOf(s),
   };
   const t = typeOf(s);
 
   if (s.enum && s.enum.length) return { ...base, kind: 'enum', options: s.enum.map(String) };
   if (t === 'object' || s.properties) {
     if (isModelRef(s, raw)) return { ...base, kind: 'model', fields: objectFields(s, root, path) };
-    if (key === 'prompt' && s.properties && 'ref' in s.properties) return { ...base, kind: 'promptLink' };
+    if (isPromptLink(s, raw)) return { ...base, kind: 'promptLink' };
     if (s.properties && Object.keys(s.properties).length) return { ...base, kind: 'object', fields: objectFields(s, root, path) };
     const ap = s.additionalProperties;
     if (ap && typeof ap === 'object' && typeOf(resolveRef(ap, root)) === 'string') {

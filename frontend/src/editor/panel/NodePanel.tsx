@@ -70,9 +70,12 @@ function NodePanelInner(p: NodePanelProps) {
     }),
     [nodeId, spec.config, readOnly, options.models, options.tools, getVariables, issues],
   );
-  // An LLM node that uses a library prompt gets its messages and model from the prompt's version.
-  const linked = !!(spec.config as { prompt?: unknown }).prompt;
-  const fields = (def ? fieldsOf(def) : []).filter((f) => !(linked && (f.key === 'messages' || f.key === 'model')));
+  // A model node that uses a library prompt gets its messages and model from the prompt's
+  // version: the fields the link replaces are hidden while it is set.
+  const allFields = def ? fieldsOf(def) : [];
+  const config = spec.config as Record<string, unknown>;
+  const linked = allFields.some((f) => f.kind === 'promptLink' && !!config[f.key]);
+  const fields = allFields.filter((f) => f.linkRole !== 'platform' && !(linked && f.linkRole === 'replaced'));
   const title = spec.title || def?.title || spec.type;
 
   return (

@@ -1,4 +1,4 @@
-/** An LLM node's library prompt: a reference (`name@production`, `name@v3`, `name`) picked from
+/** A model node's library prompt (LLM, classifier, agent): a reference (`name@production`, `name@v3`, `name`) picked from
  * the workspace's prompts, the version it resolves to now (linked to its page), and what each of
  * the prompt's inputs gets from this app. Empty: the node uses its own messages. The platform
  * copies the version's messages and model in whenever the app runs or becomes a version. */
@@ -105,7 +105,7 @@ export function PromptLinkField({ id, path, value, onChange }: { id: string; pat
       </datalist>
       <p id={`${id}-status`} className="field-help" data-testid="prompt-link-status">
         {!ref.trim()
-          ? 'Use a prompt of the library instead of the messages below.'
+          ? 'Use a prompt of the library instead of this node\'s own messages.'
           : resolved
             ? (
                 <>
