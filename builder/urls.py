@@ -15,6 +15,8 @@ api_patterns = [
     path("", include("builder.providers.urls_api")),
     path("", include("builder.prompts.urls_api")),
     path("", include("builder.runs.urls_api")),
+    path("", include("builder.datasets.urls_api")),
+    path("", include("builder.experiments.urls_api")),
     path("", include("builder.playground.urls_api")),
     path("", include("builder.publishing.urls_api")),
     path("", include("builder.knowledge.urls_api")),

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder.accounts.permissions import WorkspaceScoped
+from builder.core.downloads import FileFormatParam
 from builder.core.pagination import paginated_response
 from builder.flows import selectors, services
 from builder.flows.graphs import graph_issues, parse_graph
@@ -234,11 +235,7 @@ class DiffApi(WorkspaceScoped, APIView):
         return Response({"from": before_ref, "to": after_ref, **diff_graphs(before, after).to_dict()})
 
 
-class ExportApi(WorkspaceScoped, APIView):
-    def perform_content_negotiation(self, request, force=False):
-        # ``?format=`` names the file format here, not one of DRF's renderers.
-        return super().perform_content_negotiation(request, force=True)
-
+class ExportApi(FileFormatParam, WorkspaceScoped, APIView):
     @extend_schema(parameters=[OpenApiParameter("format", str, enum=["yaml", "json"])], responses={200: None})
     def get(self, request, workspace_id: int, app_id: int):
         from django.http import HttpResponse

@@ -16,6 +16,7 @@ class RunSource(models.TextChoices):
     CHAT = "chat", "Chat"
     WEB = "web", "Web chat"
     PLAYGROUND = "playground", "Playground"
+    EXPERIMENT = "experiment", "Experiment"
 
 
 class RunStatus(models.TextChoices):
@@ -41,7 +42,7 @@ class Run(models.Model):
     )
     prompt_version = models.ForeignKey(
         "prompts.PromptVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="The library prompt version a playground run ran.",
+        help_text="The library prompt version a playground or experiment run ran.",
     )
     group_index = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Its place in the group (a playground's column)."
@@ -83,6 +84,18 @@ class Run(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+    @property
+    def answer(self) -> str | None:
+        """The text the run answered: its ``answer`` or ``text`` output, else its only output."""
+        outputs = self.outputs
+        if not isinstance(outputs, dict) or not outputs:
+            return None
+        for key in ("answer", "text", "output"):
+            if isinstance(outputs.get(key), str):
+                return str(outputs[key])
+        only = next(iter(outputs.values())) if len(outputs) == 1 else None
+        return only if isinstance(only, str) else None
 
 
 class NodeTrace(models.Model):

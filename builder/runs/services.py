@@ -94,7 +94,7 @@ def runs_execute(*, run_ids: list[str]) -> list[Run | None]:
     """Execute queued runs together, concurrently in one event loop (a playground's columns
     stream side by side), each stored as it would be alone. Finished runs are left alone; safe
     to deliver twice."""
-    claimed = [_claim(run_id) for run_id in run_ids]
+    claimed = [run_claim(run_id) for run_id in run_ids]
     todo = [run for run, mine in claimed if run is not None and mine]
     if todo:
         contexts = [execution_context(workspace_id=run.workspace_id) for run in todo]
@@ -104,8 +104,9 @@ def runs_execute(*, run_ids: list[str]) -> list[Run | None]:
     return [run for run, _ in claimed]
 
 
-def _claim(run_id: str) -> tuple[Run | None, bool]:
-    """The run, and whether this call is the one to execute it (it was queued)."""
+def run_claim(run_id: Any) -> tuple[Run | None, bool]:
+    """The run, and whether this call is the one to execute it (it has not finished: queued, or
+    left running by a worker that died)."""
     with transaction.atomic():
         run = Run.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.is_finished:
@@ -117,10 +118,11 @@ def _claim(run_id: str) -> tuple[Run | None, bool]:
 
 
 async def _execute_all(runs: list[tuple[Run, ExecutionContext]]) -> None:
-    await asyncio.gather(*(_execute_one(run, context) for run, context in runs))
+    await asyncio.gather(*(run_execute_claimed(run, context) for run, context in runs))
 
 
-async def _execute_one(run: Run, context: ExecutionContext) -> None:
+async def run_execute_claimed(run: Run, context: ExecutionContext) -> None:
+    """Execute a run :func:`run_claim` gave this caller, and store it (in a thread) once it ends."""
     recorder = TraceRecorder()
     forwarder = EventForwarder(workspace_id=run.workspace_id, run_id=str(run.pk))
     graph = compile_graph(parse_graph(run.graph))

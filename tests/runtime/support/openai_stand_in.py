@@ -114,6 +114,8 @@ class StandInServer:
         #: What ``GET /v1/models`` lists; ``models_reply`` (a status) answers it instead, once.
         self.models = ["gpt-test", "gpt-mini"]
         self.models_reply: Reply | None = None
+        #: Answers a chat request nothing is scripted for, from its body (None: the default).
+        self.responder: Callable[[dict[str, Any]], Reply | None] | None = None
         self.requests: list[RecordedRequest] = []
         self._chat_script: deque[Reply] = deque()
         self._embed_script: deque[Reply] = deque()
@@ -143,6 +145,7 @@ class StandInServer:
         self.api_key = None
         self.models = ["gpt-test", "gpt-mini"]
         self.models_reply = None
+        self.responder = None
         with self._hung_up:
             self._hangups = 0
 
@@ -228,7 +231,8 @@ class StandInServer:
                     {"id": m, "object": "model", "owned_by": "stand-in"} for m in self.models]})
             return
         if path.endswith("/chat/completions"):
-            reply = self._chat_script.popleft() if self._chat_script else Reply(text=self.default_text)
+            reply = (self._chat_script.popleft() if self._chat_script
+                     else (self.responder(body) if self.responder else None) or Reply(text=self.default_text))
         elif path.endswith("/embeddings"):
             reply = self._embed_script.popleft() if self._embed_script else Reply()
         else:
