@@ -83,6 +83,8 @@ class ExperimentListApi(WorkspaceScoped, APIView):
         prompt_version_id = serializers.IntegerField(required=False)
         model = serializers.DictField(required=False)
         app_version_id = serializers.IntegerField(required=False)
+        app_id = serializers.IntegerField(required=False)
+        app_version = serializers.IntegerField(required=False, min_value=1)
 
     class ExperimentCreateInput(serializers.Serializer):
         name = serializers.CharField(max_length=200)

@@ -38,7 +38,8 @@ def experiment_create(
 ) -> Experiment:
     """Check every variant and evaluator, store the experiment with one pending cell per (variant,
     row), and queue it. A variant is ``{"prompt_version_id", "model"}`` (a library prompt version
-    on a model configuration; ``model`` defaults to the version's own) or ``{"app_version_id"}``."""
+    on a model configuration; ``model`` defaults to the version's own) or an app version
+    (``{"app_version_id"}``, or ``{"app_id", "app_version": number}``)."""
     if not 1 <= len(variants) <= MAX_VARIANTS:
         raise VariantInvalid(f"An experiment compares 1 to {MAX_VARIANTS} variants.", details={"field": "variants"})
     checked = [_variant(workspace.pk, spec, i) for i, spec in enumerate(variants)]
@@ -76,15 +77,16 @@ def _variant(workspace_id: int, spec: dict[str, Any], index: int) -> dict[str, A
                              variables=list(version.variables), model=model)
         name = spec.get("name") or f"{ref} · {model.get('model', '?')}"
         kind: dict[str, Any] = {"prompt_version": version, "model": model, "provider": str(model.get("provider", ""))}
-    elif spec.get("app_version_id"):
-        app_version = AppVersion.objects.select_related("app").filter(
-            pk=spec["app_version_id"], app__workspace_id=workspace_id).first()
+    elif spec.get("app_version_id") or spec.get("app_id"):
+        versions = AppVersion.objects.select_related("app").filter(app__workspace_id=workspace_id)
+        app_version = (versions.filter(pk=spec["app_version_id"]) if spec.get("app_version_id")
+                       else versions.filter(app_id=spec["app_id"], number=spec.get("app_version"))).first()
         if app_version is None:
             raise bad("there is no such app version in this workspace.")
         graph, name = app_version.graph, spec.get("name") or f"{app_version.app.name} v{app_version.number}"
         kind = {"app_version": app_version, "provider": ""}
     else:
-        raise bad("give a prompt_version_id (with a model) or an app_version_id.")
+        raise bad("give a prompt_version_id (with a model), an app_version_id, or an app_id with its app_version.")
     try:
         errors = graph_errors(graph_issues(parse_graph(graph), workspace_id=workspace_id, resolve=False))
     except GraphMalformed as exc:

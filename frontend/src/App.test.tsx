@@ -41,16 +41,16 @@ describe('App shell', () => {
   it('shows the nav, the workspace, the user and the Apps home page', () => {
     renderWithShell(<App />);
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Apps', 'Prompt IDE', 'Knowledge', 'Runs']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Apps', 'Prompt IDE', 'Knowledge', 'Evaluations', 'Runs']);
     expect(screen.getByRole('heading', { level: 1, name: 'Apps' })).toBeInTheDocument();
     expect(screen.getByTestId('workspace-name')).toHaveTextContent('Acme Research');
     expect(screen.getByTestId('user-name')).toHaveTextContent('Ada Lovelace');
   });
 
   it('leaves the areas not built yet out of the nav, with no page to land on', () => {
-    renderWithShell(<App />, { path: '/evaluations' });
+    renderWithShell(<App />, { path: '/annotation' });
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    for (const label of ['Evaluations', 'Annotation', 'Monitoring']) {
+    for (const label of ['Annotation', 'Monitoring']) {
       expect(within(nav).queryByRole('link', { name: new RegExp(label) })).not.toBeInTheDocument();
     }
     expect(nav).not.toHaveTextContent(/soon/i);

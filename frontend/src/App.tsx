@@ -1,6 +1,9 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { Layout } from './components/Layout';
+import { DatasetPage } from './evaluations/DatasetPage';
+import { EvaluationsPage } from './evaluations/EvaluationsPage';
+import { NewExperimentPage } from './evaluations/NewExperimentPage';
 import { KnowledgeBasePage } from './knowledge/KnowledgeBasePage';
 import { KnowledgeListPage } from './knowledge/KnowledgeListPage';
 import { AppsPage } from './pages/AppsPage';
@@ -13,8 +16,10 @@ import { RunDetailPage } from './runs/RunDetailPage';
 import { RunListPage } from './runs/RunListPage';
 import { ModelsPage } from './settings/ModelsPage';
 
-// The editor (React Flow, dagre) loads only when an app is opened.
+// The editor (React Flow, dagre) loads only when an app is opened; an experiment's page (the
+// results grid, Plotly) only when one is.
 const EditorPage = lazy(() => import('./editor/EditorPage').then((m) => ({ default: m.EditorPage })));
+const ExperimentPage = lazy(() => import('./evaluations/ExperimentPage').then((m) => ({ default: m.ExperimentPage })));
 
 /** Routes under /app (the router's basename). */
 export function App() {
@@ -35,6 +40,17 @@ export function App() {
         <Route path="prompts" element={<PromptListPage />} />
         <Route path="prompts/:promptId" element={<PromptPage />} />
         <Route path="playground" element={<PlaygroundPage />} />
+        <Route path="evaluations" element={<EvaluationsPage />} />
+        <Route path="evaluations/datasets/:datasetId" element={<DatasetPage />} />
+        <Route path="evaluations/experiments/new" element={<NewExperimentPage />} />
+        <Route
+          path="evaluations/experiments/:experimentId"
+          element={
+            <Suspense fallback={<p className="muted">Opening the experiment…</p>}>
+              <ExperimentPage />
+            </Suspense>
+          }
+        />
         <Route path="settings/models" element={<ModelsPage />} />
         <Route path="runs" element={<RunListPage />} />
         <Route path="runs/:runId" element={<RunDetailPage />} />

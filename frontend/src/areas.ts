@@ -38,7 +38,7 @@ export const AREAS: readonly Area[] = [
   {
     path: '/evaluations',
     label: 'Evaluations',
-    available: false,
+    available: true,
     icon: 'evaluations',
     summary: 'Batch runs over datasets with automatic evaluators and a good-result ratio per version.',
   },

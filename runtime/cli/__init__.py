@@ -83,6 +83,33 @@ examples:
 exit codes: 0 done, 1 refused by the platform, 2 unreadable file or no token
 """
 
+EVAL_EPILOG = """\
+Local mode (FILE and --dataset): runs every dataset row on every variant in this process, with
+the providers `llmops run` uses (--provider, LLMOPS_OPENAI_BASE_URL), judges each answer (the app's
+answer/text output) with the evaluators and stores nothing. FILE is an app graph (one variant: the
+app; with --variant, the app with every model node on that model) or a prompt version in the
+`llmops prompt push` format (each --variant is a model configuration for it; default: its own).
+Dataset rows: JSONL {"inputs": {...}, "expected": "...", "tags": [...]} or flat objects, or CSV
+with expected and tags (";"-separated) columns, the other columns being inputs.
+The primary evaluator (default: the first) decides whether a cell is good; a failed run is bad;
+without any evaluator a run that succeeds is good.
+
+Server mode (--server/--dataset-id, token in LLMOPS_TOKEN): makes an experiment on the platform
+from library prompt versions, waits for it and prints its summary the same way.
+
+examples:
+  llmops eval support-answer.yaml --dataset rows.jsonl --variant openai/gpt-4o-mini \\
+      --variant 'openai/gpt-4o:temperature=0.2,max_tokens=64' --evaluator exact_match --min-ratio 0.8
+  llmops eval app.yaml --dataset rows.csv --evaluator 'contains:{"value": "refund"}' --json
+  llmops eval app.yaml --dataset rows.jsonl --evaluators evaluators.yaml --primary judge
+  LLMOPS_TOKEN=llm_... llmops eval --server http://127.0.0.1:8000 --workspace 1 --dataset-id 3 \\
+      --variant prompt=support-answer@production,model=openai/gpt-4o-mini \\
+      --variant prompt=support-answer@staging --evaluator exact_match --min-ratio 0.8
+
+exit codes: 0 every variant reaches --min-ratio (or none given), 1 a variant misses it (or the
+graph is invalid, or the platform refused), 2 unreadable file or bad arguments or evaluator config
+"""
+
 BENCH_EPILOG = """\
 Runs the engine workloads W1 (chain of 10), W2 (branch) and W3 (fan-out/fan-in, async and
 blocking) next to plain Python and prints median, p99 and overhead per node.
@@ -211,6 +238,43 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("label", metavar="LABEL", help="production, staging or a label of your own")
     label.add_argument("version", type=_positive, metavar="VERSION", help="the version number")
 
+    evaluate = commands.add_parser(
+        "eval",
+        help="test an app or prompt file on a dataset with evaluators (locally or on a platform)",
+        epilog=EVAL_EPILOG,
+        formatter_class=formatter,
+        description="Run a dataset on one or more variants, judge the answers, print the good-result "
+                    "ratios per variant and per task.",
+    )
+    evaluate.add_argument("file", nargs="?", metavar="FILE", help="app graph or prompt version file (local mode)")
+    evaluate.add_argument("--dataset", metavar="ROWS", help="test rows: .jsonl, .json or .csv (local mode)")
+    evaluate.add_argument(
+        "--variant", action="append", default=[], metavar="SPEC",
+        help="local: PROVIDER/MODEL[:temperature=0.2,max_tokens=64]; server: prompt=NAME@REF[,model=PROVIDER/MODEL]"
+             " (repeatable)",
+    )
+    evaluate.add_argument("--evaluator", action="append", default=[], metavar="TYPE[:JSON]",
+                          help='an evaluator, e.g. exact_match or \'contains:{"value": "refund"}\' (repeatable)')
+    evaluate.add_argument("--evaluators", metavar="FILE", help="YAML/JSON list of evaluator configs (type, name, ...)")
+    evaluate.add_argument("--primary", metavar="NAME",
+                          help="the evaluator that decides good or bad (default: the first)")
+    evaluate.add_argument("--min-ratio", type=float, metavar="R",
+                          help="exit 1 when a variant's good-result ratio is below R (0 to 1)")
+    evaluate.add_argument("--concurrency", type=_positive, default=4, help="cells run at once (default 4)")
+    evaluate.add_argument("--json", action="store_true", help="print the results as JSON")
+    evaluate.add_argument("--progress", action="store_true", help="show cells done/total on stderr (always on a TTY)")
+    evaluate.add_argument("--provider", action="append", default=[], metavar="NAME=BASE_URL",
+                          help="add an OpenAI-compatible provider (repeatable); key from LLMOPS_<NAME>_API_KEY")
+    evaluate.add_argument("--knowledge", metavar="DIR", help="folder searched by the app's retrieval nodes")
+    evaluate.add_argument("--allow-host", action="append", default=[], metavar="HOST[:PORT]",
+                          help="let HTTP nodes and tools reach this otherwise blocked host")
+    evaluate.add_argument("--server", help="server mode: the platform's URL (default $LLMOPS_SERVER)")
+    evaluate.add_argument("--workspace", type=_positive, help="server mode: workspace id")
+    evaluate.add_argument("--dataset-id", type=_positive, metavar="ID", help="server mode: a stored dataset")
+    evaluate.add_argument("--dataset-version", type=_positive, metavar="N",
+                          help="server mode: the dataset's version (default: its latest)")
+    evaluate.add_argument("--name", help="server mode: the experiment's name")
+
     bench = commands.add_parser(
         "bench",
         help="run the engine benchmark (W1-W3) and print its table",
@@ -241,6 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from runtime.cli.publish import cmd_publish as command
     elif args.command == "prompt":
         from runtime.cli.prompts import cmd_prompt as command
+    elif args.command == "eval":
+        from runtime.cli.evaluate import cmd_eval as command
     else:
         from runtime.cli.commands import cmd_bench, cmd_validate
 

@@ -22,6 +22,8 @@ export interface Job {
   status: JobStatus;
   /** A fraction from 0 to 1. */
   progress: number | null;
+  /** What the job is doing now, e.g. "120 of 600 cells · about 40 s left". */
+  message?: string;
   result: unknown;
   error: string | null;
 }

@@ -1,5 +1,5 @@
 /** Typed calls of the knowledge API. Uploads go as multipart form data. */
-import { apiFetch, getCsrfToken, toApiError } from '../api/client';
+import { apiFetch, apiPostForm } from '../api/client';
 import type { Paginated } from '../api/types';
 import type {
   ChunkRow,
@@ -65,33 +65,11 @@ export const searchKnowledgeBase = (ws: Id, kb: Id, body: SearchInput) =>
 
 export const exportUrl = (ws: Id, kb: Id) => `${kbUrl(ws, kb)}export/`;
 
-async function postForm<T>(url: string, form: FormData): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      body: form,
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'X-CSRFToken': getCsrfToken() },
-    });
-  } catch {
-    throw toApiError(0, 'network error', null);
-  }
-  const text = await response.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = null;
-  }
-  if (!response.ok) throw toApiError(response.status, response.statusText, body);
-  return body as T;
-}
 
 export function uploadDocuments(ws: Id, kb: Id, files: File[]) {
   const form = new FormData();
   for (const file of files) form.append('files', file, file.name);
-  return postForm<{ documents: KnowledgeDocument[]; job: { id: number; status: string } }>(
+  return apiPostForm<{ documents: KnowledgeDocument[]; job: { id: number; status: string } }>(
     `${kbUrl(ws, kb)}documents/`,
     form,
   );
@@ -100,5 +78,5 @@ export function uploadDocuments(ws: Id, kb: Id, files: File[]) {
 export function importArchive(ws: Id, file: File) {
   const form = new FormData();
   form.append('archive', file, file.name);
-  return postForm<KnowledgeBase>(`${kbs(ws)}import/`, form);
+  return apiPostForm<KnowledgeBase>(`${kbs(ws)}import/`, form);
 }
