@@ -20,8 +20,9 @@ from builder.core.errors import InvalidInput
 from builder.core.pagination import paginated_response
 from builder.core.parsers import CheckedJSONParser
 from builder.datasets import grids, selectors, services
-from builder.datasets.errors import FileInvalid
-from builder.datasets.rows import (
+from builder.datasets.errors import reading_rows
+from builder.runs.models import Run
+from runtime.evaluation.rows import (
     ColumnMapping,
     Row,
     file_format,
@@ -32,7 +33,6 @@ from builder.datasets.rows import (
     rows_jsonl,
     rows_mapped,
 )
-from builder.runs.models import Run
 
 WRITE = {"POST": "build", "PATCH": "build", "PUT": "build", "DELETE": "build"}
 PREVIEW_ROWS = 10
@@ -108,7 +108,8 @@ class GridInput(serializers.Serializer):
 
 
 def _rows_of(request_rows: list[dict[str, Any]]) -> list[Row]:
-    return rows_checked(request_rows)
+    with reading_rows():
+        return rows_checked(request_rows)
 
 
 class DatasetListApi(WorkspaceScoped, APIView):
@@ -261,10 +262,11 @@ class FileApi(WorkspaceScoped, APIView):
         dataset = selectors.dataset_get(workspace=self.workspace, dataset_id=dataset_id)
         upload = request.FILES.get("file")
         if upload is None:
-            raise FileInvalid("Send the file as a multipart 'file'.")
-        columns, records = file_records(upload.read(), file_format(upload.name or ""))
-        mapping = _mapping(request.data.get("mapping"), columns)
-        rows = rows_mapped(records, mapping, columns)
+            raise InvalidInput("Send the file as a multipart 'file'.", code="file_invalid")
+        with reading_rows():
+            columns, records = file_records(upload.read(), file_format(upload.name or ""))
+            mapping = _mapping(request.data.get("mapping"), columns)
+            rows = rows_mapped(records, mapping, columns)
         if str(request.data.get("preview", "")).lower() in ("1", "true", "yes"):
             return Response({
                 "columns": columns, "mapping": {"inputs": mapping.inputs, "expected": mapping.expected,
@@ -285,8 +287,8 @@ def _mapping(raw: Any, columns: list[str]) -> ColumnMapping:
         return ColumnMapping(inputs=[str(c) for c in value["inputs"]], expected=value.get("expected") or None,
                              tags=value.get("tags") or None)
     except (ValueError, TypeError, KeyError):
-        raise FileInvalid('mapping is JSON: {"inputs": [columns], "expected": column, "tags": column}.',
-                          details={"field": "mapping"}) from None
+        raise InvalidInput('mapping is JSON: {"inputs": [columns], "expected": column, "tags": column}.',
+                           code="file_invalid", details={"field": "mapping"}) from None
 
 
 class GridPreviewApi(WorkspaceScoped, APIView):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.datasets.errors import GridInvalid
-from builder.datasets.rows import Row, rows_checked
+from builder.datasets.errors import GridInvalid, reading_rows
 from runtime.evaluation.grid import GridError, GridSpec, GridVariable, grid_count, grid_rows
+from runtime.evaluation.rows import Row, rows_checked
 
 
 def _spec(grid: dict[str, Any]) -> GridSpec:
@@ -38,4 +38,5 @@ def grid_rows_all(grid: dict[str, Any]) -> list[Row]:
 
 
 def _rows(spec: GridSpec, limit: int | None) -> list[Row]:
-    return rows_checked({"inputs": row.inputs, "tags": row.tags} for row in grid_rows(spec, limit=limit))
+    with reading_rows():
+        return rows_checked({"inputs": row.inputs, "tags": row.tags} for row in grid_rows(spec, limit=limit))

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, QuerySet
 from builder.core.errors import NotFound
 from builder.datasets.errors import DatasetVersionNotFound
 from builder.datasets.models import Dataset, DatasetRow, DatasetVersion
-from builder.datasets.rows import Row
+from runtime.evaluation.rows import Row
 
 
 def datasets_list(*, workspace, query: str = "") -> QuerySet[Dataset]:

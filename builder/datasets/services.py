@@ -9,9 +9,9 @@ from django.db.models import ProtectedError
 from builder.core.errors import InvalidInput
 from builder.datasets.errors import DatasetEmpty, DatasetInUse, DatasetNameTaken, TooManyRows
 from builder.datasets.models import Dataset, DatasetRow, DatasetVersion
-from builder.datasets.rows import MAX_ROWS, Row
 from builder.datasets.selectors import latest_version, row_values
 from builder.runs.models import Run
+from runtime.evaluation.rows import MAX_ROWS, Row
 
 #: How a new version relates to the latest: its rows only, or the latest's rows and then these.
 MODES = ("replace", "append")

@@ -20,11 +20,11 @@ from builder.flows.errors import GraphMalformed
 from builder.flows.graphs import graph_errors, graph_issues, parse_graph
 from builder.flows.models import AppVersion
 from builder.jobs.services import job_create
-from builder.playground.graphs import column_graph
 from builder.prompts.models import PromptVersion
 from builder.prompts.selectors import prompt_resolve
 from builder.prompts.services import label_set
 from runtime.evaluation.evaluators import evaluator_from_config
+from runtime.prompt_graph import prompt_graph
 
 MAX_VARIANTS = 8
 MAX_EVALUATORS = 10
@@ -73,7 +73,7 @@ def _variant(workspace_id: int, spec: dict[str, Any], index: int) -> dict[str, A
             raise bad("there is no such prompt version in this workspace.")
         model = {**version.model, **(spec.get("model") or {})}
         ref = f"{version.prompt.name}@v{version.number}"
-        graph = column_graph(ref=ref, version=version.number, messages=list(version.messages),
+        graph = prompt_graph(ref=ref, version=version.number, messages=list(version.messages),
                              variables=list(version.variables), model=model)
         name = spec.get("name") or f"{ref} · {model.get('model', '?')}"
         kind: dict[str, Any] = {"prompt_version": version, "model": model, "provider": str(model.get("provider", ""))}

@@ -12,10 +12,10 @@ from django.db import transaction
 from builder.flows.errors import GraphMalformed
 from builder.flows.graphs import graph_issues, parse_graph
 from builder.playground.errors import ModelNotConfigured, NoColumns, PromptInvalid, TemplateInvalid, TooManyColumns
-from builder.playground.graphs import column_graph
 from builder.runs.errors import InputsInvalid
 from builder.runs.models import Run, RunSource
 from runtime.errors import InputInvalid
+from runtime.prompt_graph import prompt_graph
 
 MAX_COLUMNS = 4
 
@@ -80,7 +80,7 @@ def playground_start(
 
 
 def _checked_graph(workspace_id: int, prompt: PlaygroundPrompt, column: dict[str, Any], index: int) -> dict[str, Any]:
-    graph = column_graph(ref=prompt.ref, version=prompt.version, messages=prompt.messages,
+    graph = prompt_graph(ref=prompt.ref, version=prompt.version, messages=prompt.messages,
                          variables=prompt.variables, model=column)
     try:
         spec = parse_graph(graph)

@@ -8,6 +8,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from runtime.engine.compiled import answer_of
+
 
 class RunSource(models.TextChoices):
     DEBUG = "debug", "Debug run"
@@ -87,15 +89,8 @@ class Run(models.Model):
 
     @property
     def answer(self) -> str | None:
-        """The text the run answered: its ``answer`` or ``text`` output, else its only output."""
-        outputs = self.outputs
-        if not isinstance(outputs, dict) or not outputs:
-            return None
-        for key in ("answer", "text", "output"):
-            if isinstance(outputs.get(key), str):
-                return str(outputs[key])
-        only = next(iter(outputs.values())) if len(outputs) == 1 else None
-        return only if isinstance(only, str) else None
+        """The text the run answered (see :func:`runtime.engine.compiled.answer_of`)."""
+        return answer_of(self.outputs)
 
 
 class NodeTrace(models.Model):

@@ -22,13 +22,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import io
 import json
 import os
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,117 +50,38 @@ from runtime.evaluation.evaluators import (
     evaluator_from_config,
     parse_evaluator_config,
 )
-from runtime.evaluation.stats import paired_test, percentile, wilson_interval
+from runtime.evaluation.rows import Row, RowsError, file_format, file_records, mapping_suggested, rows_mapped
+from runtime.evaluation.summary import JudgedCell, experiment_summary
 from runtime.nodes.model_call import ModelRef
+from runtime.prompt_graph import prompt_graph
 from runtime.providers.base import ChatMessage, ChatRequest, ModelProvider
 from runtime.registry import default_registry
 from runtime.spec import GraphSpec
 from runtime.validation import analyse
 
-UNTAGGED = "(untagged)"
-SIGNIFICANCE = 0.05
 JUDGE_MAX_TOKENS = 300
 POLL_SECONDS = 1.0
-#: Column names read as the expected output, and as tags (the platform's dataset upload does the same).
-EXPECTED_COLUMNS = ("expected", "expected_output", "reference", "answer", "output")
-TAG_COLUMNS = ("tags", "tag", "task")
-TAG_SEPARATOR = ";"
-#: A prompt variable's declared type → the start input's type (as the platform's playground graph).
-INPUT_TYPES = {"text": "string", "choice": "string", "number": "number", "boolean": "boolean", "json": "object"}
-PROMPT_NODE = "prompt"
 FINISHED = ("completed", "cancelled")
 
 
 # --- dataset -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class EvalRow:
-    inputs: dict[str, Any]
-    expected: str | None = None
-    tags: list[str] = field(default_factory=list)
-
-
-def read_dataset(path: str) -> list[EvalRow]:
-    """Rows from a JSONL file (``{"inputs", "expected", "tags"}`` lines or flat objects), a JSON
-    array of the same, or a CSV file (``expected``/``tags`` columns, the rest inputs)."""
+def read_dataset(path: str) -> list[Row]:
+    """The rows of a dataset file, read as the platform's upload reads it (JSONL lines or a JSON
+    array of ``{"inputs", "expected", "tags"}`` or flat objects, CSV, XLSX: columns named
+    ``expected`` and ``tags`` say what they hold, the rest are inputs)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise UsageProblem(f"--dataset {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise UsageProblem(f"--dataset {path}: cannot read it ({exc})") from None
-    suffix = Path(path).suffix.lower()
-    if suffix == ".csv":
-        try:
-            records: list[tuple[int, Any]] = [
-                (number, {str(k).strip(): v for k, v in line.items() if k is not None and str(k).strip()})
-                for number, line in enumerate(csv.DictReader(io.StringIO(text)), 2)
-            ]
-        except csv.Error as exc:
-            raise UsageProblem(f"--dataset {path}: not valid CSV ({exc})") from None
-    elif suffix in (".jsonl", ".ndjson", ".json"):
-        records = _json_records(path, text)
-    else:
-        raise UsageProblem(f"--dataset {path}: give a .jsonl, .json or .csv file")
-    if not records:
-        raise UsageProblem(f"--dataset {path}: the file holds no rows")
-    columns: dict[str, None] = {}
-    for _, record in records:
-        if isinstance(record, dict) and not isinstance(record.get("inputs"), dict):
-            columns.update(dict.fromkeys(record))
-    lowered = {c.lower(): c for c in columns}
-    expected_column = next((lowered[c] for c in EXPECTED_COLUMNS if c in lowered), None)
-    tags_column = next((lowered[c] for c in TAG_COLUMNS if c in lowered), None)
-    return [_row(path, number, record, expected_column, tags_column) for number, record in records]
-
-
-def _json_records(path: str, text: str) -> list[tuple[int, Any]]:
-    if path.lower().endswith(".json") and text.lstrip().startswith("["):
-        try:
-            items = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UsageProblem(f"--dataset {path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-        return list(enumerate(items, 1))
-    records = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            try:
-                records.append((number, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                raise UsageProblem(f"--dataset {path}: line {number} is not JSON ({exc.msg})") from None
-    return records
-
-
-def _row(path: str, number: int, record: Any, expected_column: str | None, tags_column: str | None) -> EvalRow:
-    where = f"--dataset {path}: {'row' if path.lower().endswith('.json') else 'line'} {number}"
-    if not isinstance(record, dict):
-        raise UsageProblem(f"{where}: not an object")
-    if isinstance(record.get("inputs"), dict):
-        inputs = {_input_name(str(k)): v for k, v in record["inputs"].items()}
-        expected, tags = record.get("expected"), record.get("tags")
-    else:
-        inputs = {_input_name(k): v for k, v in record.items()
-                  if k not in (expected_column, tags_column) and v not in (None, "")}
-        expected = record.get(expected_column) if expected_column else None
-        tags = record.get(tags_column) if tags_column else None
-    if not inputs:
-        raise UsageProblem(f"{where}: no inputs")
-    if expected == "":
-        expected = None
-    if expected is not None and not isinstance(expected, str):
-        expected = json.dumps(expected, ensure_ascii=False)
-    if isinstance(tags, str):
-        tags = tags.split(TAG_SEPARATOR)
-    tags = tags or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise UsageProblem(f"{where}: tags are a list of texts (or one text, split at ';')")
-    return EvalRow(inputs=inputs, expected=expected, tags=sorted({t.strip() for t in tags if t.strip()}))
-
-
-def _input_name(column: str) -> str:
-    name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in column.strip()).strip("_") or "input"
-    return f"c_{name}" if name[0].isdigit() else name
+    try:
+        columns, records = file_records(data, file_format(path))
+        return rows_mapped(records, mapping_suggested(columns), columns)
+    except RowsError as exc:
+        raise UsageProblem(f"--dataset {path}: {exc.message}") from None
 
 
 # --- evaluators ----------------------------------------------------------------------------------
@@ -293,34 +211,6 @@ class Variant:
     graph: CompiledGraph | None = None
 
 
-def prompt_graph(document: dict[str, Any], model: dict[str, Any], variables: list[dict[str, Any]]) -> GraphSpec:
-    """The graph a prompt version runs in on ``model`` (the platform's playground/experiment graph):
-    start (one input per variable) → LLM node (the version's messages) → end (``text``)."""
-    name = str(document.get("name") or "prompt")
-    inputs = [
-        {"name": v["name"], "type": INPUT_TYPES.get(str(v.get("type") or "text"), "string"),
-         "description": str(v.get("description") or ""), "default": v.get("default"),
-         "required": v.get("default") is None}
-        for v in variables
-    ]
-    link = {"ref": name, "version": None, "variables": {v["name"]: f"{{{{ inputs.{v['name']} }}}}" for v in variables}}
-    return GraphSpec.from_dict({
-        "name": name,
-        "inputs": inputs,
-        "outputs": [{"name": "text", "type": "string"}],
-        "nodes": [
-            {"id": "start", "type": "start", "title": "Start", "config": {}},
-            {"id": PROMPT_NODE, "type": "prompt", "title": "Prompt",
-             "config": {"model": model, "prompt": link, "messages": document["messages"], "stream": False}},
-            {"id": "end", "type": "end", "title": "End", "config": {"outputs": {"text": f"{PROMPT_NODE}.text"}}},
-        ],
-        "edges": [
-            {"id": "e0", "source": "start", "target": PROMPT_NODE},
-            {"id": "e1", "source": PROMPT_NODE, "target": "end"},
-        ],
-    })
-
-
 def _read_document(path: str) -> Any:
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -336,7 +226,7 @@ def _read_document(path: str) -> Any:
         return None  # load_spec says what is wrong
 
 
-def local_variants(path: str, flags: Sequence[str], rows: list[EvalRow]) -> tuple[str, list[Variant]]:
+def local_variants(path: str, flags: Sequence[str], rows: list[Row]) -> tuple[str, list[Variant]]:
     """(what FILE is, its variants)."""
     document = _read_document(path)
     models = [(flag, parse_model_variant(flag)) for flag in flags]
@@ -355,7 +245,7 @@ def local_variants(path: str, flags: Sequence[str], rows: list[EvalRow]) -> tupl
 
 
 def _prompt_variants(
-    path: str, document: dict[str, Any], models: list[tuple[str, dict[str, Any]]], rows: list[EvalRow]
+    path: str, document: dict[str, Any], models: list[tuple[str, dict[str, Any]]], rows: list[Row]
 ) -> list[Variant]:
     if document.get("format") is not None:
         raise UsageProblem(f"{path}: a whole exported prompt; evaluate one version (name, messages, variables, model)")
@@ -381,7 +271,9 @@ def _prompt_variants(
     variants = []
     for index, (name, model) in enumerate(models, 1):
         try:
-            spec = prompt_graph(document, model, variables)
+            spec = GraphSpec.from_dict(prompt_graph(
+                ref=str(document.get("name") or "prompt"), version=None, messages=document["messages"],
+                variables=variables, model=model, stream=False, name=str(document.get("name") or "prompt")))
         except ValidationError as exc:
             problem = exc.errors(include_url=False)[0]
             at = ".".join(str(p) for p in problem["loc"])
@@ -416,15 +308,6 @@ class CellResult:
     cost: float = 0.0
 
 
-def answer_of(outputs: dict[str, Any]) -> str:
-    """The run's answer: its ``answer``/``text``/``output`` output, else its only text output."""
-    for key in ("answer", "text", "output"):
-        if isinstance(outputs.get(key), str):
-            return str(outputs[key])
-    texts = [value for value in outputs.values() if isinstance(value, str)]
-    return texts[0] if len(texts) == 1 else ""
-
-
 def _convert(value: Any, kind: str) -> Any:
     """A dataset text (CSV cells are all text) as the declared input type, when it reads as one."""
     if not isinstance(value, str) or kind == "string":
@@ -445,7 +328,7 @@ def _convert(value: Any, kind: str) -> Any:
     return value
 
 
-def row_inputs(spec: GraphSpec, row: EvalRow) -> dict[str, Any]:
+def row_inputs(spec: GraphSpec, row: Row) -> dict[str, Any]:
     """The row's inputs the variant declares, as their declared types."""
     declared = {i.name: i.type for i in spec.inputs}
     return {k: _convert(v, declared[k]) for k, v in row.inputs.items() if k in declared}
@@ -495,7 +378,7 @@ def _embedder() -> Callable[[list[str]], list[list[float]]]:
 
 
 async def run_cells(
-    variants: list[Variant], rows: list[EvalRow], evaluators: list[NamedEvaluator], primary: str | None,
+    variants: list[Variant], rows: list[Row], evaluators: list[NamedEvaluator], primary: str | None,
     services: RunServices, *, concurrency: int, progress: Progress,
 ) -> list[CellResult]:
     """Every (row, variant) run at most ``concurrency`` at a time, and judged."""
@@ -526,7 +409,7 @@ async def run_cells(
                 cell.latency_ms, cell.cost = totals.latency_ms, totals.cost
                 cell.tokens_in, cell.tokens_out = totals.tokens_in, totals.tokens_out
                 if result.ok:
-                    cell.status, cell.output = "done", answer_of(result.outputs)
+                    cell.status, cell.output = "done", result.answer or ""
                 else:
                     cell.status, cell.error = "failed", result.error or {"code": "run_failed", "message": ""}
             if cell.status == "done":
@@ -546,56 +429,25 @@ async def run_cells(
 # --- summary -------------------------------------------------------------------------------------
 
 
-def _tally(good: int, n: int) -> dict[str, Any]:
-    low, high = wilson_interval(good, n)
-    return {"n": n, "good": good, "ratio": good / n if n else None, "ci_low": low, "ci_high": high}
-
-
-def _best(ids: list[int], tallies: dict[str, dict[str, Any]]) -> int | None:
-    ranked = sorted((i for i in ids if tallies[str(i)]["n"]), key=lambda i: -(tallies[str(i)]["ratio"] or 0.0))
-    return ranked[0] if ranked else None
-
-
-def summarise(variants: list[Variant], rows: list[EvalRow], cells: list[CellResult]) -> dict[str, Any]:
-    """The platform's experiment summary, for cells judged here: per variant the good-result
-    ratio (n, 95 % Wilson interval), p50 latency, tokens; per task the ratio per variant and the
-    best variant; overall the best variant and how each other one compares with it (McNemar)."""
-    ids = [v.id for v in variants]
-    good = {(c.row, c.variant): c.good for c in cells}
-    summary = []
-    for variant in variants:
-        mine = [c for c in cells if c.variant == variant.id]
-        evaluator_names = list(dict.fromkeys(name for c in mine for name in c.verdicts))
-        summary.append({
-            "id": variant.id, "name": variant.name, **_tally(sum(c.good for c in mine), len(mine)),
-            "cells_done": len(mine), "cells_failed": sum(c.status == "failed" for c in mine),
-            "cost": round(sum(c.cost for c in mine), 8), "tokens_in": sum(c.tokens_in for c in mine),
-            "tokens_out": sum(c.tokens_out for c in mine),
-            "latency_p50_ms": percentile([c.latency_ms for c in mine if c.latency_ms is not None], 50),
-            "evaluators": {name: {"passed": sum(1 for c in mine if name in c.verdicts and c.verdicts[name].passed),
-                                  "judged": sum(1 for c in mine if name in c.verdicts),
-                                  "mean_score": _mean([c.verdicts[name].score for c in mine if name in c.verdicts])}
-                           for name in evaluator_names},
-        })
-    tasks: dict[str, list[int]] = defaultdict(list)
-    for index, row in enumerate(rows):
-        for task in row.tags or [UNTAGGED]:
-            tasks[task].append(index)
-    matrix = []
-    for task in sorted(tasks, key=lambda t: (t == UNTAGGED, t)):
-        members = tasks[task]
-        tallies = {str(v): _tally(sum(good[(r, v)] for r in members), len(members)) for v in ids}
-        matrix.append({"task": task, "rows": len(members), "variants": tallies, "best_variant_id": _best(ids, tallies)})
-    overall = {str(s["id"]): s for s in summary}
-    best = _best(ids, overall)
-    comparisons = []
-    if best is not None:
-        for other in sorted((i for i in ids if i != best), key=lambda i: -(overall[str(i)]["ratio"] or 0.0)):
-            pairs = [(good[(r, best)], good[(r, other)]) for r in range(len(rows))]
-            difference, p_value = paired_test(pairs)
-            comparisons.append({"better_id": best, "other_id": other, "pairs": len(pairs), "difference": difference,
-                                "p_value": p_value, "significant": bool(pairs) and p_value < SIGNIFICANCE})
-    return {"variants": summary, "tasks": matrix, "best_variant_id": best, "comparisons": comparisons}
+def summarise(variants: list[Variant], rows: list[Row], cells: list[CellResult]) -> dict[str, Any]:
+    """The platform's experiment summary (:func:`experiment_summary`) of the cells judged here,
+    with each variant's evaluators beside it (how many cells each passed)."""
+    summary = experiment_summary([(v.id, v.name) for v in variants], [
+        JudgedCell(row=c.row, variant=c.variant, tags=rows[c.row].tags, good=c.good, by="evaluator",
+                   finished=c.status in ("done", "failed"), failed=c.status == "failed", cost=c.cost,
+                   tokens_in=c.tokens_in, tokens_out=c.tokens_out, latency_ms=c.latency_ms)
+        for c in cells
+    ])
+    for entry in summary["variants"]:
+        mine = [c for c in cells if c.variant == entry["id"]]
+        names = list(dict.fromkeys(name for c in mine for name in c.verdicts))
+        entry["evaluators"] = {
+            name: {"passed": sum(1 for c in mine if name in c.verdicts and c.verdicts[name].passed),
+                   "judged": sum(1 for c in mine if name in c.verdicts),
+                   "mean_score": _mean([c.verdicts[name].score for c in mine if name in c.verdicts])}
+            for name in names
+        }
+    return summary
 
 
 def _mean(values: list[float]) -> float | None:
@@ -771,7 +623,7 @@ def _check_providers(variants: list[Variant], evaluators: list[NamedEvaluator], 
 
 
 async def _local_run(
-    args: argparse.Namespace, kind: str, variants: list[Variant], rows: list[EvalRow],
+    args: argparse.Namespace, kind: str, variants: list[Variant], rows: list[Row],
     evaluators: list[NamedEvaluator], primary: str | None, services: RunServices,
 ) -> int:
     total = len(rows) * len(variants)
@@ -909,7 +761,7 @@ def _server_run(
 
 
 __all__ = [
-    "EvalRow",
+    "Row",
     "cmd_eval",
     "parse_evaluator_flag",
     "parse_model_variant",

@@ -40,6 +40,22 @@ class RunResult:
     def ok(self) -> bool:
         return self.status == "succeeded"
 
+    @property
+    def answer(self) -> str | None:
+        return answer_of(self.outputs)
+
+
+def answer_of(outputs: Any) -> str | None:
+    """The text a run answered: its ``answer``, ``text`` or ``output`` output, else its only text
+    output (what an evaluator judges and a dataset row keeps as the expected output)."""
+    if not isinstance(outputs, dict):
+        return None
+    for key in ("answer", "text", "output"):
+        if isinstance(outputs.get(key), str):
+            return str(outputs[key])
+    texts = [value for value in outputs.values() if isinstance(value, str)]
+    return texts[0] if len(texts) == 1 else None
+
 
 class Slot:
     """A node plus everything the scheduler precomputed for it."""

@@ -334,7 +334,7 @@ def test_missing_or_unreadable_files_exit_2(capsys: pytest.CaptureFixture[str], 
     bad = Path(files["dir"]) / "bad.jsonl"
     bad.write_text('{"inputs": {"question": "hi"}}\nnot json\n')
     code, _, err = eval_(capsys, files["prompt"], "--dataset", str(bad))
-    assert code == 2 and "line 2 is not JSON" in err
+    assert code == 2 and "Line 2 is not JSON" in err
 
 
 def test_evaluators_file_with_a_primary(

@@ -10,7 +10,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from builder.datasets.rows import Row
 from builder.datasets.services import dataset_create
 from builder.experiments.executor import _cell_start
 from builder.experiments.models import Cell, CellLabel, Experiment
@@ -19,6 +18,7 @@ from builder.jobs.services import job_execute
 from builder.prompts.models import PromptLabel
 from builder.prompts.services import prompt_create, version_push
 from builder.runs.models import Run
+from runtime.evaluation.rows import Row
 from tests.runtime.support.openai_stand_in import Reply
 from tests.support.errors import assert_error_shape
 from tests.support.isolation import Call, assert_isolated

@@ -1,5 +1,6 @@
-"""Rows as users bring them: checked dicts, uploaded files (CSV, JSONL, XLSX) read through a column
-mapping, and the same rows written back out (CSV, JSONL). Pure: no database."""
+"""Test rows as users bring them: checked dicts, files (CSV, JSONL or a JSON array, XLSX) read
+through a column mapping, and the same rows written back out (CSV, JSONL). One reading for the
+platform's dataset uploads and ``llmops eval --dataset``."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from builder.datasets.errors import FileInvalid, RowsInvalid, TooManyRows
-
 MAX_ROWS = 50_000
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TAGS = 20
@@ -20,6 +19,29 @@ TAG_SEPARATOR = ";"
 EXPECTED_COLUMNS = ("expected", "expected_output", "reference", "answer", "output")
 TAG_COLUMNS = ("tags", "tag", "task")
 FORMATS = ("csv", "jsonl", "xlsx")
+
+
+class RowsError(ValueError):
+    """Rows that cannot be read; ``code`` is stable, ``details`` says where."""
+
+    code = "rows_invalid"
+
+    def __init__(self, message: str, *, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class RowsInvalid(RowsError):
+    code = "rows_invalid"
+
+
+class TooManyRows(RowsError):
+    code = "too_many_rows"
+
+
+class FileInvalid(RowsError):
+    code = "file_invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +156,11 @@ def _csv_records(data: bytes) -> Iterator[dict[str, Any]]:
 
 
 def _jsonl_records(data: bytes) -> Iterator[dict[str, Any]]:
-    for number, line in enumerate(_text(data).splitlines(), 1):
+    text = _text(data)
+    if text.lstrip().startswith("["):
+        yield from _json_array_records(text)
+        return
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -144,6 +170,17 @@ def _jsonl_records(data: bytes) -> Iterator[dict[str, Any]]:
         if not isinstance(record, dict):
             raise FileInvalid(f"Line {number} is not a JSON object.", details={"line": number})
         yield _flattened(record)
+
+
+def _json_array_records(text: str) -> Iterator[dict[str, Any]]:
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileInvalid(f"Not valid JSON (line {exc.lineno}: {exc.msg}).", details={"line": exc.lineno}) from None
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise FileInvalid(f"Item {number} is not a JSON object.", details={"item": number})
+        yield _flattened(item)
 
 
 def _flattened(record: dict[str, Any]) -> dict[str, Any]:

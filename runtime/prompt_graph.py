@@ -1,7 +1,8 @@
-"""The graph a playground column runs: start (one input per declared variable) → the LLM node
-(the prompt's messages, the column's model) → end. The library's templates read the prompt's own
-variables (``{{ topic }}``); the node's prompt link fills each from the start node's input of the
-same name."""
+"""The graph a library prompt runs in alone — a playground column, an experiment variant, a
+prompt file under ``llmops eval``: start (one input per declared variable) → the LLM node (the
+prompt's messages, the given model) → end (``text``). The library's templates read the prompt's
+own variables (``{{ topic }}``); the node's prompt link fills each from the start node's input of
+the same name."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ INPUT_TYPES = {"text": "string", "choice": "string", "number": "number", "boolea
 PROMPT_NODE = "prompt"
 
 
-def column_graph(
+def prompt_graph(
     *, ref: str, version: int | None, messages: list[dict[str, Any]], variables: list[dict[str, Any]],
-    model: dict[str, Any],
+    model: dict[str, Any], stream: bool = True, name: str = "Playground",
 ) -> dict[str, Any]:
     inputs = [
         {"name": v["name"], "type": INPUT_TYPES.get(str(v.get("type") or "text"), "string"),
@@ -25,13 +26,13 @@ def column_graph(
     mapped = {v["name"]: f"{{{{ inputs.{v['name']} }}}}" for v in variables}
     link = {"ref": ref, "version": version, "variables": mapped}
     return {
-        "name": "Playground",
+        "name": name,
         "inputs": inputs,
         "outputs": [{"name": "text", "type": "string"}],
         "nodes": [
             {"id": "start", "type": "start", "title": "Start", "config": {}},
             {"id": PROMPT_NODE, "type": "prompt", "title": "Prompt",
-             "config": {"model": model, "prompt": link, "messages": messages, "stream": True}},
+             "config": {"model": model, "prompt": link, "messages": messages, "stream": stream}},
             {"id": "end", "type": "end", "title": "End", "config": {"outputs": {"text": f"{PROMPT_NODE}.text"}}},
         ],
         "edges": [
