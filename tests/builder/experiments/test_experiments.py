@@ -254,3 +254,49 @@ def test_export_holds_every_cell_with_the_summary(lab):
     assert len(as_json["cells"]) == 8 and as_json["summary"]["best_variant_id"] == experiment["variants"][1]["id"]
     assert as_csv[0].startswith("row,tags,inputs,expected,variant,status,output,passed,good")
     assert len(as_csv) == 9
+
+
+def test_an_app_version_is_a_variant_and_a_judge_reads_its_rubric_from_a_library_prompt(lab, openai_stand_in):
+    from builder.flows.models import AppVersion
+    from builder.flows.services import app_create, version_create
+
+    graph = {
+        "inputs": [{"name": "country", "type": "string"}],
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {"id": "llm", "type": "prompt", "config": {"model": MODEL, "messages": [
+                {"role": "user", "template": "Name only the capital of {{ inputs.country }}."}]}},
+            {"id": "answer", "type": "answer", "config": {"template": "{{ llm.text }}"}},
+        ],
+        "edges": [{"id": "e1", "source": "start", "target": "llm"}, {"id": "e2", "source": "llm", "target": "answer"}],
+    }
+    app = app_create(workspace=lab.workspace, name="Capitals app", user=lab.user, graph=graph)
+    version_create(app=app, user=lab.user, message="first")
+    prompt_create(workspace=lab.workspace, user=lab.user, name="judge", version={
+        "messages": [{"role": "system", "template": "Grade strictly. Rubric: {{ rubric }}"},
+                     {"role": "user", "template": "{{ answer }}"}],
+        "variables": [{"name": "rubric"}, {"name": "answer"}], "model": MODEL})
+
+    def judge_or_answer(body: dict) -> Reply:
+        if body["messages"][0]["content"].startswith("Grade strictly"):
+            return Reply(text='{"score": 1, "reason": "a city alone"}')
+        return answer_like_a_model(body)
+
+    openai_stand_in.responder = judge_or_answer
+    experiment = start(lab, variants=[{"app_id": app.pk, "app_version": 1}], evaluators=[
+        {"name": "judge", "type": "llm_judge", "model": {"provider": "team", "model": "gpt-test"},
+         "rubric": "A city alone.", "prompt_ref": "judge@v1"}])
+
+    run_job(experiment)
+
+    assert experiment["variants"][0]["name"] == "Capitals app v1"
+    assert AppVersion.objects.get(app=app).pk == experiment["variants"][0]["app_version_id"]
+    cell = get(lab, experiment, "rows/")["results"][0]["cells"][0]
+    assert cell["output"] == "Paris" and cell["verdicts"][0]["passed"] and cell["verdicts"][0]["reason"] == "a city alone"
+    judged = [r for r in openai_stand_in.chat_requests() if r["messages"][0]["content"].startswith("Grade")]
+    assert len(judged) == 4 and judged[0]["messages"][0]["content"] == "Grade strictly. Rubric: A city alone."
+    assert Run.objects.filter(source="experiment", app=app).count() == 4
+    missing = lab.client.post(f"/api/workspaces/{lab.workspace.pk}/experiments/", {
+        "name": "x", "dataset_id": lab.dataset.pk, "variants": [{"app_id": app.pk, "app_version": 1}],
+        "evaluators": [{"type": "llm_judge", "model": MODEL, "rubric": "r", "prompt_ref": "nope@v1"}]}, format="json")
+    assert_error_shape(missing, 404, "prompt_not_found")
