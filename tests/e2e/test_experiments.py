@@ -17,6 +17,7 @@ from builder.experiments.models import CellLabel, Experiment
 from builder.prompts.models import PromptLabel
 from builder.prompts.services import prompt_create, version_push
 from builder.providers.services import provider_create
+from builder.runs.models import Run
 from tests.e2e.test_platform_shell import sign_in
 from tests.factories import PASSWORD
 from tests.runtime.support.openai_stand_in import Reply
@@ -129,3 +130,34 @@ def test_grid_dataset_experiment_keyboard_labels_matrix_and_promote(page, openai
         expect(page.get_by_role("status")).to_contain_text("production → v2")
         assert PromptLabel.objects.get(prompt=prompt, name="production").version.number == 2
         assert CellLabel.objects.filter(user=member.user).count() == 5
+
+
+def test_runs_become_dataset_rows_and_the_playground_steps_through_them(page):
+    member = make_member()
+    prompt, _ = prompt_create(workspace=member.workspace, user=member.user, name="capitals", version={
+        "variables": [{"name": "country"}], "model": {"provider": "local", "model": "smollm2-135m-instruct"},
+        "messages": [{"role": "user", "template": "Capital of {{ country }}?"}]})
+    for country, city in CAPITALS.items():
+        Run.objects.create(workspace=member.workspace, graph={}, inputs={"country": country}, outputs={"answer": city},
+                           status="succeeded", source="api")
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+    with web_server(Backends()) as base:
+        sign_in(page, base, member.user.username, PASSWORD)
+        page.goto(f"{base}/app/runs")
+        page.get_by_label("Select every run shown").check()
+        group = page.get_by_role("group", name="Add to dataset")
+        group.get_by_label("New dataset name").fill("From production")
+        group.get_by_role("button", name="Add to dataset").click()
+        expect(group.get_by_role("status")).to_contain_text("Added 2 run(s): v1 has 2 rows")
+        shot(page, "runs-to-dataset")
+
+        page.goto(f"{base}/app/playground?prompt={prompt.pk}&version=1")
+        page.get_by_label("Fill from a dataset").select_option(label="From production v1")
+        expect(page.get_by_test_id("dataset-row-position")).to_have_text("row 1 / 2")
+        first = page.get_by_label("country", exact=True).input_value()
+        page.get_by_role("button", name="Next row (Alt+→)").click()
+        expect(page.get_by_test_id("dataset-row-position")).to_have_text("row 2 / 2")
+        second = page.get_by_label("country", exact=True).input_value()
+        assert {first, second} == set(CAPITALS)
+        expect(page.get_by_test_id("dataset-row-expected")).to_contain_text(CAPITALS[second])

@@ -13,6 +13,7 @@ import { costText } from '../runs/format';
 import { useSession } from '../session';
 import { cancelRun, getRun, playgroundHistory, startColumns, type PlaygroundGroup, type RunOutcome } from './api';
 import './playground.css';
+import { DatasetRows } from './DatasetRows';
 import { VariableForm, valuesFor } from './VariableForm';
 
 const MAX_COLUMNS = 4;
@@ -436,6 +437,7 @@ export function PlaygroundPage() {
             </form>
           )}
           <h2>Variables</h2>
+          <DatasetRows onRow={(rowValues) => setValues(rowValues)} />
           <VariableForm
             variables={variables}
             values={values}

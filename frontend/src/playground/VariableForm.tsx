@@ -70,10 +70,10 @@ export function VariableForm({
                   <option key={c}>{c}</option>
                 ))}
               </select>
-            ) : v.type === 'json' || v.type === 'text' ? (
-              <textarea id={id} rows={v.type === 'json' ? 3 : 2} value={values[v.name] ?? ''} placeholder={placeholder} onChange={(e) => set(v.name, e.target.value)} />
-            ) : (
+            ) : v.type === 'number' ? (
               <input id={id} type="number" value={values[v.name] ?? ''} placeholder={placeholder} onChange={(e) => set(v.name, e.target.value)} />
+            ) : (
+              <textarea id={id} rows={v.type === 'json' ? 3 : 2} value={values[v.name] ?? ''} placeholder={placeholder} onChange={(e) => set(v.name, e.target.value)} />
             )}
             {v.description && <p className="field-help">{v.description}</p>}
           </div>

@@ -6,6 +6,8 @@ import { isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { formatMs } from '../traces/format';
 import { relativeTime } from '../publishing/model';
+import { AddToDataset } from '../evaluations/AddToDataset';
+import { canBuild } from '../prompts/parts';
 import { useSession } from '../session';
 import { listWorkspaceRuns } from './api';
 import { activeFilterCount, filtersFromQuery, filtersToQuery, NO_FILTERS, sourceName, type RunFilters } from './filters';
@@ -16,9 +18,18 @@ import type { RunRow } from './types';
 
 const PAGE_SIZE = 50;
 
-function RunTableRow({ run, onOpen, from }: { run: RunRow; onOpen: () => void; from: string }) {
+function RunTableRow({ run, onOpen, from, selected, onSelect }: {
+  run: RunRow;
+  onOpen: () => void;
+  from: string;
+  selected: boolean;
+  onSelect: (selected: boolean) => void;
+}) {
   return (
     <tr className="run-row" onClick={onOpen} data-testid="run-row" data-status={run.status} data-run-id={run.id}>
+      <td onClick={(e) => e.stopPropagation()}>
+        <input type="checkbox" aria-label={`Select run ${shortId(run.id)}`} checked={selected} onChange={(e) => onSelect(e.target.checked)} />
+      </td>
       <td>
         <span className={`badge status-badge status-${run.status}`}>{run.status}</span>
       </td>
@@ -49,7 +60,7 @@ function RunTableRow({ run, onOpen, from }: { run: RunRow; onOpen: () => void; f
 }
 
 export function RunListPage() {
-  const { workspaceId } = useSession();
+  const { workspaceId, role } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const [params, setParams] = useSearchParams();
@@ -60,6 +71,8 @@ export function RunListPage() {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
   const [reload, setReload] = useState(0);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const editable = canBuild(role);
   const current = useRef<AbortController | null>(null);
 
   const load = useCallback(
@@ -152,10 +165,19 @@ export function RunListPage() {
           <p className="muted small runs-count" data-testid="runs-count" aria-live="polite">
             {count === rows.length ? `${count} run${count === 1 ? '' : 's'}` : `Showing ${rows.length} of ${count} runs`}
           </p>
+          {selected.size > 0 && editable && <AddToDataset runIds={[...selected]} />}
           <div className="runs-table-wrap">
             <table className="runs-table" aria-label="Runs" aria-busy={loading}>
               <thead>
                 <tr>
+                  <th scope="col">
+                    <input
+                      type="checkbox"
+                      aria-label="Select every run shown"
+                      checked={rows.length > 0 && rows.every((r) => selected.has(r.id))}
+                      onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())}
+                    />
+                  </th>
                   <th scope="col">Status</th>
                   <th scope="col">Run</th>
                   <th scope="col">App</th>
@@ -175,7 +197,21 @@ export function RunListPage() {
               </thead>
               <tbody>
                 {rows.map((run) => (
-                  <RunTableRow key={run.id} run={run} from={from} onOpen={() => navigate(`/runs/${run.id}`, { state: { from } })} />
+                  <RunTableRow
+                    key={run.id}
+                    run={run}
+                    from={from}
+                    onOpen={() => navigate(`/runs/${run.id}`, { state: { from } })}
+                    selected={selected.has(run.id)}
+                    onSelect={(on) =>
+                      setSelected((s) => {
+                        const next = new Set(s);
+                        if (on) next.add(run.id);
+                        else next.delete(run.id);
+                        return next;
+                      })
+                    }
+                  />
                 ))}
               </tbody>
             </table>

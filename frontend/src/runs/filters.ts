@@ -11,6 +11,7 @@ export const SOURCES: readonly { value: string; label: string }[] = [
   { value: 'chat', label: 'Chat (OpenAI-compatible)' },
   { value: 'web', label: 'Web chat' },
   { value: 'playground', label: 'Playground' },
+  { value: 'experiment', label: 'Experiment' },
 ];
 
 const SOURCE_NAMES: Record<string, string> = {
@@ -20,6 +21,7 @@ const SOURCE_NAMES: Record<string, string> = {
   chat: 'Chat API',
   web: 'Web chat',
   playground: 'Playground',
+  experiment: 'Experiment',
 };
 
 export function sourceName(source: string): string {
