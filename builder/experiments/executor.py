@@ -12,9 +12,11 @@ experiment's evaluators. Pause and cancel are read from the experiment between c
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,9 +44,10 @@ LOCK_CLASS = 7_341
 STATUS_POLL_SECONDS = 0.5
 PROGRESS_EVERY_SECONDS = 0.5
 JUDGE_MAX_TOKENS = 300
+MAX_DB_THREADS = 32
 
 
-@job_kind("experiment.run")
+@job_kind("experiment.run", resumable=True)
 def experiment_run_job(job: Job, progress: Progress) -> dict[str, Any]:
     experiment_id = int(job.input["experiment_id"])
     with _owned(experiment_id) as mine:
@@ -106,28 +109,29 @@ class _Execution:
         self.reported = 0.0
 
     async def run(self) -> int:
-        queues = await asyncio.to_thread(self._pending)
-        watcher = asyncio.create_task(self._watch())
+        threads = _DatabaseThreads(self.experiment.concurrency)
+        asyncio.get_running_loop().set_default_executor(threads.pool)
         try:
-            await asyncio.gather(*(
-                self._worker(queue) for queue in queues.values() for _ in range(max(1, self.experiment.concurrency))
-            ))
+            queues = await asyncio.to_thread(self._pending)
+            watcher = asyncio.create_task(self._watch())
+            try:
+                await asyncio.gather(*(
+                    self._worker(queue) for queue in queues.values() for _ in range(max(1, self.experiment.concurrency))
+                ))
+            finally:
+                watcher.cancel()
+            await asyncio.to_thread(self._report, True)
         finally:
-            watcher.cancel()
-        await asyncio.to_thread(self._report, True)
+            await threads.close()
         return self.computed
 
     def _pending(self) -> dict[str, deque[int]]:
         """The pending cells, in row order, one queue per model provider."""
-        try:
-            queues: dict[str, deque[int]] = defaultdict(deque)
-            cells = self.experiment.cells.filter(status=CellStatus.PENDING).order_by(
-                "row__position", "variant__position")
-            for cell_id, provider in cells.values_list("pk", "variant__provider"):
-                queues[provider].append(cell_id)
-            return queues
-        finally:
-            connection.close()
+        queues: dict[str, deque[int]] = defaultdict(deque)
+        cells = self.experiment.cells.filter(status=CellStatus.PENDING).order_by("row__position", "variant__position")
+        for cell_id, provider in cells.values_list("pk", "variant__provider"):
+            queues[provider].append(cell_id)
+        return queues
 
     async def _watch(self) -> None:
         while not self.stopping:
@@ -145,7 +149,7 @@ class _Execution:
             return
         cell, run, execute = started
         if run is not None and execute:
-            await run_execute_claimed(run, self.context)
+            await run_execute_claimed(run, self.context, batch=True)
             run = await asyncio.to_thread(_refreshed, run)
         verdicts = await self._verdicts(cell, run)
         await asyncio.to_thread(_cell_finish, cell, run, verdicts, self.experiment.primary_evaluator)
@@ -187,15 +191,12 @@ class _Execution:
         if self.progress is None or (not final and now - self.reported < PROGRESS_EVERY_SECONDS):
             return
         self.reported = now
-        try:
-            experiment = Experiment.objects.get(pk=self.experiment.pk)
-            total = max(1, experiment.cells_total)
-            rate = self.computed / max(now - self.started, 1e-6)
-            left = total - experiment.cells_done
-            eta = f" · about {left / rate:.0f} s left" if rate > 0 and left > 0 else ""
-            self.progress(experiment.cells_done / total, f"{experiment.cells_done} of {total} cells{eta}")
-        finally:
-            connection.close()
+        experiment = Experiment.objects.get(pk=self.experiment.pk)
+        total = max(1, experiment.cells_total)
+        rate = self.computed / max(now - self.started, 1e-6)
+        left = total - experiment.cells_done
+        eta = f" · about {left / rate:.0f} s left" if rate > 0 and left > 0 else ""
+        self.progress(experiment.cells_done / total, f"{experiment.cells_done} of {total} cells{eta}")
 
 
 def _judge_instructions(workspace_id: int, evaluator: LlmJudge) -> str | None:
@@ -210,31 +211,25 @@ def _judge_instructions(workspace_id: int, evaluator: LlmJudge) -> str | None:
 
 
 def _status_of(experiment_id: int) -> str:
-    try:
-        return str(Experiment.objects.filter(pk=experiment_id).values_list("status", flat=True).first())
-    finally:
-        connection.close()
+    return str(Experiment.objects.filter(pk=experiment_id).values_list("status", flat=True).first())
 
 
 def _cell_start(cell_id: int) -> tuple[Cell, Run | None, bool] | None:
     """Claim a pending cell: its run (made now, or the one a dead worker left) and whether that
     run is still to execute. None when the cell is not pending any more."""
-    try:
-        with transaction.atomic():
-            cell = (Cell.objects.select_for_update(of=("self",)).select_related("variant", "row", "experiment")
-                    .filter(pk=cell_id, status=CellStatus.PENDING).first())
-            if cell is None:
-                return None
-            cell.status = CellStatus.RUNNING
-            if cell.run_id is None:
-                cell.run = _new_run(cell)
-            cell.save(update_fields=["status", "run"])
-        if cell.run is None:
-            return cell, None, False
-        run, execute = run_claim(cell.run.pk)
-        return cell, run, execute
-    finally:
-        connection.close()
+    with transaction.atomic():
+        cell = (Cell.objects.select_for_update(of=("self",)).select_related("variant", "row", "experiment")
+                .filter(pk=cell_id, status=CellStatus.PENDING).first())
+        if cell is None:
+            return None
+        cell.status = CellStatus.RUNNING
+        if cell.run_id is None:
+            cell.run = _new_run(cell)
+        cell.save(update_fields=["status", "run"])
+    if cell.run is None:
+        return cell, None, False
+    run, execute = run_claim(cell.run.pk)
+    return cell, run, execute
 
 
 def _new_run(cell: Cell) -> Run | None:
@@ -258,33 +253,47 @@ def _new_run(cell: Cell) -> Run | None:
 
 
 def _refreshed(run: Run) -> Run:
-    try:
-        run.refresh_from_db()
-        return run
-    finally:
-        connection.close()
+    run.refresh_from_db()
+    return run
 
 
 def _cell_finish(cell: Cell, run: Run | None, verdicts: list[dict[str, Any]], primary: str) -> None:
-    try:
-        succeeded = run is not None and run.status == RunStatus.SUCCEEDED
-        if run is not None:
-            cell.output = run.answer if succeeded else run.error_message
-            cell.error_code = "" if succeeded else (run.error_code or "run_failed")
-            cell.tokens_in, cell.tokens_out, cell.cost = run.tokens_in, run.tokens_out, run.cost
-            cell.latency_ms = run.latency_ms
-        cell.verdicts = verdicts
-        primary_verdict = next((v for v in verdicts if v["evaluator"] == primary), None)
-        cell.passed = bool(primary_verdict["passed"]) if primary_verdict else (False if not succeeded else None)
-        cell.status = CellStatus.DONE if succeeded else CellStatus.FAILED
-        with transaction.atomic():
-            cell.save(update_fields=["output", "error_code", "tokens_in", "tokens_out", "cost", "latency_ms",
-                                     "verdicts", "passed", "status"])
-            Experiment.objects.filter(pk=cell.experiment_id).update(
-                cells_done=F("cells_done") + 1, cells_failed=F("cells_failed") + (0 if succeeded else 1),
-            )
-    finally:
-        connection.close()
+    succeeded = run is not None and run.status == RunStatus.SUCCEEDED
+    if run is not None:
+        cell.output = run.answer if succeeded else run.error_message
+        cell.error_code = "" if succeeded else (run.error_code or "run_failed")
+        cell.tokens_in, cell.tokens_out, cell.cost = run.tokens_in, run.tokens_out, run.cost
+        cell.latency_ms = run.latency_ms
+    cell.verdicts = verdicts
+    primary_verdict = next((v for v in verdicts if v["evaluator"] == primary), None)
+    cell.passed = bool(primary_verdict["passed"]) if primary_verdict else (False if not succeeded else None)
+    cell.status = CellStatus.DONE if succeeded else CellStatus.FAILED
+    with transaction.atomic():
+        cell.save(update_fields=["output", "error_code", "tokens_in", "tokens_out", "cost", "latency_ms",
+                                 "verdicts", "passed", "status"])
+        Experiment.objects.filter(pk=cell.experiment_id).update(
+            cells_done=F("cells_done") + 1, cells_failed=F("cells_failed") + (0 if succeeded else 1),
+        )
+
+
+class _DatabaseThreads:
+    """The threads an execution does its database work in (the loop's default executor): each
+    keeps its connection from one cell to the next, and all are closed when the execution ends."""
+
+    def __init__(self, concurrency: int) -> None:
+        self.size = min(MAX_DB_THREADS, max(4, concurrency + 2))
+        self.pool = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="experiment-db")
+
+    async def close(self) -> None:
+        """One close per thread: each waits at the barrier until every thread holds one."""
+        barrier = threading.Barrier(self.size)
+
+        def close() -> None:
+            connection.close()
+            barrier.wait(timeout=10)
+
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(self.pool, close) for _ in range(self.size)))
 
 
 def _embedder():

@@ -14,11 +14,18 @@ Progress = Callable[[float, str], None]
 JobKind = Callable[[Job, Progress], dict[str, Any]]
 
 JOB_KINDS: dict[str, JobKind] = {}
+#: Kinds whose jobs a worker that starts takes up again when the worker running them died.
+RESUMABLE_KINDS: set[str] = set()
 
 
-def job_kind(name: str) -> Callable[[JobKind], JobKind]:
+def job_kind(name: str, *, resumable: bool = False) -> Callable[[JobKind], JobKind]:
+    """Register a kind. ``resumable``: running it again after a crash finishes the work without
+    doing any of it twice (the kind keeps its own progress)."""
+
     def register(func: JobKind) -> JobKind:
         JOB_KINDS[name] = func
+        if resumable:
+            RESUMABLE_KINDS.add(name)
         return func
 
     return register

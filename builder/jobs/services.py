@@ -1,19 +1,28 @@
-"""Writes of background jobs: create (enqueue after commit) and execute (safe to run twice)."""
+"""Writes of background jobs: create (enqueue after commit), execute (safe to run twice), and take
+up again the resumable jobs a dead worker left behind.
+
+While a job runs, its worker holds a PostgreSQL advisory lock on the job's id: a second delivery
+of the message leaves it alone, and a worker that starts knows which "running" jobs are orphans
+(the database released their lock when their worker's connection died)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from builder.core.errors import InvalidInput
 from builder.jobs.events import workspace_event_publish
-from builder.jobs.kinds import JOB_KINDS
+from builder.jobs.kinds import JOB_KINDS, RESUMABLE_KINDS
 from builder.jobs.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
+_LOCK_CLASS = 0x6A6F  # advisory-lock namespace of running jobs ("jo")
 
 
 def job_create(*, workspace, kind: str, input: dict[str, Any] | None = None, created_by=None) -> Job:
@@ -29,7 +38,49 @@ def job_create(*, workspace, kind: str, input: dict[str, Any] | None = None, cre
 
 
 def job_execute(*, job_id: int) -> Job | None:
-    """Run a job. A job already finished is left alone, so a redelivered task does no harm."""
+    """Run a job. A job already finished, or running in another worker, is left alone, so a
+    redelivered task does no harm."""
+    with _running(job_id) as mine:
+        if not mine:
+            return Job.objects.filter(pk=job_id).first()
+        return _execute(job_id)
+
+
+@contextmanager
+def _running(job_id: int) -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_CLASS, job_id])
+        mine = bool(cursor.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, job_id])
+
+
+def jobs_resume_interrupted(*, queued_grace: timedelta = timedelta(seconds=30)) -> list[int]:
+    """Enqueue again the resumable jobs whose worker died: running ones whose lock nobody holds,
+    and queued ones older than ``queued_grace`` (a dead worker had taken their message). Returns
+    their ids."""
+    from builder.jobs.tasks import job_execute_task
+
+    kinds = sorted(RESUMABLE_KINDS)
+    candidates = Job.objects.filter(kind__in=kinds, status=JobStatus.RUNNING) | Job.objects.filter(
+        kind__in=kinds, status=JobStatus.QUEUED, created_at__lt=timezone.now() - queued_grace)
+    resumed = []
+    for job in candidates.order_by("created_at"):
+        with _running(job.pk) as free:
+            if not free:
+                continue  # a live worker is running it
+        job_execute_task.delay(job.pk)
+        resumed.append(job.pk)
+    if resumed:
+        logger.warning("resuming interrupted jobs %s", resumed)
+    return resumed
+
+
+def _execute(job_id: int) -> Job | None:
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:

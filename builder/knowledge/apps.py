@@ -8,9 +8,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge bases"
 
     def ready(self) -> None:
-        # registers the "knowledge.ingest" job kind and the worker start-up recovery
+        # registers the "knowledge.ingest" job kind (resumable: builder.jobs takes it up after a crash)
         from builder.execution.retrievers import retriever_provider_register
-        from builder.knowledge import ingestion, recovery  # noqa: F401
+        from builder.knowledge import ingestion  # noqa: F401
         from builder.knowledge.retriever import KnowledgeBaseRetriever
 
         # retrieval nodes of every run read this workspace's knowledge bases

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from builder.jobs.kinds import Progress, job_kind
-from builder.jobs.models import Job, JobStatus
+from builder.jobs.models import Job
 from builder.knowledge import conf, storage
 from builder.knowledge.chunking import PlannedChunk, plan_chunks
 from builder.knowledge.embedders import embedder_for
@@ -31,7 +28,6 @@ from builder.knowledge.services import INGEST_JOB
 
 logger = logging.getLogger(__name__)
 
-_LOCK_CLASS = 0x6B62  # advisory-lock namespace of ingestion jobs ("kb")
 
 
 class Superseded(Exception):
@@ -60,16 +56,15 @@ class IngestionProgress:
         )
 
 
-@job_kind(INGEST_JOB)
+@job_kind(INGEST_JOB, resumable=True)
 def ingest(job: Job, progress: Progress) -> dict[str, Any]:
     """Ingest ``job.input['document_ids']``; documents already indexed or failed are left alone."""
     document_ids = [int(i) for i in job.input.get("document_ids", [])]
     tracker = IngestionProgress(len(document_ids), progress)
-    with _job_lock(job.pk):
-        for document_id in document_ids:
-            document_ingest(document_id=document_id, tracker=tracker)
-            tracker.documents_done += 1
-            tracker.update(0.0)
+    for document_id in document_ids:
+        document_ingest(document_id=document_id, tracker=tracker)
+        tracker.documents_done += 1
+        tracker.update(0.0)
     states = dict.fromkeys(DocumentState.values, 0)
     for state in Document.objects.filter(pk__in=document_ids).values_list("state", flat=True):
         states[state] += 1
@@ -169,37 +164,3 @@ def _fail(document: Document, revision: int, code: str, message: str) -> None:
         _transition(document, revision, DocumentState.FAILED, error_code=code[:64], error_message=message)
     except Superseded:
         pass
-
-
-@contextmanager
-def _job_lock(job_id: int) -> Iterator[None]:
-    """Held while a job runs: a duplicate delivery waits, and start-up recovery sees it is alive."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_CLASS, job_id])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, job_id])
-
-
-def ingestion_resume_interrupted(*, queued_grace: timedelta = timedelta(seconds=30)) -> list[int]:
-    """Enqueue again the ingestion jobs whose worker died: running ones whose lock nobody holds,
-    and queued ones whose message a dead worker had taken. Returns their ids."""
-    from builder.jobs.tasks import job_execute_task
-
-    candidates = Job.objects.filter(kind=INGEST_JOB).filter(
-        status=JobStatus.RUNNING
-    ) | Job.objects.filter(kind=INGEST_JOB, status=JobStatus.QUEUED, created_at__lt=timezone.now() - queued_grace)
-    resumed = []
-    for job in candidates.order_by("created_at"):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_CLASS, job.pk])
-            if not cursor.fetchone()[0]:
-                continue  # a live worker is running it
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, job.pk])
-        job_execute_task.delay(job.pk)
-        resumed.append(job.pk)
-    if resumed:
-        logger.warning("resuming interrupted ingestion jobs %s", resumed)
-    return resumed

@@ -121,24 +121,27 @@ async def _execute_all(runs: list[tuple[Run, ExecutionContext]]) -> None:
     await asyncio.gather(*(run_execute_claimed(run, context) for run, context in runs))
 
 
-async def run_execute_claimed(run: Run, context: ExecutionContext) -> None:
-    """Execute a run :func:`run_claim` gave this caller, and store it (in a thread) once it ends."""
+async def run_execute_claimed(run: Run, context: ExecutionContext, *, batch: bool = False) -> None:
+    """Execute a run :func:`run_claim` gave this caller, and store it (in a thread) once it ends.
+    ``batch``: one of many (an experiment's cells) — no live events (the batch reports its own
+    progress), and the storing thread keeps its database connection for the next run (the batch
+    closes its threads' connections when it ends)."""
     recorder = TraceRecorder()
-    forwarder = EventForwarder(workspace_id=run.workspace_id, run_id=str(run.pk))
+    forwarder = None if batch else EventForwarder(workspace_id=run.workspace_id, run_id=str(run.pk))
     graph = compile_graph(parse_graph(run.graph))
     try:
         result = await execute(
-            graph, run.inputs, context=context, hooks=[recorder, forwarder],
+            graph, run.inputs, context=context, hooks=[recorder] if forwarder is None else [recorder, forwarder],
             run_id=str(run.pk), node_id=run.target_node_id, cancel_requested=_cancel_check(run.pk),
             poll_seconds=CANCEL_POLL_SECONDS,
         )
     finally:
         graph.close()
-    await asyncio.to_thread(_store, run, result, recorder, forwarder, time.time())
+    await asyncio.to_thread(_store, run, result, recorder, forwarder, time.time(), not batch)
 
 
-def _store(run: Run, result: RunResult, recorder: TraceRecorder, forwarder: EventForwarder,
-           finished_at: float) -> None:
+def _store(run: Run, result: RunResult, recorder: TraceRecorder, forwarder: EventForwarder | None,
+           finished_at: float, close: bool) -> None:
     """Store a run that ended, then let its terminal event out — in a thread of the runs' loop
     (the ORM refuses to run on the loop itself): each run is stored as soon as it ends, while
     the others go on."""
@@ -152,8 +155,10 @@ def _store(run: Run, result: RunResult, recorder: TraceRecorder, forwarder: Even
         )
         _sink.write([record])
     finally:
-        connection.close()
-    forwarder.close()
+        if close:
+            connection.close()
+    if forwarder is not None:
+        forwarder.close()
 
 
 _sink = OrmSink()

@@ -292,7 +292,8 @@ def test_an_app_version_is_a_variant_and_a_judge_reads_its_rubric_from_a_library
     assert experiment["variants"][0]["name"] == "Capitals app v1"
     assert AppVersion.objects.get(app=app).pk == experiment["variants"][0]["app_version_id"]
     cell = get(lab, experiment, "rows/")["results"][0]["cells"][0]
-    assert cell["output"] == "Paris" and cell["verdicts"][0]["passed"] and cell["verdicts"][0]["reason"] == "a city alone"
+    assert cell["output"] == "Paris"
+    assert cell["verdicts"][0]["passed"] and cell["verdicts"][0]["reason"] == "a city alone"
     judged = [r for r in openai_stand_in.chat_requests() if r["messages"][0]["content"].startswith("Grade")]
     assert len(judged) == 4 and judged[0]["messages"][0]["content"] == "Grade strictly. Rubric: A city alone."
     assert Run.objects.filter(source="experiment", app=app).count() == 4

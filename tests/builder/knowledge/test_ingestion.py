@@ -3,8 +3,7 @@
 import pytest
 
 from builder.jobs.models import Job, JobStatus
-from builder.jobs.services import job_execute
-from builder.knowledge.ingestion import ingestion_resume_interrupted
+from builder.jobs.services import job_execute, jobs_resume_interrupted
 from builder.knowledge.models import Chunk, DocumentState
 from builder.knowledge.services import document_delete, document_retry, knowledge_base_update
 from tests.builder.knowledge.conftest import ingest
@@ -63,7 +62,7 @@ def test_an_interrupted_document_resumes_without_duplicates(knowledge_base, monk
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
 
     monkeypatch.setattr("builder.jobs.tasks.job_execute_task.delay", lambda job_id: None)
-    assert ingestion_resume_interrupted() == [job.pk]  # re-enqueued; the broker would deliver it
+    assert jobs_resume_interrupted() == [job.pk]  # re-enqueued; the broker would deliver it
     job_execute(job_id=job.pk)
 
     document.refresh_from_db()
