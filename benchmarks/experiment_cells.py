@@ -111,7 +111,6 @@ def main() -> None:
     _setup(stand_in.base_url)
 
     from builder.accounts.models import Membership, User, Workspace
-    from runtime.evaluation.rows import Row
     from builder.datasets.selectors import version_get
     from builder.datasets.services import dataset_create
     from builder.experiments.executor import experiment_execute
@@ -120,6 +119,7 @@ def main() -> None:
     from builder.jobs.tasks import job_execute_task
     from builder.prompts.services import prompt_create, version_push
     from builder.runs.models import Run
+    from runtime.evaluation.rows import Row
 
     user, _ = User.objects.get_or_create(username="bench-experiments")
     workspace, _ = Workspace.objects.get_or_create(name="Bench experiments", defaults={"slug": "bench-experiments"})
