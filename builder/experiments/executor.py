@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from builder.execution.context import execution_context
@@ -83,6 +83,7 @@ def experiment_execute(*, experiment_id: int, progress: Progress | None = None) 
     execution = _Execution(experiment, progress)
     computed = asyncio.run(execution.run())
     close_old_connections()
+    _counted(experiment_id)
     with transaction.atomic():
         experiment = Experiment.objects.select_for_update().get(pk=experiment_id)
         left = experiment.cells.filter(status__in=(CellStatus.PENDING, CellStatus.RUNNING)).exists()
@@ -144,7 +145,7 @@ class _Execution:
             await self._cell(queue.popleft())
 
     async def _cell(self, cell_id: int) -> None:
-        started = await asyncio.to_thread(_cell_start, cell_id)
+        started = await asyncio.to_thread(_cell_start, cell_id, self.experiment)
         if started is None:
             return
         cell, run, execute = started
@@ -191,12 +192,12 @@ class _Execution:
         if self.progress is None or (not final and now - self.reported < PROGRESS_EVERY_SECONDS):
             return
         self.reported = now
-        experiment = Experiment.objects.get(pk=self.experiment.pk)
-        total = max(1, experiment.cells_total)
+        done, failed = _counted(self.experiment.pk)
+        total = max(1, self.experiment.cells_total)
         rate = self.computed / max(now - self.started, 1e-6)
-        left = total - experiment.cells_done
+        left = total - done
         eta = f" · about {left / rate:.0f} s left" if rate > 0 and left > 0 else ""
-        self.progress(experiment.cells_done / total, f"{experiment.cells_done} of {total} cells{eta}")
+        self.progress(done / total, f"{done} of {total} cells{eta}")
 
 
 def _judge_instructions(workspace_id: int, evaluator: LlmJudge) -> str | None:
@@ -214,21 +215,33 @@ def _status_of(experiment_id: int) -> str:
     return str(Experiment.objects.filter(pk=experiment_id).values_list("status", flat=True).first())
 
 
-def _cell_start(cell_id: int) -> tuple[Cell, Run | None, bool] | None:
-    """Claim a pending cell: its run (made now, or the one a dead worker left) and whether that
-    run is still to execute. None when the cell is not pending any more."""
+def _counted(experiment_id: int) -> tuple[int, int]:
+    """Cells finished (failed ones included) and failed, counted and kept on the experiment (one
+    writer: the cells themselves never update the experiment's row, which would serialize them)."""
+    counts = Cell.objects.filter(experiment_id=experiment_id).aggregate(
+        done=Count("pk", filter=Q(status__in=(CellStatus.DONE, CellStatus.FAILED))),
+        failed=Count("pk", filter=Q(status=CellStatus.FAILED)),
+    )
+    Experiment.objects.filter(pk=experiment_id).update(cells_done=counts["done"], cells_failed=counts["failed"])
+    return counts["done"], counts["failed"]
+
+
+def _cell_start(cell_id: int, experiment: Experiment) -> tuple[Cell, Run | None, bool] | None:
+    """Claim a pending cell: its run (made now, already running; or the one a dead worker left)
+    and whether that run is still to execute. None when the cell is not pending any more."""
     with transaction.atomic():
-        cell = (Cell.objects.select_for_update(of=("self",)).select_related("variant", "row", "experiment")
+        cell = (Cell.objects.select_for_update(of=("self",)).select_related("variant", "row")
                 .filter(pk=cell_id, status=CellStatus.PENDING).first())
         if cell is None:
             return None
+        cell.experiment = experiment
         cell.status = CellStatus.RUNNING
         if cell.run_id is None:
             cell.run = _new_run(cell)
-        cell.save(update_fields=["status", "run"])
-    if cell.run is None:
-        return cell, None, False
-    run, execute = run_claim(cell.run.pk)
+            cell.save(update_fields=["status", "run"])
+            return cell, cell.run, cell.run is not None
+        cell.save(update_fields=["status"])
+    run, execute = run_claim(cell.run_id)  # left by a worker that died: execute it unless it finished
     return cell, run, execute
 
 
@@ -248,7 +261,8 @@ def _new_run(cell: Cell) -> Run | None:
     return Run.objects.create(
         workspace_id=cell.experiment.workspace_id, app_id=app_version.app_id if app_version else None,
         version=app_version, prompt_version_id=variant.prompt_version_id, graph=variant.graph, inputs=inputs,
-        source=RunSource.EXPERIMENT, created_by_id=cell.experiment.created_by_id,
+        source=RunSource.EXPERIMENT, created_by_id=cell.experiment.created_by_id, status=RunStatus.RUNNING,
+        started_at=timezone.now(),
     )
 
 
@@ -268,12 +282,8 @@ def _cell_finish(cell: Cell, run: Run | None, verdicts: list[dict[str, Any]], pr
     primary_verdict = next((v for v in verdicts if v["evaluator"] == primary), None)
     cell.passed = bool(primary_verdict["passed"]) if primary_verdict else (False if not succeeded else None)
     cell.status = CellStatus.DONE if succeeded else CellStatus.FAILED
-    with transaction.atomic():
-        cell.save(update_fields=["output", "error_code", "tokens_in", "tokens_out", "cost", "latency_ms",
-                                 "verdicts", "passed", "status"])
-        Experiment.objects.filter(pk=cell.experiment_id).update(
-            cells_done=F("cells_done") + 1, cells_failed=F("cells_failed") + (0 if succeeded else 1),
-        )
+    cell.save(update_fields=["output", "error_code", "tokens_in", "tokens_out", "cost", "latency_ms",
+                             "verdicts", "passed", "status"])
 
 
 class _DatabaseThreads:
