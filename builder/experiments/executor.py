@@ -192,7 +192,7 @@ class _Execution:
         if self.progress is None or (not final and now - self.reported < PROGRESS_EVERY_SECONDS):
             return
         self.reported = now
-        done, failed = _counted(self.experiment.pk)
+        done, _ = _counted(self.experiment.pk)
         total = max(1, self.experiment.cells_total)
         rate = self.computed / max(now - self.started, 1e-6)
         left = total - done
