@@ -15,15 +15,14 @@ import asyncio
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from builder.core.locks import advisory_lock
 from builder.execution.context import execution_context
 from builder.experiments.models import Cell, CellStatus, Experiment, ExperimentStatus
 from builder.flows.graphs import parse_graph
@@ -50,23 +49,10 @@ MAX_DB_THREADS = 32
 @job_kind("experiment.run", resumable=True)
 def experiment_run_job(job: Job, progress: Progress) -> dict[str, Any]:
     experiment_id = int(job.input["experiment_id"])
-    with _owned(experiment_id) as mine:
+    with advisory_lock(LOCK_CLASS, experiment_id) as mine:
         if not mine:
             return {"experiment_id": experiment_id, "note": "another worker is running this experiment"}
         return experiment_execute(experiment_id=experiment_id, progress=progress)
-
-
-@contextmanager
-def _owned(experiment_id: int) -> Iterator[bool]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, experiment_id])
-        mine = bool(cursor.fetchone()[0])
-    try:
-        yield mine
-    finally:
-        if mine:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, experiment_id])
 
 
 def experiment_execute(*, experiment_id: int, progress: Progress | None = None) -> dict[str, Any]:

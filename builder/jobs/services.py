@@ -8,15 +8,15 @@ of the message leaves it alone, and a worker that starts knows which "running" j
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from builder.core.errors import InvalidInput
+from builder.core.locks import advisory_lock
 from builder.jobs.events import workspace_event_publish
 from builder.jobs.kinds import JOB_KINDS, RESUMABLE_KINDS
 from builder.jobs.models import Job, JobStatus
@@ -46,17 +46,8 @@ def job_execute(*, job_id: int) -> Job | None:
         return _execute(job_id)
 
 
-@contextmanager
-def _running(job_id: int) -> Iterator[bool]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_CLASS, job_id])
-        mine = bool(cursor.fetchone()[0])
-    try:
-        yield mine
-    finally:
-        if mine:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, job_id])
+def _running(job_id: int) -> AbstractContextManager[bool]:
+    return advisory_lock(_LOCK_CLASS, job_id)
 
 
 def jobs_resume_interrupted(*, queued_grace: timedelta = timedelta(seconds=30)) -> list[int]:
