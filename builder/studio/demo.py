@@ -1,7 +1,8 @@
 """Loads the demo workspace from fixtures/ (idempotent: a second start changes nothing).
 
 fixtures/demo/workspace.json names the workspace; every fixtures/apps/*.yaml becomes an app
-(the same files `llmops run` runs), unless the workspace already has an app of that name."""
+(the same files `llmops run` runs), unless the workspace already has an app of that name; so do
+the prompts (fixtures/prompts) and the datasets (fixtures/datasets/*.jsonl, named after the file)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def demo_load(*, owner: User) -> Workspace:
     Membership.objects.get_or_create(workspace=workspace, user=owner, defaults={"role": Role.OWNER})
     demo_apps_load(workspace=workspace, owner=owner)
     demo_prompts_load(workspace=workspace, owner=owner)
+    demo_datasets_load(workspace=workspace, owner=owner)
     from builder.knowledge.demo import demo_knowledge_load
 
     demo_knowledge_load(workspace=workspace, owner=owner)
@@ -67,4 +69,22 @@ def demo_prompts_load(*, workspace: Workspace, owner: User) -> list[str]:
             continue
         prompt, _ = prompt_import(workspace=workspace, user=owner, text=text)
         imported.append(prompt.name)
+    return imported
+
+
+def demo_datasets_load(*, workspace: Workspace, owner: User) -> list[str]:
+    """Import the example datasets (version 1 of each) the workspace does not have yet."""
+    from builder.datasets.models import Dataset
+    from builder.datasets.services import dataset_create
+    from runtime.evaluation.rows import file_records, mapping_suggested, rows_mapped
+
+    imported = []
+    for path in sorted((FIXTURES / "datasets").glob("*.jsonl")):
+        if Dataset.objects.filter(workspace=workspace, name=path.stem).exists():
+            continue
+        columns, records = file_records(path.read_bytes(), "jsonl")
+        dataset_create(workspace=workspace, user=owner, name=path.stem, note=f"Imported {path.name}",
+                       description="Example questions to test the support-answer prompt on, tagged by task.",
+                       rows=rows_mapped(records, mapping_suggested(columns), columns))
+        imported.append(path.stem)
     return imported

@@ -41,3 +41,17 @@ def test_the_demo_workspace_gets_the_example_prompt_with_its_versions_and_labels
     prompt = Prompt.objects.get(workspace=workspace, name="support-answer")
     assert prompt.versions.count() == 2
     assert {label.name: label.version.number for label in prompt.labels.all()} == {"production": 1, "staging": 2}
+
+
+def test_the_demo_workspace_gets_a_tagged_dataset_for_the_example_prompt_once():
+    from builder.datasets.models import Dataset
+
+    admin = UserFactory()
+    workspace = demo_load(owner=admin)
+    demo_load(owner=admin)
+
+    dataset = Dataset.objects.get(workspace=workspace)
+    version = dataset.versions.get()
+    assert dataset.name == "support-questions" and version.row_count == 12
+    assert version.tags == ["account", "billing", "bug"] and version.columns == ["question", "tone"]
+    assert all(row.expected for row in version.rows.all())
