@@ -115,12 +115,14 @@ def _variant_summary(vid: int, name: str, f: _Figures) -> dict[str, Any]:
 
 def _comparison(ids: list[int], tallies: dict[str, dict[str, Any]], per_row: dict[Hashable, dict[int, bool | None]],
                 rows: list[Hashable]) -> dict[str, Any]:
-    """The best variant on these rows, and how each other one compares with it (paired)."""
+    """The best variant on these rows (``tied``: another has the same ratio), and how each other
+    one compares with it (paired)."""
     judged = [vid for vid in ids if tallies[str(vid)]["n"]]
     ranked = sorted(judged, key=lambda vid: -(tallies[str(vid)]["ratio"] or 0.0))
     if not ranked:
-        return {"best_variant_id": None, "comparisons": []}
+        return {"best_variant_id": None, "tied": False, "comparisons": []}
     best = ranked[0]
+    tied = len(ranked) > 1 and tallies[str(ranked[1])]["ratio"] == tallies[str(best)]["ratio"]
     comparisons = []
     for other in ranked[1:]:
         pairs = [(bool(per_row[r][best]), bool(per_row[r][other])) for r in rows
@@ -128,4 +130,4 @@ def _comparison(ids: list[int], tallies: dict[str, dict[str, Any]], per_row: dic
         difference, p_value = paired_test(pairs)
         comparisons.append({"better_id": best, "other_id": other, "pairs": len(pairs), "difference": difference,
                             "p_value": p_value, "significant": bool(pairs) and p_value < SIGNIFICANCE})
-    return {"best_variant_id": best, "comparisons": comparisons}
+    return {"best_variant_id": best, "tied": tied, "comparisons": comparisons}

@@ -110,7 +110,7 @@ def test_grid_dataset_experiment_keyboard_labels_matrix_and_promote(page, openai
         for key in ["g", "l", "b", "j", "g", "j", "b", "l", "l", "g"]:
             page.keyboard.press(key)
         wait_for(lambda: CellLabel.objects.filter(user=member.user).count() == 5, "five labels stored")
-        expect(page.locator(".summary-table")).to_contain_text("1 people")
+        expect(page.locator(".summary-table")).to_contain_text("1 person")
         page.keyboard.press("u")  # undo the last one …
         wait_for(lambda: CellLabel.objects.filter(user=member.user).count() == 4, "the last label undone")
         page.keyboard.press("g")  # … and give it again

@@ -126,7 +126,7 @@ export function ExperimentPage() {
   };
 
   if (!experiment) return <section className="page">{error !== null ? <ErrorNotice error={error} /> : <p className="muted">Loading…</p>}</section>;
-  const best = summary?.best_variant_id ?? null;
+  const best = summary && !summary.tied ? summary.best_variant_id : null;
   const tags = summary?.tasks.map((t) => t.task).filter((t) => t !== '(untagged)') ?? [];
 
   return (
@@ -207,9 +207,9 @@ export function ExperimentPage() {
                     </td>
                     <td>{v.n}{v.disputed ? <span className="muted"> · {v.disputed} disputed</span> : null}</td>
                     <td className="muted">
-                      {v.judged_by_humans} people · {v.judged_by_evaluator} evaluator
+                      {v.judged_by_humans} {v.judged_by_humans === 1 ? 'person' : 'people'} · {v.judged_by_evaluator} evaluator
                     </td>
-                    <td>{v.cost_per_cell !== null ? `$${v.cost_per_cell.toFixed(6)}` : '–'}</td>
+                    <td>{v.cost_per_cell === null ? '–' : v.cost_per_cell === 0 ? '$0' : `$${v.cost_per_cell.toFixed(6)}`}</td>
                     <td>{v.latency_p50_ms !== null ? `${Math.round(v.latency_p50_ms)} ms` : '–'}</td>
                     <td>
                       {editable && variant?.prompt_version_id && (
@@ -245,13 +245,13 @@ export function ExperimentPage() {
                     {summary.variants.map((v) => {
                       const tally = t.variants[String(v.id)];
                       return (
-                        <td key={v.id} className={v.id === t.best_variant_id ? 'best' : ''}>
+                        <td key={v.id} className={v.id === t.best_variant_id && !t.tied ? 'best' : ''}>
                           {percent(tally?.ratio)} <span className="muted">[{percent(tally?.ci_low)}–{percent(tally?.ci_high)}] n={tally?.n ?? 0}</span>
                         </td>
                       );
                     })}
                     <td>
-                      {t.best_variant_id ? names[t.best_variant_id] : '–'}
+                      {t.tied ? 'tie' : t.best_variant_id ? names[t.best_variant_id] : '–'}
                       {against.map((c) => (
                         <div key={c.other_id} className="muted">
                           vs {names[c.other_id]}: {c.difference >= 0 ? '+' : ''}

@@ -168,6 +168,7 @@ export interface TaskResult {
   rows: number;
   variants: Record<string, Tally>;
   best_variant_id: number | null;
+  tied: boolean;
   comparisons: Comparison[];
 }
 
@@ -176,6 +177,7 @@ export interface ExperimentSummary {
   variants: VariantSummary[];
   tasks: TaskResult[];
   best_variant_id: number | null;
+  tied: boolean;
   comparisons: Comparison[];
 }
 
