@@ -1,4 +1,5 @@
-"""Prompt IDE part 2 in a real browser at 1280×720: a 2 × 3 parameter grid becomes a dataset; two
+"""Prompt IDE part 2 in a real browser at 1280×720: a 2 × 3 parameter grid becomes a dataset (then
+edited by hand into its second version); two
 prompt versions on two model configurations (the bundled local model and a provider on the
 OpenAI stand-in) run over it as an experiment; five cells are labelled by keyboard only; the
 ratios and the task matrix name the winner, which is promoted to production in one click."""
@@ -83,6 +84,11 @@ def test_grid_dataset_experiment_keyboard_labels_matrix_and_promote(page, openai
         expect(page.get_by_test_id("grid-preview")).to_contain_text("6 rows")
         page.get_by_role("button", name="Add 6 rows").click()
         expect(page.get_by_text("6 rows in v1")).to_be_visible()
+        page.get_by_role("button", name="Edit rows").click()  # the grid editor: the next version
+        page.get_by_label("Row 1 expected").fill("Paris")
+        page.get_by_role("button", name="Remove row 6").click()
+        page.get_by_role("button", name="Save as a new version").click()
+        expect(page.get_by_text("5 rows in v2")).to_be_visible()
         shot(page, "dataset")
 
         # 2. Two versions × two model configurations; a short answer is a good one.
@@ -102,7 +108,7 @@ def test_grid_dataset_experiment_keyboard_labels_matrix_and_promote(page, openai
 
         expect(page.get_by_text("completed")).to_be_visible(timeout=240_000)
         experiment = Experiment.objects.get()
-        assert experiment.cells_done == experiment.cells_total == 24
+        assert experiment.cells_done == experiment.cells_total == 20
 
         # 3. Five labels, by keyboard only.
         grid = page.get_by_test_id("results-grid")
@@ -119,6 +125,7 @@ def test_grid_dataset_experiment_keyboard_labels_matrix_and_promote(page, openai
         # 4. The ratios and the matrix name the winner: v2 on the stand-in answers the city alone.
         best = page.locator(".summary-table tr.best")
         expect(best).to_contain_text("capitals@v2 · gpt-test")
+        assert experiment.dataset_version.number == 2
         expect(page.get_by_test_id("matrix-row")).to_have_count(2)
         expect(page.get_by_test_id("matrix-row").first).to_contain_text("France")
         expect(page.get_by_test_id("ratio-chart").locator(".main-svg").first).to_be_visible(timeout=15_000)

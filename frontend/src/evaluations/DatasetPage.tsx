@@ -1,6 +1,7 @@
-/** One dataset: its versions (each kept as it was), the rows of the one chosen, and ways to add
- * rows — a file (CSV, JSONL, XLSX) with a column mapping previewed first, a parameter grid, or by
- * hand. Every change makes a new version; experiments keep the version they ran on. */
+/** One dataset: its versions (each kept as it was), the rows of the one chosen (edited in place,
+ * saved as the next version), and ways to add rows — a file (CSV, JSONL, XLSX) with a column
+ * mapping previewed first, a parameter grid, or by hand. Every change makes a new version;
+ * experiments keep the version they ran on. */
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isAbortError } from '../api/client';
@@ -11,9 +12,12 @@ import { addVersion, exportRowsUrl, getDataset, listExperiments, listRows, uploa
 import './evaluations.css';
 import { GridBuilder, RowsTable } from './GridBuilder';
 import { ProgressBar, StatusChip } from './parts';
+import { RowsEditor } from './RowsEditor';
 import type { DatasetDetail, Experiment, FilePreview, Row } from './types';
 
 type Adding = 'file' | 'grid' | 'hand' | null;
+/** The rows page holds at most this many: a version is edited in place only when it is whole. */
+const MAX_EDITABLE_ROWS = 500;
 
 export function DatasetPage() {
   const { datasetId = '' } = useParams();
@@ -24,6 +28,7 @@ export function DatasetPage() {
   const [rows, setRows] = useState<Row[] | null>(null);
   const [experiments, setExperiments] = useState<Experiment[]>([]);
   const [adding, setAdding] = useState<Adding>(null);
+  const [editing, setEditing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const editable = canBuild(role);
 
@@ -162,7 +167,37 @@ export function DatasetPage() {
               </select>
             </label>
           )}
-          {rows === null ? <p className="muted">Loading…</p> : rows.length ? <RowsTable rows={rows} /> : <p className="muted">No rows.</p>}
+          {editing && rows ? (
+            <RowsEditor
+              rows={rows}
+              onCancel={() => setEditing(false)}
+              onSave={(edited) =>
+                addVersion(workspaceId, dataset.id, { rows: edited }, 'replace', `Edited v${version?.number ?? ''} by hand`).then(() => {
+                  setEditing(false);
+                  return added();
+                })
+              }
+            />
+          ) : rows === null ? (
+            <p className="muted">Loading…</p>
+          ) : rows.length ? (
+            <>
+              {editable && !tag && version && (
+                <p>
+                  {version.row_count <= MAX_EDITABLE_ROWS ? (
+                    <button type="button" className="button-small" onClick={() => setEditing(true)}>
+                      Edit rows
+                    </button>
+                  ) : (
+                    <span className="muted">Versions of more than {MAX_EDITABLE_ROWS} rows are edited through an export and an upload.</span>
+                  )}
+                </p>
+              )}
+              <RowsTable rows={rows} />
+            </>
+          ) : (
+            <p className="muted">No rows.</p>
+          )}
         </div>
       </div>
     </section>

@@ -38,3 +38,20 @@ describe('grid form → grid spec', () => {
     });
   });
 });
+
+describe('rows editor → rows', () => {
+  it('keeps numbers that were numbers, drops emptied inputs, splits tags', async () => {
+    const { rowsOf } = await import('./RowsEditor');
+    const rows = rowsOf(
+      [
+        { inputs: { q: 'Hi', n: '3', note: '' }, expected: '', tags: 'a; b ;' },
+        { inputs: { q: '42', n: 'x' }, expected: 'ok', tags: '' },
+      ],
+      [{ inputs: { q: 'Hi', n: 2 }, expected: null, tags: [] }, null],
+    );
+    expect(rows).toEqual([
+      { inputs: { q: 'Hi', n: 3 }, expected: null, tags: ['a', 'b'] },
+      { inputs: { q: '42', n: 'x' }, expected: 'ok', tags: [] },
+    ]);
+  });
+});
