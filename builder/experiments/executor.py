@@ -16,26 +16,29 @@ import threading
 import time
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from builder.core.batches import Batcher
 from builder.core.locks import advisory_lock
-from builder.execution.context import execution_context
+from builder.execution.context import execution_context, stored_data_redactor
 from builder.experiments.models import Cell, CellStatus, Experiment, ExperimentStatus
 from builder.flows.graphs import parse_graph
 from builder.jobs.kinds import Progress, job_kind
 from builder.jobs.models import Job
 from builder.prompts.selectors import prompt_resolve
 from builder.runs.models import Run, RunSource, RunStatus
-from builder.runs.services import run_claim, run_execute_claimed
-from runtime import ExecutionContext
+from builder.runs.services import FinishedRun, run_claim, run_execute_claimed, runs_store
+from runtime import ExecutionContext, RunResult
 from runtime.errors import InputInvalid
 from runtime.evaluation.evaluators import Cell as EvalCell
 from runtime.evaluation.evaluators import EvalTools, Evaluator, LlmJudge, evaluator_from_config
 from runtime.providers.base import ChatMessage, ChatRequest
+from runtime.spec import GraphSpec
 from runtime.templates import render
 
 #: The advisory lock class of experiments (the second key is the experiment's id).
@@ -44,6 +47,9 @@ STATUS_POLL_SECONDS = 0.5
 PROGRESS_EVERY_SECONDS = 0.5
 JUDGE_MAX_TOKENS = 300
 MAX_DB_THREADS = 32
+#: Runs and cells that end about the same time are stored together: up to this many, or after this long.
+BATCH_SIZE = 32
+BATCH_SECONDS = 0.05
 
 
 @job_kind("experiment.run", resumable=True)
@@ -90,6 +96,8 @@ class _Execution:
         for config in experiment.evaluators:
             evaluator = evaluator_from_config({k: v for k, v in config.items() if k != "name"})
             self.evaluators.append((config["name"], evaluator, self._tools_for(evaluator)))
+        self.runs: Batcher[FinishedRun] = Batcher(runs_store, size=BATCH_SIZE, every=BATCH_SECONDS)
+        self.cells: Batcher[Cell] = Batcher(_cells_store, size=BATCH_SIZE, every=BATCH_SECONDS)
         self.stopping = False
         self.computed = 0
         self.started = time.monotonic()
@@ -102,9 +110,7 @@ class _Execution:
             queues = await asyncio.to_thread(self._pending)
             watcher = asyncio.create_task(self._watch())
             try:
-                await asyncio.gather(*(
-                    self._worker(queue) for queue in queues.values() for _ in range(max(1, self.experiment.concurrency))
-                ))
+                await asyncio.gather(*(self._provider(queue) for queue in queues.values()))
             finally:
                 watcher.cancel()
             await asyncio.to_thread(self._report, True)
@@ -126,27 +132,45 @@ class _Execution:
             status = await asyncio.to_thread(_status_of, self.experiment.pk)
             self.stopping = status != ExperimentStatus.RUNNING
 
-    async def _worker(self, queue: deque[int]) -> None:
-        while queue and not self.stopping:
-            await self._cell(queue.popleft())
+    async def _provider(self, pending: deque[int]) -> None:
+        """One provider's cells: claimed a batch at a time, run ``concurrency`` at once."""
+        workers = max(1, self.experiment.concurrency)
+        claimed: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=workers)
 
-    async def _cell(self, cell_id: int) -> None:
-        started = await asyncio.to_thread(_cell_start, cell_id, self.experiment)
-        if started is None:
-            return
-        cell, run, execute = started
+        async def feed() -> None:
+            while pending and not self.stopping:
+                batch = [pending.popleft() for _ in range(min(len(pending), workers))]
+                for item in await asyncio.to_thread(_cells_claim, batch, self.experiment):
+                    await claimed.put(item)
+            for _ in range(workers):
+                await claimed.put(None)
+
+        async def work() -> None:
+            while (item := await claimed.get()) is not None:
+                if self.stopping:  # paused or cancelled: a claimed cell not started waits again
+                    await asyncio.to_thread(_cell_release, item[0])
+                else:
+                    await self._cell(item)
+
+        await asyncio.gather(feed(), *(work() for _ in range(workers)))
+
+    async def _cell(self, claimed: Claimed) -> None:
+        cell, run, execute = claimed
+        outcome: Outcome | None = None
         if run is not None and execute:
-            await run_execute_claimed(run, self.context, batch=True)
-            run = await asyncio.to_thread(_refreshed, run)
-        verdicts = await self._verdicts(cell, run)
-        await asyncio.to_thread(_cell_finish, cell, run, verdicts, self.experiment.primary_evaluator)
+            outcome = Outcome.of_result(await run_execute_claimed(run, self.context, batch=self.runs))
+        elif run is not None:  # its run ended before the worker running it died
+            outcome = Outcome.of_run(await asyncio.to_thread(_refreshed, run))
+        verdicts = await self._verdicts(cell, outcome)
+        _cell_finished(cell, outcome, verdicts, self.experiment.primary_evaluator)
+        await self.cells.add(cell)
         self.computed += 1
         await asyncio.to_thread(self._report, False)
 
-    async def _verdicts(self, cell: Cell, run: Run | None) -> list[dict[str, Any]]:
-        if run is None or run.status != RunStatus.SUCCEEDED:
+    async def _verdicts(self, cell: Cell, outcome: Outcome | None) -> list[dict[str, Any]]:
+        if outcome is None or not outcome.succeeded:
             return []
-        subject = EvalCell(output=run.answer or "", expected=cell.row.expected, inputs=dict(cell.row.inputs))
+        subject = EvalCell(output=outcome.answer or "", expected=cell.row.expected, inputs=dict(cell.row.inputs))
         verdicts = []
         for name, evaluator, tools in self.evaluators:
             verdict = await evaluator.evaluate(subject, tools)
@@ -212,30 +236,47 @@ def _counted(experiment_id: int) -> tuple[int, int]:
     return counts["done"], counts["failed"]
 
 
-def _cell_start(cell_id: int, experiment: Experiment) -> tuple[Cell, Run | None, bool] | None:
-    """Claim a pending cell: its run (made now, already running; or the one a dead worker left)
-    and whether that run is still to execute. None when the cell is not pending any more."""
+#: A claimed cell: its run (None when the row's inputs do not fit) and whether to execute it.
+Claimed = tuple[Cell, "Run | None", bool]
+
+
+def _cells_claim(cell_ids: list[int], experiment: Experiment) -> list[Claimed]:
+    """Claim the pending ones of these cells in one transaction, each with its run: made now,
+    already running — or the one a worker that died left, executed again unless it finished."""
+    specs: dict[int, GraphSpec] = {}
     with transaction.atomic():
-        cell = (Cell.objects.select_for_update(of=("self",)).select_related("variant", "row")
-                .filter(pk=cell_id, status=CellStatus.PENDING).first())
-        if cell is None:
-            return None
-        cell.experiment = experiment
-        cell.status = CellStatus.RUNNING
-        if cell.run_id is None:
-            cell.run = _new_run(cell)
-            cell.save(update_fields=["status", "run"])
-            return cell, cell.run, cell.run is not None
-        cell.save(update_fields=["status"])
-    run, execute = run_claim(cell.run_id)  # left by a worker that died: execute it unless it finished
-    return cell, run, execute
+        cells = list(Cell.objects.select_for_update(of=("self",), skip_locked=True)
+                     .select_related("variant__app_version", "row").filter(pk__in=cell_ids, status=CellStatus.PENDING)
+                     .order_by("row__position", "variant__position"))
+        fresh = [cell for cell in cells if cell.run_id is None]
+        runs = [_new_run(cell, experiment, specs) for cell in fresh]
+        Run.objects.bulk_create([run for run in runs if run is not None])
+        for cell, run in zip(fresh, runs, strict=True):
+            cell.run = run
+        for cell in cells:
+            cell.experiment = experiment
+            cell.status = CellStatus.RUNNING
+        Cell.objects.bulk_update(cells, ["status", "run"])
+    claimed: list[Claimed] = []
+    for cell in cells:
+        if cell in fresh:
+            claimed.append((cell, cell.run, cell.run is not None))
+        else:
+            run, execute = run_claim(cell.run_id)
+            claimed.append((cell, run, execute))
+    return claimed
 
 
-def _new_run(cell: Cell) -> Run | None:
+def _cell_release(cell: Cell) -> None:
+    """A claimed cell that did not start is pending again (its run, if made, runs when resumed)."""
+    Cell.objects.filter(pk=cell.pk, status=CellStatus.RUNNING).update(status=CellStatus.PENDING)
+
+
+def _new_run(cell: Cell, experiment: Experiment, specs: dict[int, GraphSpec]) -> Run | None:
     """The cell's run on its row's inputs (those the variant declares); None when they do not fit
     (the cell fails with ``inputs_invalid``)."""
     variant = cell.variant
-    spec = parse_graph(variant.graph)
+    spec = specs.get(variant.pk) or specs.setdefault(variant.pk, parse_graph(variant.graph))
     declared = {i.name for i in spec.inputs}
     try:
         inputs = spec.prepare_inputs({k: v for k, v in cell.row.inputs.items() if k in declared})
@@ -243,11 +284,11 @@ def _new_run(cell: Cell) -> Run | None:
         cell.error_code = "inputs_invalid"
         cell.output = exc.message if hasattr(exc, "message") else str(exc)
         return None
-    app_version = variant.app_version
-    return Run.objects.create(
-        workspace_id=cell.experiment.workspace_id, app_id=app_version.app_id if app_version else None,
-        version=app_version, prompt_version_id=variant.prompt_version_id, graph=variant.graph, inputs=inputs,
-        source=RunSource.EXPERIMENT, created_by_id=cell.experiment.created_by_id, status=RunStatus.RUNNING,
+    app_version_id = variant.app_version_id
+    return Run(
+        workspace_id=experiment.workspace_id, app_id=variant.app_version.app_id if app_version_id else None,
+        version_id=app_version_id, prompt_version_id=variant.prompt_version_id, graph=variant.graph, inputs=inputs,
+        source=RunSource.EXPERIMENT, created_by_id=experiment.created_by_id, status=RunStatus.RUNNING,
         started_at=timezone.now(),
     )
 
@@ -257,19 +298,56 @@ def _refreshed(run: Run) -> Run:
     return run
 
 
-def _cell_finish(cell: Cell, run: Run | None, verdicts: list[dict[str, Any]], primary: str) -> None:
-    succeeded = run is not None and run.status == RunStatus.SUCCEEDED
-    if run is not None:
-        cell.output = run.answer if succeeded else run.error_message
-        cell.error_code = "" if succeeded else (run.error_code or "run_failed")
-        cell.tokens_in, cell.tokens_out, cell.cost = run.tokens_in, run.tokens_out, run.cost
-        cell.latency_ms = run.latency_ms
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a cell's run ended, as the cell keeps it."""
+
+    succeeded: bool
+    answer: str | None
+    error_code: str
+    error_message: str
+    tokens_in: int
+    tokens_out: int
+    cost: float
+    latency_ms: float | None
+
+    @classmethod
+    def of_result(cls, result: RunResult) -> Outcome:
+        error = result.error or {}
+        totals = result.totals
+        return cls(result.ok, result.answer, str(error.get("code") or ("" if result.ok else "run_failed")),
+                   str(error.get("message") or ""), totals.tokens_in, totals.tokens_out, totals.cost or 0.0,
+                   totals.latency_ms)
+
+    @classmethod
+    def of_run(cls, run: Run) -> Outcome:
+        ok = run.status == RunStatus.SUCCEEDED
+        return cls(ok, run.answer, "" if ok else (run.error_code or "run_failed"), run.error_message,
+                   run.tokens_in, run.tokens_out, run.cost, run.latency_ms)
+
+
+def _cell_finished(cell: Cell, outcome: Outcome | None, verdicts: list[dict[str, Any]], primary: str) -> None:
+    """The cell's values once its run ended (stored with others by :func:`_cells_store`)."""
+    succeeded = outcome is not None and outcome.succeeded
+    if outcome is not None:
+        cell.output = outcome.answer if succeeded else outcome.error_message
+        cell.error_code = outcome.error_code
+        cell.tokens_in, cell.tokens_out, cell.cost = outcome.tokens_in, outcome.tokens_out, outcome.cost
+        cell.latency_ms = outcome.latency_ms
     cell.verdicts = verdicts
     primary_verdict = next((v for v in verdicts if v["evaluator"] == primary), None)
     cell.passed = bool(primary_verdict["passed"]) if primary_verdict else (False if not succeeded else None)
     cell.status = CellStatus.DONE if succeeded else CellStatus.FAILED
-    cell.save(update_fields=["output", "error_code", "tokens_in", "tokens_out", "cost", "latency_ms",
-                             "verdicts", "passed", "status"])
+
+
+def _cells_store(cells: list[Cell]) -> None:
+    """Store finished cells together; what they show is redacted as their runs' records are."""
+    redact = stored_data_redactor(cells[0].experiment.workspace_id)
+    for cell in cells:
+        cell.output = redact(cell.output) if cell.output is not None else None
+        cell.verdicts = redact(cell.verdicts)
+    Cell.objects.bulk_update(cells, ["output", "error_code", "tokens_in", "tokens_out", "cost", "latency_ms",
+                                     "verdicts", "passed", "status"])
 
 
 class _DatabaseThreads:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from builder.core.batches import Batcher
 from builder.core.errors import Conflict, InvalidInput
 from builder.execution.context import execution_context, stored_data_redactor
 from builder.execution.run import execute
@@ -20,7 +22,7 @@ from builder.flows.models import App, AppVersion
 from builder.runs.errors import InputsInvalid
 from builder.runs.live_events import EventForwarder
 from builder.runs.models import Run, RunSource, RunStatus
-from builder.runs.recording import TraceRecorder, run_record
+from builder.runs.recording import RunRecord, TraceRecorder, run_record
 from builder.runs.sinks import OrmSink
 from runtime import ExecutionContext, RunResult, compile_graph
 from runtime.errors import InputInvalid
@@ -121,11 +123,13 @@ async def _execute_all(runs: list[tuple[Run, ExecutionContext]]) -> None:
     await asyncio.gather(*(run_execute_claimed(run, context) for run, context in runs))
 
 
-async def run_execute_claimed(run: Run, context: ExecutionContext, *, batch: bool = False) -> None:
-    """Execute a run :func:`run_claim` gave this caller, and store it (in a thread) once it ends.
-    ``batch``: one of many (an experiment's cells) — no live events (the batch reports its own
-    progress), and the storing thread keeps its database connection for the next run (the batch
-    closes its threads' connections when it ends)."""
+async def run_execute_claimed(
+    run: Run, context: ExecutionContext, *, batch: Batcher[FinishedRun] | None = None
+) -> RunResult:
+    """Execute a run :func:`run_claim` gave this caller and store it once it ends (in a thread);
+    returns how it ended. With ``batch`` (an experiment's cells) the run sends no live events —
+    the batch reports its own progress — and is stored with the batch's other runs that end
+    about the same time, in one transaction."""
     recorder = TraceRecorder()
     forwarder = None if batch else EventForwarder(workspace_id=run.workspace_id, run_id=str(run.pk))
     graph = compile_graph(parse_graph(run.graph))
@@ -137,26 +141,45 @@ async def run_execute_claimed(run: Run, context: ExecutionContext, *, batch: boo
         )
     finally:
         graph.close()
-    await asyncio.to_thread(_store, run, result, recorder, forwarder, time.time(), not batch)
+    finished = FinishedRun(run, result, recorder, time.time())
+    if batch is not None:
+        await batch.add(finished)
+    else:
+        await asyncio.to_thread(_store, finished, forwarder)
+    return result
 
 
-def _store(run: Run, result: RunResult, recorder: TraceRecorder, forwarder: EventForwarder | None,
-           finished_at: float, close: bool) -> None:
-    """Store a run that ended, then let its terminal event out — in a thread of the runs' loop
-    (the ORM refuses to run on the loop itself): each run is stored as soon as it ends, while
-    the others go on."""
-    try:
-        record = run_record(
-            run_id=str(run.pk), result=result, traces=recorder, inputs=run.inputs,
-            started_at=run.started_at.timestamp(), finished_at=finished_at,
+@dataclass(frozen=True, slots=True)
+class FinishedRun:
+    run: Run
+    result: RunResult
+    recorder: TraceRecorder
+    finished_at: float
+
+    def record(self) -> RunRecord:
+        run = self.run
+        return run_record(
+            run_id=str(run.pk), result=self.result, traces=self.recorder, inputs=run.inputs,
+            started_at=run.started_at.timestamp(), finished_at=self.finished_at,
             context={"workspace_id": run.workspace_id, "app_id": run.app_id, "version_id": run.version_id,
                      "source": run.source, "graph": run.graph, "group_id": run.group_id,
                      "group_index": run.group_index},
         )
-        _sink.write([record])
+
+
+def runs_store(finished: list[FinishedRun]) -> None:
+    """Store runs that ended, together (a batch's writer; the thread keeps its connection)."""
+    _sink.write([f.record() for f in finished])
+
+
+def _store(finished: FinishedRun, forwarder: EventForwarder | None) -> None:
+    """Store a run that ended, then let its terminal event out — in a thread of the runs' loop
+    (the ORM refuses to run on the loop itself): each run is stored as soon as it ends, while
+    the others go on."""
+    try:
+        _sink.write([finished.record()])
     finally:
-        if close:
-            connection.close()
+        connection.close()
     if forwarder is not None:
         forwarder.close()
 

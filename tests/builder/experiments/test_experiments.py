@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from builder.datasets.services import dataset_create
-from builder.experiments.executor import _cell_start
+from builder.experiments.executor import _cells_claim
 from builder.experiments.models import Cell, CellLabel, Experiment
 from builder.jobs.models import Job
 from builder.jobs.services import job_execute
@@ -179,7 +179,7 @@ def test_pause_resume_and_cancel(lab):
 def test_a_cell_left_running_by_a_dead_worker_is_finished_once_on_its_own_run(lab):
     experiment = start(lab)
     orphan = Cell.objects.filter(experiment_id=experiment["id"]).order_by("pk").first()
-    _, run, mine = _cell_start(orphan.pk, Experiment.objects.get(pk=experiment["id"]))  # then the worker died
+    ((_, run, mine),) = _cells_claim([orphan.pk], Experiment.objects.get(pk=experiment["id"]))  # then it died
     assert mine and Cell.objects.get(pk=orphan.pk).status == "running"
 
     run_job(experiment)
