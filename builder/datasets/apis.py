@@ -19,7 +19,7 @@ from builder.core.downloads import FileFormatParam
 from builder.core.errors import InvalidInput
 from builder.core.pagination import paginated_response
 from builder.core.parsers import CheckedJSONParser
-from builder.datasets import grids, selectors, services
+from builder.datasets import filling, grids, selectors, services
 from builder.datasets.errors import reading_rows
 from builder.runs.models import Run
 from runtime.evaluation.rows import (
@@ -303,3 +303,30 @@ class GridPreviewApi(WorkspaceScoped, APIView):
         data.is_valid(raise_exception=True)
         count, rows = grids.grid_preview(data.validated_data, limit=PREVIEW_ROWS)
         return Response({"row_count": count, "rows": [r.to_dict() for r in rows]})
+
+
+class FillApi(WorkspaceScoped, APIView):
+    """Fill a new input column with a model: ``template`` (over each row's values) is the message,
+    the answers become the column ``column`` in the dataset's next version, made by a background
+    job (202 with the job: follow its progress under /jobs/)."""
+
+    capabilities = {"POST": "build"}
+    parser_classes = [CheckedJSONParser]
+
+    class FillInput(serializers.Serializer):
+        column = serializers.CharField(max_length=100)
+        template = serializers.CharField(max_length=20_000)
+        model = serializers.DictField()
+        version = serializers.IntegerField(required=False, min_value=1)
+
+    @extend_schema(request=FillInput, responses={202: dict})
+    def post(self, request, workspace_id: int, dataset_id: int):
+        dataset = selectors.dataset_get(workspace=self.workspace, dataset_id=dataset_id)
+        data = self.FillInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        body = data.validated_data
+        version = selectors.version_get(dataset=dataset, number=body.get("version"))
+        job = filling.fill_start(dataset=dataset, version=version, user=request.user, column=body["column"],
+                                 template=body["template"], model=body["model"])
+        return Response({"job": {"id": job.pk, "kind": job.kind, "status": job.status}},
+                        status=status.HTTP_202_ACCEPTED)

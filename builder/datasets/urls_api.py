@@ -11,6 +11,7 @@ urlpatterns = [
     path(dataset, apis.DatasetDetailApi.as_view(), name="dataset-detail"),
     path(dataset + "versions/", apis.VersionListApi.as_view(), name="dataset-version-list"),
     path(dataset + "files/", apis.FileApi.as_view(), name="dataset-file"),
+    path(dataset + "fill/", apis.FillApi.as_view(), name="dataset-fill"),
     path(version, apis.VersionDetailApi.as_view(), name="dataset-version-detail"),
     path(version + "rows/", apis.RowListApi.as_view(), name="dataset-row-list"),
     path(version + "export/", apis.ExportApi.as_view(), name="dataset-export"),

@@ -1,5 +1,5 @@
 """Prompt IDE part 2 in a real browser at 1280×720: a 2 × 3 parameter grid becomes a dataset (then
-edited by hand into its second version); two
+edited by hand, then a column written by a model); two
 prompt versions on two model configurations (the bundled local model and a provider on the
 OpenAI stand-in) run over it as an experiment; five cells are labelled by keyboard only; the
 ratios and the task matrix name the winner, which is promoted to production in one click."""
@@ -89,6 +89,15 @@ def test_grid_dataset_experiment_keyboard_labels_matrix_and_promote(page, openai
         page.get_by_role("button", name="Remove row 6").click()
         page.get_by_role("button", name="Save as a new version").click()
         expect(page.get_by_text("5 rows in v2")).to_be_visible()
+        page.get_by_role("tab", name="Fill a column with a model").click()  # a model writes a column
+        fill = page.get_by_role("form", name="Fill a column with a model")
+        fill.get_by_label("New column").fill("hint")
+        fill.get_by_label("Model", exact=True).select_option("standin/gpt-test")
+        fill.get_by_label("Message to the model, per row (a template over the row's values)").fill(
+            "A hint about {{ country }}")
+        fill.get_by_role("button", name="Fill the column").click()
+        expect(page.get_by_text("5 rows in v3")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("table", name="Rows")).to_contain_text("The capital of Japan is Tokyo.")
         shot(page, "dataset")
 
         # 2. Two versions × two model configurations; a short answer is a good one.
@@ -125,7 +134,7 @@ def test_grid_dataset_experiment_keyboard_labels_matrix_and_promote(page, openai
         # 4. The ratios and the matrix name the winner: v2 on the stand-in answers the city alone.
         best = page.locator(".summary-table tr.best")
         expect(best).to_contain_text("capitals@v2 · gpt-test")
-        assert experiment.dataset_version.number == 2
+        assert experiment.dataset_version.number == 3
         expect(page.get_by_test_id("matrix-row")).to_have_count(2)
         expect(page.get_by_test_id("matrix-row").first).to_contain_text("France")
         expect(page.get_by_test_id("ratio-chart").locator(".main-svg").first).to_be_visible(timeout=15_000)

@@ -10,12 +10,13 @@ import { canBuild } from '../prompts/parts';
 import { useSession } from '../session';
 import { addVersion, exportRowsUrl, getDataset, listExperiments, listRows, uploadRows } from './api';
 import './evaluations.css';
+import { FillColumn } from './FillColumn';
 import { GridBuilder, RowsTable } from './GridBuilder';
 import { ProgressBar, StatusChip } from './parts';
 import { RowsEditor } from './RowsEditor';
 import type { DatasetDetail, Experiment, FilePreview, Row } from './types';
 
-type Adding = 'file' | 'grid' | 'hand' | null;
+type Adding = 'file' | 'grid' | 'hand' | 'fill' | null;
 /** The rows page holds at most this many: a version is edited in place only when it is whole. */
 const MAX_EDITABLE_ROWS = 500;
 
@@ -113,6 +114,7 @@ export function DatasetPage() {
               ['file', 'Upload a file'],
               ['grid', 'Generate from a grid'],
               ['hand', 'Add a row'],
+              ...(version ? ([['fill', 'Fill a column with a model']] as const) : []),
             ] as const
           ).map(([key, label]) => (
             <button key={key} type="button" role="tab" aria-selected={adding === key} onClick={() => setAdding(adding === key ? null : key)}>
@@ -127,6 +129,7 @@ export function DatasetPage() {
           <GridBuilder onCreate={(grid, replace) => addVersion(workspaceId, dataset.id, { grid }, replace ? 'replace' : 'append').then(added)} />
         </div>
       )}
+      {adding === 'fill' && version && <FillColumn datasetId={dataset.id} columns={version.columns} onDone={added} />}
       {adding === 'hand' && <RowForm columns={version?.columns ?? []} onAdd={(row) => addVersion(workspaceId, dataset.id, { rows: [row] }).then(added)} />}
       <div className="dataset-layout">
         <aside className="version-list" aria-label="Versions">

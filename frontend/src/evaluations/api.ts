@@ -98,3 +98,16 @@ export const promoteVariant = (w: Id, id: Id, variant: number, label: string) =>
 export const exportExperimentUrl = (w: Id, id: Id, format: 'json' | 'csv') => `${experimentUrl(w, id)}export/?format=${format}`;
 export const listEvaluatorTypes = async (w: Id, signal?: AbortSignal) =>
   (await apiFetch<{ results: EvaluatorType[] }>(`${ws(w)}/evaluator-types/`, { signal })).results;
+
+export const fillColumn = (w: Id, id: Id, body: { column: string; template: string; model: Record<string, unknown> }) =>
+  apiFetch<{ job: { id: number } }>(`${datasetUrl(w, id)}fill/`, { method: 'POST', body });
+
+export interface JobState {
+  id: number;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: number;
+  message: string;
+  error_message: string;
+  result: { version?: number } | null;
+}
+export const getJob = (w: Id, job: number, signal?: AbortSignal) => apiFetch<JobState>(`${ws(w)}/jobs/${job}/`, { signal });
