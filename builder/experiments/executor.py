@@ -47,9 +47,6 @@ STATUS_POLL_SECONDS = 0.5
 PROGRESS_EVERY_SECONDS = 0.5
 JUDGE_MAX_TOKENS = 300
 MAX_DB_THREADS = 32
-#: Runs and cells that end about the same time are stored together: up to this many, or after this long.
-BATCH_SIZE = 32
-BATCH_SECONDS = 0.05
 
 
 @job_kind("experiment.run", resumable=True)
@@ -96,8 +93,8 @@ class _Execution:
         for config in experiment.evaluators:
             evaluator = evaluator_from_config({k: v for k, v in config.items() if k != "name"})
             self.evaluators.append((config["name"], evaluator, self._tools_for(evaluator)))
-        self.runs: Batcher[FinishedRun] = Batcher(runs_store, size=BATCH_SIZE, every=BATCH_SECONDS)
-        self.cells: Batcher[Cell] = Batcher(_cells_store, size=BATCH_SIZE, every=BATCH_SECONDS)
+        self.runs: Batcher[FinishedRun] = Batcher(runs_store)
+        self.cells: Batcher[Cell] = Batcher(_cells_store)
         self.stopping = False
         self.computed = 0
         self.started = time.monotonic()
