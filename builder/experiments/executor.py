@@ -1,12 +1,13 @@
 """Running an experiment: a job (``experiment.run``) that computes every pending cell exactly once.
 
 One worker at a time owns an experiment (a PostgreSQL advisory lock, released by the database if
-that worker dies). Cells are claimed one by one (pending → running, with their run); a cell left
-running by a worker that died is pending again for the next owner, which re-executes its run
-only if that run never finished — so a SIGKILL neither loses nor duplicates a cell. Cells run
-concurrently, at most ``concurrency`` at once per model provider (retries and Retry-After are
-the providers' own), each as a recorded run (source ``experiment``), then judged by the
-experiment's evaluators. Pause and cancel are read from the experiment between cells.
+that worker dies). Cells are claimed a batch at a time (pending → running, each with its run, in
+one transaction); a cell left running by a worker that died is pending again for the next owner,
+which re-executes its run only if that run never finished — so a SIGKILL neither loses nor
+duplicates a cell. Cells run concurrently, at most ``concurrency`` at once per model provider
+(retries and Retry-After are the providers' own), each as a recorded run (source ``experiment``)
+stored with the runs that end about the same time, then judged by the experiment's evaluators.
+Pause and cancel are read from the experiment every half second.
 """
 
 from __future__ import annotations
