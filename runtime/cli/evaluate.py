@@ -494,14 +494,13 @@ def render_summary(summary: dict[str, Any]) -> str:
             for vid in names:
                 t = task["variants"].get(vid)
                 cells.append("-" if not t or not t["n"] else f"{t['good']}/{t['n']} {_percent(t['ratio'])}")
-            winner = [_best_name(task["variants"], task.get("best_variant_id"), names)] if len(names) > 1 else []
+            winner = [_best_name(task.get("best_variant_id"), bool(task.get("tied")), names)] if len(names) > 1 else []
             rows.append([str(task["task"]), *cells, *winner])
         lines += ["", *_table(["task", *names.values(), *(["best"] if len(names) > 1 else [])], rows, right=set())]
     best = summary.get("best_variant_id")
     if best is not None and len(variants) > 1:
         lines.append("")
-        tied = _best_name({str(v["id"]): v for v in variants}, best, names) == "tie"
-        lines.append(f"best: {names.get(str(best), best)}{' (tied)' if tied else ''}")
+        lines.append(f"best: {names.get(str(best), best)}{' (tied)' if summary.get('tied') else ''}")
         for c in summary.get("comparisons") or []:
             verdict = "significant" if c["significant"] else "not significant"
             lines.append(f"  vs {names.get(str(c['other_id']), c['other_id'])}: {c['difference'] * 100:+.1f} points, "
@@ -509,14 +508,12 @@ def render_summary(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _best_name(tallies: dict[str, Any], best: Any, names: dict[str, str]) -> str:
-    """The best variant's name; ``tie`` when another one has the same ratio, ``-`` when none was judged."""
-    if best is None or str(best) not in tallies:
+def _best_name(best: Any, tied: bool, names: dict[str, str]) -> str:
+    """The best variant's name; ``tie`` when the summary says another has the same ratio, ``-``
+    when none was judged."""
+    if best is None:
         return "-"
-    top = tallies[str(best)].get("ratio")
-    if sum(1 for t in tallies.values() if t and t.get("n") and t.get("ratio") == top) > 1:
-        return "tie"
-    return names.get(str(best), str(best))
+    return "tie" if tied else names.get(str(best), str(best))
 
 
 def below_threshold(summary: dict[str, Any], min_ratio: float | None) -> list[dict[str, Any]]:
