@@ -1,4 +1,4 @@
-"""Users, workspaces, memberships with roles, and personal access tokens for scripts.
+"""Users, workspaces, memberships with roles, invitations, and personal access tokens for scripts.
 
 Every domain object of the platform belongs to a :class:`Workspace`; a user reaches it only
 through a :class:`Membership`.
@@ -6,11 +6,13 @@ through a :class:`Membership`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
@@ -44,11 +46,14 @@ class Role(models.TextChoices):
 
 
 # What each role may do, from most to least. A role includes nothing implicitly: capabilities are
-# listed so that a later domain can grant e.g. annotation to annotators but not building.
+# listed so that a domain can grant annotation to annotators without building — annotators lack
+# even "view": they reach the annotation queues and nothing of the builder.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset({"view", "annotate", "build", "run", "manage_members", "manage_workspace"}),
+    Role.OWNER: frozenset(
+        {"view", "annotate", "build", "run", "manage_members", "manage_workspace", "adjudicate"}
+    ),
     Role.BUILDER: frozenset({"view", "annotate", "build", "run"}),
-    Role.ANNOTATOR: frozenset({"view", "annotate"}),
+    Role.ANNOTATOR: frozenset({"annotate"}),
     Role.VIEWER: frozenset({"view"}),
 }
 
@@ -83,6 +88,58 @@ class Membership(models.Model):
 
     def can(self, capability: str) -> bool:
         return capability in ROLE_CAPABILITIES[self.role]
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class Invitation(models.Model):
+    """An invitation of an e-mail address into a workspace with a role, for people without an account.
+
+    The link's token is shown once (in the e-mail and to the owner who invited); only its SHA-256
+    is stored. One pending invitation per address and workspace."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.workspace} ({self.role})"
+
+    def status_at(self, now: datetime) -> InvitationStatus:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= now:
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
 
 
 class AccessToken(models.Model):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hmac
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from builder.accounts.models import AccessToken, Membership, User, Workspace
+from builder.accounts.models import AccessToken, Invitation, Membership, User, Workspace
 from builder.accounts.services import SESSION_WORKSPACE_KEY, TOKEN_PREFIX, hash_secret
 from builder.core.errors import NotFound
 
@@ -37,6 +38,29 @@ def member_get(*, workspace: Workspace, membership_id: int) -> Membership:
     if membership is None:
         raise NotFound("Member not found.")
     return membership
+
+
+def user_with_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def invitations_pending(*, workspace: Workspace) -> QuerySet[Invitation]:
+    """Invitations not yet accepted, revoked or expired, newest first."""
+    return Invitation.objects.filter(
+        workspace=workspace, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")
+
+
+def invitation_get(*, workspace: Workspace, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.filter(workspace=workspace, pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound("Invitation not found.")
+    return invitation
+
+
+def invitation_by_token(raw: str) -> Invitation | None:
+    """The invitation a link's token opens, whatever its state, or None."""
+    return Invitation.objects.select_related("workspace", "invited_by").filter(token_hash=hash_secret(raw)).first()
 
 
 def session_membership(*, user: User, session) -> Membership | None:

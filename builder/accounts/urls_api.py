@@ -13,6 +13,13 @@ urlpatterns = [
         apis.MemberDetailApi.as_view(),
         name="member-detail",
     ),
+    path("workspaces/<int:workspace_id>/leave/", apis.LeaveApi.as_view(), name="workspace-leave"),
+    path("workspaces/<int:workspace_id>/invitations/", apis.InvitationListApi.as_view(), name="invitation-list"),
+    path(
+        "workspaces/<int:workspace_id>/invitations/<int:invitation_id>/",
+        apis.InvitationDetailApi.as_view(),
+        name="invitation-detail",
+    ),
     path("tokens/", apis.TokenListApi.as_view(), name="token-list"),
     path("tokens/<int:token_id>/", apis.TokenDetailApi.as_view(), name="token-detail"),
 ]

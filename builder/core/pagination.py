@@ -9,8 +9,11 @@ class Pagination(LimitOffsetPagination):
     max_limit = 500
 
 
-def paginated_response(view, request, queryset, serializer_class) -> Response:
-    """One page of ``queryset`` rendered with ``serializer_class``, in the standard list shape."""
+def paginated_response(view, request, queryset, serializer_class=None, *, transform=None) -> Response:
+    """One page of ``queryset`` in the standard list shape, rendered with ``serializer_class`` or,
+    item by item, with ``transform``."""
     paginator = Pagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
+    if transform is not None:
+        return paginator.get_paginated_response([transform(item) for item in page])
     return paginator.get_paginated_response(serializer_class(page, many=True).data)

@@ -5,6 +5,7 @@ PUBLIC_ROUTE_NAMES = frozenset(
     {
         "healthz",  # probes: reports component states, no data
         "login",
+        "invitation-accept",  # a workspace invitation: its random link token is the credential; 404/410 when not open
         "admin:login",
         "admin:index",  # redirects to admin login itself
         "admin:logout",  # logging out an anonymous user changes nothing

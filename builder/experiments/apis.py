@@ -23,7 +23,7 @@ from builder.core.parsers import CheckedJSONParser
 from builder.datasets import selectors as datasets
 from builder.experiments import selectors, services
 from builder.experiments.models import Cell, CellStatus
-from builder.experiments.results import experiment_results, judgement_of
+from builder.experiments.results import experiment_results, judgement_of, row_disagrees
 from runtime.evaluation.evaluators import EVALUATOR_TYPES
 
 WRITE = {"POST": "build", "PATCH": "build", "PUT": "build", "DELETE": "build"}
@@ -182,8 +182,7 @@ def _row_matches(cells: list[Cell], wanted: str, user_id: int) -> bool:
     if wanted == "unlabelled":
         return any(not any(label.user_id == user_id for label in c.labels.all()) for c in cells)
     if wanted == "disagreements":
-        judged = {judgement_of(c)[0] for c in cells} - {None}
-        return len(judged) > 1 or any(judgement_of(c)[1] for c in cells)
+        return row_disagrees(cells)
     return any(c.passed is True and any(not label.good for label in c.labels.all()) for c in cells)
 
 

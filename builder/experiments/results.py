@@ -37,3 +37,29 @@ def experiment_results(*, experiment: Experiment, variants: list[Variant], cells
         ))
     return {"experiment_id": experiment.pk,
             **experiment_summary([(v.pk, v.name) for v in variants], judged)}
+
+
+def row_disagrees(cells: list[Cell]) -> bool:
+    """The variants of one dataset row disagree: judged differently, or a cell's labels are split."""
+    judged = {judgement_of(c)[0] for c in cells} - {None}
+    return len(judged) > 1 or any(judgement_of(c)[1] for c in cells)
+
+
+def evaluators_disagree(cell: Cell) -> bool:
+    """A cell's evaluators (or its human labels against them) reach different verdicts."""
+    verdicts = {bool(v.get("passed")) for v in cell.verdicts or [] if isinstance(v, dict) and "passed" in v}
+    verdicts |= {label.good for label in cell.labels.all()}
+    return len(verdicts) > 1
+
+
+def cell_disagreements(experiment: Experiment) -> list[int]:
+    """The cells worth a human look: every cell of a row whose variants disagree, and each cell
+    whose evaluators disagree."""
+    rows: dict[int, list[Cell]] = {}
+    for cell in experiment.cells.select_related("row").prefetch_related("labels"):
+        rows.setdefault(cell.row_id, []).append(cell)
+    chosen: list[int] = []
+    for cells in rows.values():
+        whole_row = row_disagrees(cells)
+        chosen.extend(c.pk for c in cells if whole_row or evaluators_disagree(c))
+    return chosen

@@ -51,9 +51,11 @@ INSTALLED_APPS = [
     "builder.flows",
     "builder.runs",
     "builder.datasets",
+    "builder.replies",
     "builder.playground",
     "builder.publishing",
     "builder.experiments",
+    "builder.annotation",
     "builder.knowledge",
     "builder.health",
     "builder.web",
@@ -109,6 +111,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# --- Outgoing mail (workspace invitations): SMTP from the environment; dev prints mails to the console
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LLMOps Studio <noreply@localhost>")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -170,6 +182,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # our own models hold job state and results
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Periodic work, run by the beat process `make run` starts (schedule file in the data folder).
+CELERY_BEAT_SCHEDULE = {
+    "annotation-sampling-rules": {"task": "annotation.sample", "schedule": env_float("LLMOPS_SAMPLING_SECONDS", 60.0)},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Live events: REDIS_URL -> Redis channel layer, else PostgreSQL LISTEN/NOTIFY
 CHANNEL_LAYERS = resolve_channel_layers()

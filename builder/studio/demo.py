@@ -2,7 +2,8 @@
 
 fixtures/demo/workspace.json names the workspace; every fixtures/apps/*.yaml becomes an app
 (the same files `llmops run` runs), unless the workspace already has an app of that name; so do
-the prompts (fixtures/prompts) and the datasets (fixtures/datasets/*.jsonl, named after the file)."""
+the prompts (fixtures/prompts), the datasets (fixtures/datasets/*.jsonl, named after the file)
+and the review queue (fixtures/annotation)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ def demo_load(*, owner: User) -> Workspace:
     from builder.knowledge.demo import demo_knowledge_load
 
     demo_knowledge_load(workspace=workspace, owner=owner)
+    from builder.annotation.demo import demo_annotation_load
+
+    demo_annotation_load(workspace=workspace, owner=owner)
     return workspace
 
 

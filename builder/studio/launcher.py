@@ -54,6 +54,12 @@ class Supervisor:
              "--concurrency", concurrency, "--hostname", f"worker@{socket.gethostname()}"],
             env=env,
         )
+        # Periodic work (sampling rules); its schedule file lives in the data folder.
+        self.children["beat"] = subprocess.Popen(
+            [python, "-m", "celery", "-A", "builder", "beat", "--loglevel", "WARNING",
+             "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+            env=env,
+        )
 
     def wait_until_serving(self, timeout: float = 60.0) -> bool:
         deadline = time.monotonic() + timeout

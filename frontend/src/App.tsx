@@ -6,19 +6,21 @@ import { EvaluationsPage } from './evaluations/EvaluationsPage';
 import { NewExperimentPage } from './evaluations/NewExperimentPage';
 import { KnowledgeBasePage } from './knowledge/KnowledgeBasePage';
 import { KnowledgeListPage } from './knowledge/KnowledgeListPage';
-import { AppsPage } from './pages/AppsPage';
 import { DebugPage } from './pages/DebugPage';
+import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaygroundPage } from './playground/PlaygroundPage';
 import { PromptListPage } from './prompts/PromptListPage';
 import { PromptPage } from './prompts/PromptPage';
 import { RunDetailPage } from './runs/RunDetailPage';
 import { RunListPage } from './runs/RunListPage';
+import { MembersPage } from './settings/MembersPage';
 import { ModelsPage } from './settings/ModelsPage';
 
 // The editor (React Flow, dagre) loads only when an app is opened; an experiment's page (the
 // results grid, Plotly) only when one is.
 const EditorPage = lazy(() => import('./editor/EditorPage').then((m) => ({ default: m.EditorPage })));
+const AnnotationRoutes = lazy(() => import('./annotation/AnnotationRoutes').then((m) => ({ default: m.AnnotationRoutes })));
 const ExperimentPage = lazy(() => import('./evaluations/ExperimentPage').then((m) => ({ default: m.ExperimentPage })));
 
 /** Routes under /app (the router's basename). */
@@ -26,7 +28,7 @@ export function App() {
   return (
     <Routes>
       <Route element={<Layout />}>
-        <Route index element={<AppsPage />} />
+        <Route index element={<HomePage />} />
         <Route
           path="apps/:appId"
           element={
@@ -51,7 +53,16 @@ export function App() {
             </Suspense>
           }
         />
+        <Route
+          path="annotation/*"
+          element={
+            <Suspense fallback={<p className="muted">Opening annotation…</p>}>
+              <AnnotationRoutes />
+            </Suspense>
+          }
+        />
         <Route path="settings/models" element={<ModelsPage />} />
+        <Route path="settings/members" element={<MembersPage />} />
         <Route path="runs" element={<RunListPage />} />
         <Route path="runs/:runId" element={<RunDetailPage />} />
         <Route path="debug" element={<DebugPage />} />

@@ -25,6 +25,7 @@ from django.conf import settings
 from builder.execution.run import execute
 from builder.publishing.gateway.catalog import Target
 from builder.publishing.gateway.keys import KeyInfo
+from builder.publishing.gateway.replies import replies_first
 from builder.runs.recording import TraceRecorder
 from runtime import RunResult
 from runtime.events import Event, NodeDelta, NodeInputs
@@ -127,7 +128,7 @@ class LiveRun:
     async def execute(self, on_finished: Callable[[LiveRun], None]) -> None:
         target = self.target
         self.result = await execute(
-            target.version.compiled, self.inputs, context=target.context, hooks=[self], run_id=self.id,
+            replies_first(target), self.inputs, context=target.context, hooks=[self], run_id=self.id,
             cancelled_message=lambda: self.cancel_message,
         )
         if self._abandoned is not None:

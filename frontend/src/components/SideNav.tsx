@@ -1,14 +1,17 @@
 import { NavLink } from 'react-router';
-import { BUILT_AREAS } from '../areas';
+import { areasFor } from '../areas';
+import { useSession } from '../session';
 import { AreaIcon } from './AreaIcon';
 
-/** The left nav: the areas built so far. `compact` (in the editor) shows their icons only, the
- * label staying the link's accessible name and tooltip. */
+/** The left nav: the areas built so far that the session's role sees (annotators: Annotation
+ * only). `compact` (in the editor) shows their icons only, the label staying the link's
+ * accessible name and tooltip. */
 export function SideNav({ compact = false }: { compact?: boolean }) {
+  const { role } = useSession();
   return (
     <nav className={`sidenav${compact ? ' sidenav-compact' : ''}`} aria-label="Main" data-compact={compact}>
       <ul>
-        {BUILT_AREAS.map((area) => (
+        {areasFor(role).map((area) => (
           <li key={area.path}>
             <NavLink
               to={area.path}

@@ -1,14 +1,23 @@
 import { Link } from 'react-router';
 import { getCsrfToken } from '../api/client';
+import { seesBuilder } from '../areas';
 
-/** The workspace's settings (its model providers), the user's name and a logout button (Django's
- * logout view wants a POST with the CSRF token). */
+/** The workspace's settings (its model providers, its members), the user's name and a logout
+ * button (Django's logout view wants a POST with the CSRF token). Annotators get neither settings
+ * link: they work in the annotation queues only. */
 export function UserMenu({ user, role }: { user: string; role: string }) {
   return (
     <div className="user-menu">
-      <Link to="/settings/models" className="button-quiet" title="The model providers of this workspace">
-        Models
-      </Link>
+      {seesBuilder(role) && (
+        <>
+          <Link to="/settings/models" className="button-quiet" title="The model providers of this workspace">
+            Models
+          </Link>
+          <Link to="/settings/members" className="button-quiet" title="Who works in this workspace, with which role">
+            Members
+          </Link>
+        </>
+      )}
       <span className="user-name" data-testid="user-name">
         {user || 'Signed in'}
       </span>

@@ -3,6 +3,7 @@
  * winner per task, cost and latency beside it, promote — and the results grid to label. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { AddToQueue } from '../annotation/AddToQueue';
 import { errorMessage, isAbortError } from '../api/client';
 import type { JobEvent } from '../api/types';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -175,6 +176,7 @@ export function ExperimentPage() {
           {notice}
         </p>
       )}
+      {editable && !live && experiment.cells_done > 0 && <AddToQueue experimentId={experiment.id} />}
       {summary && (
         <section className="panel" aria-labelledby="summary-title">
           <h2 id="summary-title">Good results per variant</h2>

@@ -1,6 +1,7 @@
 /** The Publish panel: result of the last publish (or why it was refused), then tabs — the
  * endpoint (on/off, URLs, labels with move and one-click rollback, audit list), snippets that
- * run as shown, API keys, the public web chat (Share), and recent API runs. */
+ * run as shown, API keys, the public web chat (Share), approved answers served without the model
+ * (Replies), and recent API runs. */
 import { memo, useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../api/client';
 import type { Issue } from '../apps/types';
@@ -8,6 +9,7 @@ import { CopyButton } from './copy';
 import { EndpointTab } from './EndpointTab';
 import { KeysTab } from './KeysTab';
 import { PromptPins } from './PromptPins';
+import { RepliesTab } from './RepliesTab';
 import { RunsTab } from './RunsTab';
 import { ShareTab } from './ShareTab';
 import { SnippetsTab } from './SnippetsTab';
@@ -16,7 +18,7 @@ import type { ApiKeyCreated, EndpointInfo } from './types';
 import type { PublishController } from './usePublish';
 import './publishing.css';
 
-export type PublishTab = 'endpoint' | 'snippets' | 'keys' | 'share' | 'runs';
+export type PublishTab = 'endpoint' | 'snippets' | 'keys' | 'share' | 'replies' | 'runs';
 
 export interface PublishDrawerProps {
   workspaceId: string;
@@ -34,6 +36,7 @@ const TABS: { id: PublishTab; title: string }[] = [
   { id: 'snippets', title: 'Snippets' },
   { id: 'keys', title: 'API keys' },
   { id: 'share', title: 'Share' },
+  { id: 'replies', title: 'Replies' },
   { id: 'runs', title: 'API runs' },
 ];
 
@@ -165,6 +168,7 @@ function PublishDrawerInner(p: PublishDrawerProps) {
         {tab === 'snippets' && <SnippetsTab endpoint={endpoint} secret={created?.secret ?? null} published={!!pub.state?.published} onKeys={() => setTab('keys')} />}
         {tab === 'keys' && <KeysTab workspaceId={workspaceId} appId={appId} canEdit={p.canEdit} created={created} onCreated={onKeyCreated} onSnippets={() => setTab('snippets')} />}
         {tab === 'share' && <ShareTab workspaceId={workspaceId} appId={appId} canEdit={p.canEdit} revision={pub.revision} />}
+        {tab === 'replies' && <RepliesTab workspaceId={workspaceId} appId={appId} canEdit={p.canEdit} />}
         {tab === 'runs' && <RunsTab workspaceId={workspaceId} appId={appId} onOpenRun={p.onOpenRun} />}
       </div>
     </aside>

@@ -1,5 +1,5 @@
 /** Typed calls of the publishing API: publish, endpoint on/off, labels, audit, endpoint info,
- * the web chat, API runs and API keys. Session auth; writes carry the CSRF token (see api/client). */
+ * the web chat, API runs, API keys and the app's annotation replies. Session auth; writes carry the CSRF token (see api/client). */
 import { apiFetch } from '../api/client';
 import type { Paginated } from '../api/types';
 import type { Issue } from '../apps/types';
@@ -66,3 +66,47 @@ export const updateWebChat = (workspaceId: Id, appId: Id, body: { enabled?: bool
 
 export const rotateWebChat = (workspaceId: Id, appId: Id) =>
   apiFetch<WebChat>(`${app(workspaceId, appId)}/publish/web-chat/rotate/`, { method: 'POST' });
+
+/** An approved answer the published app returns, without calling its model, to a question close
+ * enough to the reviewed one. */
+export interface AnnotationReply {
+  id: number;
+  question: string;
+  answer: string;
+  enabled: boolean;
+  hit_count: number;
+  last_hit_at: string | null;
+  source: 'manual' | 'annotation' | string;
+  source_item_id: number | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Whether the app serves its replies, and the cosine similarity (0.5–1.0) a question needs. */
+export interface ReplySettings {
+  enabled: boolean;
+  threshold: number;
+  updated_at: string | null;
+}
+
+const replies = (workspaceId: Id, appId: Id) => `${app(workspaceId, appId)}/replies/`;
+
+export async function listReplies(workspaceId: Id, appId: Id, signal?: AbortSignal): Promise<AnnotationReply[]> {
+  return (await apiFetch<Paginated<AnnotationReply>>(`${replies(workspaceId, appId)}?limit=500`, { signal })).results;
+}
+
+export const createReply = (workspaceId: Id, appId: Id, body: { question: string; answer: string }) =>
+  apiFetch<AnnotationReply>(replies(workspaceId, appId), { method: 'POST', body });
+
+export const updateReply = (workspaceId: Id, appId: Id, replyId: number, body: { question?: string; answer?: string; enabled?: boolean }) =>
+  apiFetch<AnnotationReply>(`${replies(workspaceId, appId)}${replyId}/`, { method: 'PATCH', body });
+
+export const deleteReply = (workspaceId: Id, appId: Id, replyId: number) =>
+  apiFetch<void>(`${replies(workspaceId, appId)}${replyId}/`, { method: 'DELETE' });
+
+export const getReplySettings = (workspaceId: Id, appId: Id, signal?: AbortSignal) =>
+  apiFetch<ReplySettings>(`${replies(workspaceId, appId)}settings/`, { signal });
+
+export const saveReplySettings = (workspaceId: Id, appId: Id, body: { enabled: boolean; threshold: number }) =>
+  apiFetch<ReplySettings>(`${replies(workspaceId, appId)}settings/`, { method: 'PUT', body });

@@ -3,8 +3,10 @@
  * editor's run drawer. Refreshes itself until the run has finished. */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
+import { AddToQueue } from '../annotation/AddToQueue';
 import { isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { canBuild } from '../prompts/parts';
 import { CopyButton } from '../publishing/copy';
 import { useSession } from '../session';
 import { formatMs } from '../traces/format';
@@ -122,7 +124,7 @@ function Summary({ run, nodeTitle }: { run: RunDetail; nodeTitle: (id: string) =
 
 export function RunDetailPage() {
   const { runId = '' } = useParams();
-  const { workspaceId } = useSession();
+  const { workspaceId, role } = useSession();
   const location = useLocation();
   const back = `/runs${(location.state as { from?: string } | null)?.from ?? ''}`;
   const [run, setRun] = useState<RunDetail | null>(null);
@@ -180,6 +182,7 @@ export function RunDetailPage() {
             <CopyButton text={run.id} what="run id" label="Copy id" />
           </header>
           <Summary run={run} nodeTitle={nodeTitle} />
+          {finished && canBuild(role) && <AddToQueue runIds={[run.id]} />}
           <div className="run-io-grid">
             <JsonBlock label="Inputs" value={run.inputs} />
             <JsonBlock label="Outputs" value={run.outputs} />

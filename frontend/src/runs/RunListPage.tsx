@@ -6,6 +6,7 @@ import { isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { formatMs } from '../traces/format';
 import { relativeTime } from '../publishing/model';
+import { AddToQueue } from '../annotation/AddToQueue';
 import { AddToDataset } from '../evaluations/AddToDataset';
 import { canBuild } from '../prompts/parts';
 import { useSession } from '../session';
@@ -166,6 +167,7 @@ export function RunListPage() {
             {count === rows.length ? `${count} run${count === 1 ? '' : 's'}` : `Showing ${rows.length} of ${count} runs`}
           </p>
           {selected.size > 0 && editable && <AddToDataset runIds={[...selected]} />}
+          {selected.size > 0 && editable && <AddToQueue runIds={[...selected]} />}
           <div className="runs-table-wrap">
             <table className="runs-table" aria-label="Runs" aria-busy={loading}>
               <thead>

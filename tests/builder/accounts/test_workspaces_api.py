@@ -56,10 +56,9 @@ def test_owner_adds_a_member_by_email_with_a_role(owner):
     assert Membership.objects.get(workspace=owner.workspace, user=colleague).role == Role.ANNOTATOR
 
 
-def test_adding_an_unknown_email_says_so(owner):
+def test_adding_an_unknown_username_says_so(owner):
     response = owner.client.post(
-        f"/api/workspaces/{owner.workspace.pk}/members/", {"email": "nobody@example.test", "role": "viewer"},
-        format="json",
+        f"/api/workspaces/{owner.workspace.pk}/members/", {"username": "nobody", "role": "viewer"}, format="json"
     )
 
     assert response.status_code == 404

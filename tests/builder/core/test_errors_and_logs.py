@@ -18,7 +18,8 @@ def test_malformed_json_gets_the_platform_error_shape(owner):
 
 
 def test_validation_errors_name_the_field(owner):
-    response = owner.client.post(f"/api/workspaces/{owner.workspace.pk}/members/", {"role": "boss"}, format="json")
+    response = owner.client.post(f"/api/workspaces/{owner.workspace.pk}/members/",
+                                 {"email": "not an address", "role": "boss"}, format="json")
 
     error = response.json()["error"]
     assert response.status_code == 400 and error["code"] == "invalid"

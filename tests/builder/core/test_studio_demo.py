@@ -55,3 +55,18 @@ def test_the_demo_workspace_gets_a_tagged_dataset_for_the_example_prompt_once():
     assert dataset.name == "support-questions" and version.row_count == 12
     assert version.tags == ["account", "billing", "bug"] and version.columns == ["question", "tone"]
     assert all(row.expected for row in version.rows.all())
+
+
+def test_the_demo_workspace_gets_a_review_queue_that_samples_published_runs_once():
+    from builder.annotation.models import AnnotationQueue, ScoreConfig
+
+    admin = UserFactory()
+    workspace = demo_load(owner=admin)
+    demo_load(owner=admin)
+
+    queue = AnnotationQueue.objects.get(workspace=workspace)
+    assert queue.name == "Support answers" and queue.blind and queue.instructions.startswith("Read")
+    assert [c.name for c in queue.score_configs.order_by("name")] == ["Correct", "Helpful", "Note", "Polite"]
+    assert ScoreConfig.objects.filter(workspace=workspace).count() == 4
+    rule = queue.rules.get()
+    assert (rule.sample_percent, rule.app_id, rule.enabled) == (10, None, True)

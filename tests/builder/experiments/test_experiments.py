@@ -126,7 +126,7 @@ def test_every_cell_runs_once_as_a_recorded_run_and_the_summary_names_the_better
 def test_human_labels_override_the_evaluator_and_disagreement_shows(lab, member_factory):
     experiment = start(lab)
     run_job(experiment)
-    colleague = make_member(workspace=lab.workspace, role="annotator")
+    colleague = make_member(workspace=lab.workspace, role="builder")
     cell = get(lab, experiment, "rows/")["results"][0]["cells"][0]  # v1 on France: the evaluator says bad
     label_url = f"/api/workspaces/{lab.workspace.pk}/experiments/{experiment['id']}/cells/{cell['id']}/label/"
 

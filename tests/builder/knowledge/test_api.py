@@ -189,7 +189,7 @@ def test_deleting_a_document_removes_it_from_search(owner):
     assert hits["results"][0]["hits"] == []
 
 
-@pytest.mark.parametrize("role", [Role.VIEWER, Role.ANNOTATOR])
+@pytest.mark.parametrize("role", [Role.VIEWER])
 def test_readers_can_search_but_not_write(owner, member_factory, role):
     kb = create_kb(owner)
     reader = member_factory(role, workspace=owner.workspace)

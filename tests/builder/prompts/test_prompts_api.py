@@ -220,10 +220,12 @@ def test_a_file_that_is_not_a_prompt_export_is_refused_and_creates_nothing(owner
     assert not Prompt.objects.exists()
 
 
-def test_viewers_and_annotators_read_but_do_not_write(member_factory):
+def test_viewers_read_but_do_not_write_and_annotators_do_neither(member_factory):
     owner = member_factory("owner")
     prompt = create(owner)
-    for role in ("viewer", "annotator"):
+    annotator = member_factory("annotator", workspace=owner.workspace)
+    assert_error_shape(annotator.client.get(f"{base(annotator)}{prompt['id']}/"), 403, "role_forbidden")
+    for role in ("viewer",):
         reader = member_factory(role, workspace=owner.workspace)
         assert reader.client.get(f"{base(reader)}{prompt['id']}/").status_code == 200
         assert_error_shape(push(reader, prompt["id"], user="x {{ topic }}"), 403, "role_forbidden")
