@@ -18,9 +18,11 @@ api_patterns = [
     path("", include("builder.datasets.urls_api")),
     path("", include("builder.experiments.urls_api")),
     path("", include("builder.annotation.urls_api")),
+    path("", include("builder.alerts.urls_api")),
     path("", include("builder.playground.urls_api")),
     path("", include("builder.publishing.urls_api")),
     path("", include("builder.replies.urls_api")),
+    path("", include("builder.telemetry.urls_api")),
     path("", include("builder.knowledge.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
@@ -32,6 +34,7 @@ urlpatterns = [
     path("accounts/", include("builder.accounts.urls_pages")),
     path("api/", include(api_patterns)),
     path("", include("builder.publishing.urls_pages")),
+    path("", include("builder.monitoring.urls_pages")),
     path("", include("builder.web.urls")),
 ]
 

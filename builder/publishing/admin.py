@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from builder.publishing.models import ApiKey, Feedback, Label, LabelMove, Publication
+from builder.publishing.models import ApiKey, Feedback, Label, LabelArm, LabelMove, Publication
 
 
 @admin.register(ApiKey)
@@ -10,6 +10,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Label)
+admin.site.register(LabelArm)
 admin.site.register(LabelMove)
 admin.site.register(Publication)
 admin.site.register(Feedback)

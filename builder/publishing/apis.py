@@ -1,4 +1,5 @@
-"""Thin API views of the Publish panel: publish, endpoint on/off, labels (move, rollback, audit),
+"""Thin API views of the Publish panel: publish, endpoint on/off, labels (move, rollback, audit,
+A/B traffic splits: set, end, promote),
 endpoint URLs with snippets, the public web chat (on/off, rate limit, new link, embed snippets),
 recent API runs, and API keys (shown once, revocable)."""
 
@@ -13,15 +14,29 @@ from builder.accounts.permissions import WorkspaceScoped
 from builder.core.pagination import Pagination
 from builder.flows.selectors import app_get, version_get
 from builder.publishing import selectors, services
+from builder.publishing.errors import SplitInvalid
 from builder.publishing.models import PRODUCTION
 from builder.publishing.snippets import endpoint_info, web_chat_info
 
 
+class LabelArmOutput(serializers.Serializer):
+    version = serializers.IntegerField(source="version.number")
+    weight = serializers.IntegerField(help_text="Percent of the label's calls.")
+
+
 class LabelOutput(serializers.Serializer):
     name = serializers.CharField()
-    version = serializers.IntegerField(source="version.number")
+    version = serializers.IntegerField(source="version.number",
+                                       help_text="The version the label serves (while split: the one it shows).")
+    split = LabelArmOutput(source="arms.all", many=True,
+                           help_text="The A/B traffic split by version number; empty: the label serves one version.")
     updated_at = serializers.DateTimeField()
     updated_by = serializers.CharField(source="updated_by.username", default=None)
+
+
+class SplitArmOutput(serializers.Serializer):
+    version = serializers.IntegerField()
+    weight = serializers.IntegerField()
 
 
 class LabelMoveOutput(serializers.Serializer):
@@ -29,6 +44,7 @@ class LabelMoveOutput(serializers.Serializer):
     kind = serializers.CharField()
     from_version = serializers.IntegerField(source="from_number", allow_null=True)
     to_version = serializers.IntegerField(source="to_number", allow_null=True)
+    arms = SplitArmOutput(many=True, help_text="The split this move set (split) or ended (other kinds).")
     moved_by = serializers.CharField(source="moved_by.username", default=None)
     moved_at = serializers.DateTimeField()
 
@@ -203,6 +219,73 @@ class LabelRollbackApi(WorkspaceScoped, APIView):
     def post(self, request, workspace_id: int, app_id: int, name: str = PRODUCTION):
         app = app_get(workspace=self.workspace, app_id=app_id)
         return Response(LabelOutput(services.label_rollback(app=app, name=name, user=request.user)).data)
+
+
+class SplitArmInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    weight = serializers.IntegerField(min_value=1, max_value=99)
+
+
+class LabelSplitApi(WorkspaceScoped, APIView):
+    """PUT ``{"arms": [{"version": 7, "weight": 90}, {"version": 8, "weight": 10}]}``: split the
+    label's traffic between versions (whole percents adding up to 100; each end user sticks to one
+    arm). DELETE ``{"version"?}``: end the split; the label serves that arm (default: the version it
+    shows) alone. ``split_invalid`` lists every problem by field."""
+
+    capabilities = {"PUT": "build", "DELETE": "build"}
+
+    class LabelSplitInput(serializers.Serializer):
+        arms = SplitArmInput(many=True)
+
+    class LabelSplitEndInput(serializers.Serializer):
+        version = serializers.IntegerField(min_value=1, required=False)
+
+    @extend_schema(request=LabelSplitInput, responses=LabelOutput)
+    def put(self, request, workspace_id: int, app_id: int, name: str):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        # The service checks the whole split (shape included) so that every problem is one
+        # ``split_invalid`` with its field; the serializer above documents the body.
+        arms = request.data.get("arms") if isinstance(request.data, dict) else None
+        label = services.label_split_set(app=app, label=name, arms=arms, user=request.user)
+        return Response(LabelOutput(label).data)
+
+    @extend_schema(request=LabelSplitEndInput, responses=LabelOutput)
+    def delete(self, request, workspace_id: int, app_id: int, name: str):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        raw = request.data.get("version") if isinstance(request.data, dict) else None
+        version = _version_number(raw if raw is not None else request.query_params.get("version"), required=False)
+        label = services.label_split_end(app=app, label=name, version_number=version, user=request.user)
+        return Response(LabelOutput(label).data)
+
+
+class LabelPromoteApi(WorkspaceScoped, APIView):
+    """POST ``{"version": 8}``: promote the winning arm — the label serves that version to everyone
+    and its split is over."""
+
+    capabilities = {"POST": "build"}
+
+    class LabelPromoteInput(serializers.Serializer):
+        version = serializers.IntegerField(min_value=1)
+
+    @extend_schema(request=LabelPromoteInput, responses=LabelOutput)
+    def post(self, request, workspace_id: int, app_id: int, name: str):
+        app = app_get(workspace=self.workspace, app_id=app_id)
+        raw = request.data.get("version") if isinstance(request.data, dict) else None
+        version = _version_number(raw, required=True)
+        label = services.label_split_promote(app=app, label=name, version_number=version, user=request.user)
+        return Response(LabelOutput(label).data)
+
+
+def _version_number(raw, *, required: bool) -> int | None:
+    """A version number from a body or a query (``8`` or ``"8"``); ``split_invalid`` otherwise."""
+    if raw is None and not required:
+        return None
+    if isinstance(raw, str) and raw.isdigit():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise SplitInvalid("'version' is a version number such as 8.",
+                           details=[{"field": "version", "message": "A version number such as 8."}])
+    return raw
 
 
 class LabelAuditApi(WorkspaceScoped, APIView):

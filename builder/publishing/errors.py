@@ -82,3 +82,16 @@ class ChatNotFound(NotFound):
     caller learns nothing about which links exist."""
 
     code = "chat_not_found"
+
+
+class SplitInvalid(InvalidInput):
+    """A traffic split that cannot be served: ``details`` lists ``{"field", "message"}`` per
+    problem (``arms``, ``arms[1].version``, ``arms[0].weight``, ``version``)."""
+
+    code = "split_invalid"
+
+
+class LabelNotSplit(Conflict):
+    """Ending or promoting a split on a label that serves one version."""
+
+    code = "label_not_split"

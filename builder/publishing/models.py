@@ -52,11 +52,35 @@ class Label(models.Model):
         return f"{self.app}@{self.name}"
 
 
+class LabelArm(models.Model):
+    """One arm of a label's A/B traffic split: ``weight`` percent of the label's calls run
+    ``version``. A split has two or more arms, of distinct versions of the label's app, whose
+    weights add up to 100; a label without arms serves its one ``version`` as before. While split,
+    the label's own ``version`` is the arm it serves by default (what pages show as "production")."""
+
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="arms")
+    version = models.ForeignKey("flows.AppVersion", on_delete=models.RESTRICT, related_name="label_arms")
+    weight = models.PositiveSmallIntegerField(help_text="Percent of the label's calls, 1–99.")
+
+    class Meta:
+        ordering = ["version__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["label", "version"], name="label_arm_version_unique"),
+            models.CheckConstraint(condition=models.Q(weight__gte=1, weight__lte=99), name="label_arm_weight_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: v{self.version.number} {self.weight} %"
+
+
 class LabelMoveKind(models.TextChoices):
     PUBLISH = "publish", "Publish"
     MOVE = "move", "Move"
     ROLLBACK = "rollback", "Rollback"
     DELETE = "delete", "Delete"
+    SPLIT = "split", "Split"
+    SPLIT_END = "split_end", "End split"
+    PROMOTE = "promote", "Promote"
 
 
 class LabelMove(models.Model):
@@ -67,6 +91,10 @@ class LabelMove(models.Model):
     kind = models.CharField(max_length=16, choices=LabelMoveKind.choices)
     from_number = models.PositiveIntegerField(null=True, blank=True)
     to_number = models.PositiveIntegerField(null=True, blank=True)
+    arms = models.JSONField(
+        default=list, blank=True,
+        help_text="The split set by this move ([{version, weight}]), or the split it ended; else empty.",
+    )
     moved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -127,6 +155,8 @@ class ApiRun(models.Model):
     # SHA-256 of the call the key was first sent with: the same key with another call answers 409
     idempotency_hash = models.CharField(max_length=64, null=True, blank=True)
     stream = models.BooleanField(default=False)
+    # ms from the call's arrival to the first piece of the answer (runs that streamed one)
+    first_token_ms = models.FloatField(null=True, blank=True)
     events = models.JSONField(default=list, blank=True)
 
     class Meta:

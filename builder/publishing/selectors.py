@@ -7,19 +7,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import BooleanField, Case, Exists, JSONField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import JSONObject
 
 from builder.core.errors import NotFound
 from builder.flows.models import App, AppVersion
 from builder.flows.prompt_links import prompt_uses
 from builder.publishing.errors import AppNotPublished, LabelNotFound
-from builder.publishing.models import PRODUCTION, ApiKey, ApiRun, Label, LabelMove, Publication
+from builder.publishing.models import PRODUCTION, ApiKey, ApiRun, Label, LabelArm, LabelMove, Publication
 from builder.runs.models import Run
 
 
 def labels_of(*, app: App) -> QuerySet[Label]:
-    return Label.objects.filter(app=app).select_related("version", "updated_by")
+    """The app's labels with their versions and splits (``arms``, by version number)."""
+    return Label.objects.filter(app=app).select_related("version", "updated_by").prefetch_related(
+        Prefetch("arms", queryset=LabelArm.objects.select_related("version").order_by("version__number"))
+    )
 
 
 def label_get(*, app: App, name: str) -> Label:
@@ -27,6 +41,19 @@ def label_get(*, app: App, name: str) -> Label:
     if label is None:
         raise LabelNotFound(f"The app has no label {name!r}.")
     return label
+
+
+def label_splits(*, app_id: int) -> dict[str, list[dict[str, int]]]:
+    """Per split label of the app, its arms by version number: ``{"production": [{"version_id",
+    "number", "weight"}, …]}``; empty when no label is split. (The monitoring pages compare arms.)"""
+    splits: dict[str, list[dict[str, int]]] = {}
+    rows = (
+        LabelArm.objects.filter(label__app_id=app_id).order_by("label__name", "version__number")
+        .values_list("label__name", "version_id", "version__number", "weight")
+    )
+    for name, version_id, number, weight in rows:
+        splits.setdefault(name, []).append({"version_id": version_id, "number": number, "weight": weight})
+    return splits
 
 
 def label_moves_of(*, app: App) -> QuerySet[LabelMove]:
@@ -170,9 +197,20 @@ def endpoint_off(slug: str) -> AppNotPublished:
     return AppNotPublished(f"The endpoint of {slug!r} is turned off.")
 
 
-def published_version_ref(*, workspace_id: int, slug: str, label: str | None,
-                          number: int | None) -> tuple[int, int, str]:
-    """(app id, version id, label) that a call names, or a not-found error; the endpoint must be on."""
+@dataclass(frozen=True, slots=True)
+class VersionRef:
+    """What a call names: the app, the label (empty for a pinned version), the version the label
+    serves, and its split — ``(version id, weight)`` per arm by version number, empty when the
+    label serves one version (and always for a pinned version)."""
+
+    app_id: int
+    version_id: int
+    label: str
+    arms: tuple[tuple[int, int], ...] = ()
+
+
+def published_version_ref(*, workspace_id: int, slug: str, label: str | None, number: int | None) -> VersionRef:
+    """The app, version and split that a call names, or a not-found error; the endpoint must be on."""
     app = App.objects.filter(workspace_id=workspace_id, slug=slug).values("id", "publication__enabled").first()
     if app is None or app["publication__enabled"] is None:
         raise AppNotPublished(f"No published app {slug!r} in this workspace.")
@@ -182,12 +220,17 @@ def published_version_ref(*, workspace_id: int, slug: str, label: str | None,
         version_id = AppVersion.objects.filter(app_id=app["id"], number=number).values_list("id", flat=True).first()
         if version_id is None:
             raise AppNotPublished(f"{slug} has no version {number}.", code="version_not_found")
-        return app["id"], version_id, ""
+        return VersionRef(app["id"], version_id, "")
     name = label or PRODUCTION
-    version_id = Label.objects.filter(app_id=app["id"], name=name).values_list("version_id", flat=True).first()
-    if version_id is None:
+    # One query: the label's version with one row per arm (one row of None without a split).
+    rows = list(
+        Label.objects.filter(app_id=app["id"], name=name).order_by("arms__version__number")
+        .values_list("version_id", "arms__version_id", "arms__weight")
+    )
+    if not rows:
         raise LabelNotFound(f"{slug} has no label {name!r}.")
-    return app["id"], version_id, name
+    arms = tuple((arm, weight) for _, arm, weight in rows if arm is not None)
+    return VersionRef(app["id"], rows[0][0], name, arms)
 
 
 def endpoint_enabled(*, app_id: int) -> bool:

@@ -1,6 +1,7 @@
 """Writes of publishing: publish (validate → version → move ``production``), move and roll back
-labels (every move recorded; a label only serves a version that can run), turn the endpoint off
-and on, the public web chat (on/off, rate limit, a new link), create and revoke API keys, feedback."""
+labels (every move recorded; a label only serves a version that can run), A/B traffic splits of a
+label between versions (set, end, promote the winner), turn the endpoint off and on, the public
+web chat (on/off, rate limit, a new link), create and revoke API keys, feedback."""
 
 from __future__ import annotations
 
@@ -15,17 +16,20 @@ from builder.core.errors import InvalidInput
 from builder.flows.graphs import graph_errors, graph_issues, parse_graph
 from builder.flows.models import App, AppVersion
 from builder.flows.prompt_links import prompt_uses
+from builder.flows.selectors import version_get
 from builder.flows.services import version_create, version_from_graph
 from builder.publishing import cache_bus
 from builder.publishing.errors import (
     AppInvalid,
     KeyScopeInvalid,
     LabelNotFound,
+    LabelNotSplit,
     LabelProtected,
     LabelUnchanged,
     NothingToRollBack,
     NotPublishedYet,
     PromptsCurrent,
+    SplitInvalid,
 )
 from builder.publishing.models import (
     PRODUCTION,
@@ -33,12 +37,15 @@ from builder.publishing.models import (
     ApiKeyScope,
     Feedback,
     Label,
+    LabelArm,
     LabelMove,
     LabelMoveKind,
     Publication,
 )
 
 KEY_PREFIX = "lsk_"
+SPLIT_TOTAL = 100  # a split's weights are whole percents
+MAX_ARMS = 10
 KEEP: Any = object()  # a keyword argument left as it is
 
 
@@ -152,7 +159,8 @@ def label_move(*, app: App, name: str, version: AppVersion, user) -> Label:
     draft, a model no longer available) is refused with ``app_invalid``."""
     name = _clean_label(name)
     current = Label.objects.select_for_update().filter(app=app, name=name).first()
-    if current is not None and current.version_id == version.pk:
+    # A split label moved onto one of its versions ends its split: not unchanged.
+    if current is not None and current.version_id == version.pk and not current.arms.exists():
         raise LabelUnchanged(f"{name} already points at version {version.number}.")
     _can_go_live(app, version.graph, f"Version {version.number}")
     kind = LabelMoveKind.MOVE
@@ -198,17 +206,160 @@ def label_delete(*, app: App, name: str, user) -> None:
 
 
 def _label_set(*, app: App, name: str, version: AppVersion, user, kind: str) -> Label:
+    """Point ``name`` at ``version`` alone: a split the label carried ends (recorded with the move)."""
     label = Label.objects.select_for_update().select_related("version").filter(app=app, name=name).first()
     from_number = label.version.number if label is not None else None
+    ended: list[dict[str, int]] = []
     if label is None:
         label = Label(app=app, name=name)
+    else:
+        ended = _arms_of(label)
+        label.arms.all().delete()
     label.version, label.updated_by = version, user
     label.save()
     LabelMove.objects.create(
-        app=app, label=name, kind=kind, from_number=from_number, to_number=version.number, moved_by=user
+        app=app, label=name, kind=kind, from_number=from_number, to_number=version.number, arms=ended, moved_by=user
     )
     transaction.on_commit(cache_bus.bump)
     return label
+
+
+# --- A/B traffic splits ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def label_split_set(*, app: App, label: str, arms: Any, user) -> Label:
+    """Split ``label``'s traffic between versions: ``arms`` is ``[{"version": <number>, "weight":
+    <percent>}, …]`` — at least two arms, distinct versions of the app that can run here, whole
+    percents from 1 to 99 adding up to 100. Replaces a split the label had.
+
+    While split the label keeps a version of its own (what pages show): the one it had when that is
+    an arm, else the heaviest arm. Each call through the label runs one arm: the same arm for the
+    same end user while the split is unchanged (see :mod:`builder.publishing.gateway.splits`).
+    ``split_invalid`` lists every problem by field; ``label_unchanged`` when the split is the same."""
+    current = _label_for_update(app, label)
+    chosen = _split_versions(app, arms)
+    for version, _ in chosen:
+        _can_go_live(app, version.graph, f"Version {version.number}")
+    new = [{"version": v.number, "weight": w} for v, w in chosen]
+    if new == _arms_of(current):
+        raise LabelUnchanged(f"{label} is already split {split_text(new)}.")
+    from_number = current.version.number
+    if current.version_id not in {v.pk for v, _ in chosen}:
+        current.version = max(chosen, key=lambda arm: (arm[1], arm[0].number))[0]
+    current.arms.all().delete()
+    LabelArm.objects.bulk_create(LabelArm(label=current, version=v, weight=w) for v, w in chosen)
+    current.updated_by = user
+    current.save()
+    LabelMove.objects.create(app=app, label=label, kind=LabelMoveKind.SPLIT, from_number=from_number,
+                             to_number=current.version.number, arms=new, moved_by=user)
+    transaction.on_commit(cache_bus.bump)
+    return current
+
+
+@transaction.atomic
+def label_split_end(*, app: App, label: str, version_number: int | None = None, user) -> Label:
+    """End ``label``'s split: it serves one version again — ``version_number`` (one of its arms),
+    or the version it shows while split."""
+    current = _label_for_update(app, label)
+    ended = _split_of(current)
+    version = current.version if version_number is None else _arm_version(app, current, ended, version_number)
+    return _split_close(app, current, version, ended, user, LabelMoveKind.SPLIT_END)
+
+
+@transaction.atomic
+def label_split_promote(*, app: App, label: str, version_number: int, user) -> Label:
+    """Promote the winning arm: ``label`` serves version ``version_number`` (one of its arms) to
+    everyone and the split is over — one click on the Publish panel or a monitoring page."""
+    current = _label_for_update(app, label)
+    ended = _split_of(current)
+    version = _arm_version(app, current, ended, version_number)
+    return _split_close(app, current, version, ended, user, LabelMoveKind.PROMOTE)
+
+
+def split_text(arms: list[dict[str, int]]) -> str:
+    """``v7 90 % · v8 10 %``: how a split is shown, here and in the Publish panel."""
+    return " · ".join(f"v{a['version']} {a['weight']} %" for a in arms)
+
+
+def _label_for_update(app: App, name: str) -> Label:
+    label = Label.objects.select_for_update().select_related("version").filter(app=app, name=name).first()
+    if label is None:
+        raise LabelNotFound(f"The app has no label {name!r}.")
+    return label
+
+
+def _arms_of(label: Label) -> list[dict[str, int]]:
+    return [{"version": number, "weight": weight} for number, weight in
+            label.arms.order_by("version__number").values_list("version__number", "weight")]
+
+
+def _split_of(label: Label) -> list[dict[str, int]]:
+    arms = _arms_of(label)
+    if not arms:
+        raise LabelNotSplit(f"{label.name} serves version {label.version.number} alone; it has no split.")
+    return arms
+
+
+def _arm_version(app: App, label: Label, arms: list[dict[str, int]], number: int) -> AppVersion:
+    version = version_get(app=app, number=number)  # 404 version_not_found
+    if number not in {a["version"] for a in arms}:
+        choices = ", ".join(f"v{a['version']}" for a in arms)
+        raise SplitInvalid(
+            f"Version {number} is not an arm of {label.name}'s split ({split_text(arms)}).",
+            details=[{"field": "version", "message": f"Choose one of {choices}."}],
+        )
+    return version
+
+
+def _split_close(app: App, label: Label, version: AppVersion, ended: list[dict[str, int]], user, kind: str) -> Label:
+    _can_go_live(app, version.graph, f"Version {version.number}")
+    from_number = label.version.number
+    label.arms.all().delete()
+    label.version, label.updated_by = version, user
+    label.save()
+    LabelMove.objects.create(app=app, label=label.name, kind=kind, from_number=from_number,
+                             to_number=version.number, arms=ended, moved_by=user)
+    transaction.on_commit(cache_bus.bump)
+    return label
+
+
+def _split_versions(app: App, arms: Any) -> list[tuple[AppVersion, int]]:
+    """``arms`` checked whole, as (version, weight) by version number; ``split_invalid`` listing
+    every problem by field otherwise."""
+    if not isinstance(arms, list) or not all(isinstance(a, dict) for a in arms):
+        raise SplitInvalid("'arms' is a list of {version, weight}.",
+                           details=[{"field": "arms", "message": "A list of {version, weight}."}])
+    problems: list[dict[str, str]] = []
+    if not 2 <= len(arms) <= MAX_ARMS:
+        problems.append({"field": "arms", "message": f"A split has 2 to {MAX_ARMS} arms; {len(arms)} given."})
+    numbers: list[int] = []
+    for i, arm in enumerate(arms):
+        number, weight = arm.get("version"), arm.get("weight")
+        if not _whole(number) or number < 1:
+            problems.append({"field": f"arms[{i}].version", "message": "A version number such as 3."})
+        elif number in numbers:
+            problems.append({"field": f"arms[{i}].version", "message": f"Version {number} is already an arm."})
+        else:
+            numbers.append(number)
+        if not _whole(weight) or not 1 <= weight < SPLIT_TOTAL:
+            problems.append({"field": f"arms[{i}].weight", "message": "A whole percent from 1 to 99."})
+    found = {v.number: v for v in AppVersion.objects.filter(app=app, number__in=numbers)}
+    for i, arm in enumerate(arms):
+        number = arm.get("version")
+        if number in numbers and number not in found:
+            problems.append({"field": f"arms[{i}].version", "message": f"The app has no version {number}."})
+    weights = [a.get("weight") for a in arms]
+    if not problems and sum(weights) != SPLIT_TOTAL:
+        problems.append({"field": "arms", "message": f"The weights add up to {sum(weights)} %; they must add up "
+                                                     f"to {SPLIT_TOTAL} %."})
+    if problems:
+        raise SplitInvalid(f"The split cannot be served: {problems[0]['message']}", details=problems)
+    return sorted(((found[a["version"]], a["weight"]) for a in arms), key=lambda arm: arm[0].number)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _clean_label(name: str) -> str:

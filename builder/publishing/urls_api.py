@@ -15,6 +15,8 @@ urlpatterns = [
     path(app + "labels/audit/", apis.LabelAuditApi.as_view(), name="label-audit"),
     path(app + "labels/<slug:name>/", apis.LabelDetailApi.as_view(), name="label-detail"),
     path(app + "labels/<slug:name>/rollback/", apis.LabelRollbackApi.as_view(), name="label-rollback"),
+    path(app + "labels/<slug:name>/split/", apis.LabelSplitApi.as_view(), name="label-split"),
+    path(app + "labels/<slug:name>/promote/", apis.LabelPromoteApi.as_view(), name="label-promote"),
     path(ws + "api-keys/", apis.ApiKeyListApi.as_view(), name="api-key-list"),
     path(ws + "api-keys/<int:key_id>/", apis.ApiKeyDetailApi.as_view(), name="api-key-detail"),
 ]

@@ -56,10 +56,13 @@ INSTALLED_APPS = [
     "builder.publishing",
     "builder.experiments",
     "builder.annotation",
+    "builder.monitoring",
+    "builder.alerts",
     "builder.knowledge",
     "builder.health",
     "builder.web",
     "builder.studio",
+    "builder.telemetry",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +188,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic work, run by the beat process `make run` starts (schedule file in the data folder).
 CELERY_BEAT_SCHEDULE = {
     "annotation-sampling-rules": {"task": "annotation.sample", "schedule": env_float("LLMOPS_SAMPLING_SECONDS", 60.0)},
+    "telemetry-export": {"task": "telemetry.export", "schedule": env_float("LLMOPS_TELEMETRY_SECONDS", 30.0)},
+    "alert-rules": {"task": "alerts.evaluate", "schedule": env_float("LLMOPS_ALERTS_SECONDS", 60.0)},
+    "monitoring-prune": {"task": "monitoring.prune", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
@@ -205,6 +211,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        # At INFO it logs every request's full URL, query string (and so any token in it) included.
+        "httpx": {"level": "WARNING"},
         # It warns on every event sent to a workspace nobody is watching (the usual case).
         "channels_postgres.core": {"level": "ERROR"},
     },

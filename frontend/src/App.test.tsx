@@ -41,16 +41,25 @@ describe('App shell', () => {
   it('shows the nav, the workspace, the user and the Apps home page', () => {
     renderWithShell(<App />);
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Apps', 'Prompt IDE', 'Knowledge', 'Evaluations', 'Annotation', 'Runs']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual([
+      'Apps',
+      'Prompt IDE',
+      'Knowledge',
+      'Evaluations',
+      'Annotation',
+      'Runs',
+      'Monitoring',
+      'Alerts',
+    ]);
     expect(screen.getByRole('heading', { level: 1, name: 'Apps' })).toBeInTheDocument();
     expect(screen.getByTestId('workspace-name')).toHaveTextContent('Acme Research');
     expect(screen.getByTestId('user-name')).toHaveTextContent('Ada Lovelace');
   });
 
-  it('leaves the areas not built yet out of the nav, with no page to land on', () => {
-    renderWithShell(<App />, { path: '/monitoring' });
+  it('sends Monitoring to the server-rendered pages and answers unknown paths with Page not found', () => {
+    renderWithShell(<App />, { path: '/no-such-area' });
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).queryByRole('link', { name: /Monitoring/ })).not.toBeInTheDocument();
+    expect(within(nav).getByRole('link', { name: 'Monitoring' })).toHaveAttribute('href', '/monitoring/');
     expect(nav).not.toHaveTextContent(/soon/i);
     expect(screen.getByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
   });

@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
+import { AlertsPage } from './alerts/AlertsPage';
 import { Layout } from './components/Layout';
 import { DatasetPage } from './evaluations/DatasetPage';
 import { EvaluationsPage } from './evaluations/EvaluationsPage';
@@ -16,6 +17,7 @@ import { RunDetailPage } from './runs/RunDetailPage';
 import { RunListPage } from './runs/RunListPage';
 import { MembersPage } from './settings/MembersPage';
 import { ModelsPage } from './settings/ModelsPage';
+import { TelemetryPage } from './settings/TelemetryPage';
 
 // The editor (React Flow, dagre) loads only when an app is opened; an experiment's page (the
 // results grid, Plotly) only when one is.
@@ -63,8 +65,10 @@ export function App() {
         />
         <Route path="settings/models" element={<ModelsPage />} />
         <Route path="settings/members" element={<MembersPage />} />
+        <Route path="settings/telemetry" element={<TelemetryPage />} />
         <Route path="runs" element={<RunListPage />} />
         <Route path="runs/:runId" element={<RunDetailPage />} />
+        <Route path="alerts" element={<AlertsPage />} />
         <Route path="debug" element={<DebugPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

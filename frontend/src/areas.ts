@@ -3,8 +3,10 @@
  * names the workspace roles that see it: annotators see the annotation queues and nothing of the
  * builder (the API refuses them the rest too). */
 export interface Area {
-  /** Path under /app (the router's basename). */
+  /** Path under /app (the router's basename), or the server's own path when `external`. */
   path: string;
+  /** Served by the server outside the React app (the Dash monitoring pages): a plain link. */
+  external?: boolean;
   label: string;
   available: boolean;
   /** The nav icon (kept when the nav collapses to icons, in the editor). */
@@ -22,7 +24,15 @@ const BUILDER_SIDE: readonly Role[] = ['owner', 'builder', 'viewer'];
 /** Those who may review (the "annotate" capability). */
 const REVIEWERS: readonly Role[] = ['owner', 'builder', 'annotator'];
 
-export type AreaIconName = 'apps' | 'prompts' | 'knowledge' | 'evaluations' | 'annotation' | 'runs' | 'monitoring';
+export type AreaIconName =
+  | 'apps'
+  | 'prompts'
+  | 'knowledge'
+  | 'evaluations'
+  | 'annotation'
+  | 'runs'
+  | 'monitoring'
+  | 'alerts';
 
 export const AREAS: readonly Area[] = [
   {
@@ -74,11 +84,20 @@ export const AREAS: readonly Area[] = [
     roles: BUILDER_SIDE,
   },
   {
-    path: '/monitoring',
+    path: '/monitoring/',
+    external: true,
     label: 'Monitoring',
-    available: false,
+    available: true,
     icon: 'monitoring',
-    summary: 'Quality, cost, tokens, latency and errors of every traced run.',
+    summary: 'Cost, latency, errors and quality of live traffic, per app, version, model and key.',
+    roles: BUILDER_SIDE,
+  },
+  {
+    path: '/alerts',
+    label: 'Alerts',
+    available: true,
+    icon: 'alerts',
+    summary: 'Rules on error rate, latency, cost, feedback and evaluators; the alerts they fired.',
     roles: BUILDER_SIDE,
   },
 ];

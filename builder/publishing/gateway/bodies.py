@@ -42,7 +42,8 @@ class _Body(BaseModel):
 
 
 class RunBody(_Body):
-    """``POST /v1/apps/{slug}/run``."""
+    """``POST /v1/apps/{slug}/run``. ``user`` names the caller's end user: stored with the run,
+    and the arm of a label's A/B split that serves them stays the same (see ``gateway/splits.py``)."""
 
     inputs: dict[str, Any] = Field(default_factory=dict)
     label: StrictStr | None = None
@@ -187,11 +188,17 @@ class VisitorMessage(ChatMessage):
 
 
 class ShareChatBody(_Body):
-    """``POST /v1/share/{token}/chat``: the web chat's conversation, visitors' roles only."""
+    """``POST /v1/share/{token}/chat``: the web chat's conversation, visitors' roles only, and
+    optionally the ``visitor``'s id."""
 
     messages: Annotated[list[VisitorMessage], Field(min_length=1, max_length=MAX_MESSAGES)]
     stream: StrictBool = False
     inputs: dict[str, Any] | None = None
+    # A random id the chat page keeps for its visitor: a label split between versions (A/B) serves
+    # them the same arm all along. Without one, the visitor's address stands in.
+    visitor: UserText = ""
+
+    _none_is_empty = field_validator("visitor", mode="before")(_empty_if_none)
 
 
 def parse_body(model: type[B], data: dict[str, Any]) -> B:

@@ -1,10 +1,12 @@
-"""What a call runs: app slug + label (or version) → an immutable version, compiled once.
+"""What a call runs: app slug + label (or version) → an immutable version, compiled once. A label
+split between versions (A/B) picks one arm per call (:mod:`.splits`), from the cached split.
 
-Label and app lookups, and whether an app's endpoint is on, are cached for ``TARGET_CACHE_SECONDS``
-(a label move, a rollback or an endpoint turned off is served within that time by every process,
-at once by the process that made it); compiled graphs are cached per version forever (versions
-never change); execution contexts per workspace for ``CONTEXT_CACHE_SECONDS`` (a provider the
-workspace adds or changes on its Models page is called within that time)."""
+Label and app lookups (a label's split with it), and whether an app's endpoint is on, are cached
+for ``TARGET_CACHE_SECONDS`` (a label move, a split, a rollback or an endpoint turned off is served
+within that time by every process, at once by the process that made it); compiled graphs are
+cached per version forever (versions never change); execution contexts per workspace for
+``CONTEXT_CACHE_SECONDS`` (a provider the workspace adds or changes on its Models page is called
+within that time)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from builder.execution.context import execution_context
 from builder.flows.graphs import parse_graph
 from builder.flows.models import AppVersion
 from builder.publishing.gateway.db import FreshCache, SingleFlight
+from builder.publishing.gateway.splits import arm_for
 from builder.publishing.selectors import app_version_by_id, endpoint_enabled, endpoint_off, published_version_ref
 from runtime import CompiledGraph, ExecutionContext, compile_graph
 
@@ -79,12 +82,19 @@ class Catalog:
         self._contexts: dict[int, tuple[float, ExecutionContext]] = {}
         self._loads = SingleFlight()
 
-    async def target(self, *, workspace_id: int, slug: str, label: str | None, number: int | None) -> Target:
-        app_id, version_id, label_name = await self._targets.get(
+    async def target(self, *, workspace_id: int, slug: str, label: str | None, number: int | None,
+                     user: str | None = None, primary: bool = False) -> Target:
+        """What the call runs. A split label serves one of its arms: the same for the same ``user``,
+        at random by weight without one; ``primary``: the label's own version instead (what a
+        page describing the app shows). A pinned version (``number``) has no split."""
+        ref = await self._targets.get(
             (workspace_id, slug, label, number), published_version_ref, workspace_id=workspace_id, slug=slug,
             label=label, number=number,
         )
-        return Target(app_id, slug, workspace_id, label_name, await self._version(version_id),
+        version_id = ref.version_id
+        if ref.arms and not primary:
+            version_id = arm_for(ref.arms, app_id=ref.app_id, label=ref.label, user=user)
+        return Target(ref.app_id, slug, workspace_id, ref.label, await self._version(version_id),
                       await self._context(workspace_id, time.monotonic()))
 
     async def check_on(self, app_id: int, slug: str) -> None:

@@ -4,7 +4,8 @@
 or ``slug@v3`` (a version). Messages map to the app's inputs: the last user message becomes the
 app's first declared string input (other than ``history``); the messages before it become the
 ``history`` input (a list of ``{"role", "content"}``) when the app declares one, else they are
-left out. Other inputs can be passed as ``inputs`` in the body (``extra_body`` in the SDK)."""
+left out. Other inputs can be passed as ``inputs`` in the body (``extra_body`` in the SDK).
+A label split between versions (A/B) serves ``user`` always the same arm (random without one)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,8 @@ class ChatRoutes:
         body = parse_body(ChatCompletionBody, await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES))
         model = body.model
         slug, label, number = split_model(model)
-        target = await self.catalog.target(workspace_id=key.workspace_id, slug=slug, label=label, number=number)
+        target = await self.catalog.target(workspace_id=key.workspace_id, slug=slug, label=label, number=number,
+                                           user=(body.user or "")[:200] or None)
         key.check_app(target.app_id)
         inputs = {**(body.inputs or {}), **map_messages(body.messages, target.version.query_input,
                                                          target.version.history_input)}

@@ -53,6 +53,7 @@ class LiveRun:
         self.request_hash = request_hash  # of the call that came with the idempotency key
         self.started_at = time.time()
         self.finished_at: float | None = None
+        self.first_token_at: float | None = None  # the first piece of the answer (time to first token)
         self.events: list[Event] = []
         self.recorder = TraceRecorder()
         self.result: RunResult | None = None
@@ -72,8 +73,11 @@ class LiveRun:
         kind = type(event)
         if kind is NodeInputs:
             return  # the app's rendered prompts and requests: for its trace, not for callers
-        if kind is NodeDelta and event.node_id not in self._delta_nodes:
-            return  # an intermediate node's tokens: not the answer
+        if kind is NodeDelta:
+            if event.node_id not in self._delta_nodes:
+                return  # an intermediate node's tokens: not the answer
+            if self.first_token_at is None:
+                self.first_token_at = time.time()
         self.events.append(event)
         if self._changed is not None:
             self._changed.set()

@@ -204,7 +204,7 @@ class RunRoutes:
         stream = body.stream
         idempotency_key = body.idempotency_key or request.headers.get("idempotency-key") or None
         target = await self.catalog.target(workspace_id=key.workspace_id, slug=slug, label=body.label,
-                                           number=body.version)
+                                           number=body.version, user=body.user or None)
         key.check_app(target.app_id)
         inputs = check_inputs(target, body.inputs)
         if not idempotency_key:

@@ -4,7 +4,9 @@
 No API key: the link's random token is the credential. A link that is unknown, rotated away or
 turned off — or whose app's endpoint is off — answers 404 ``chat_not_found``, always with the same
 message. Messages map to the app's inputs exactly as in ``/v1/chat/completions``; the app's
-production label answers, and every call is stored as a run with source ``web``. Each visitor
+production label answers (split between versions: the same arm for a visitor all along — the
+body's ``visitor`` id, else the visitor's address), and every call is stored as a run with source
+``web``. Each visitor
 (client address) of a link may send the link's ``rate_limit_per_minute`` messages a minute, and
 all visitors of a link together ``LLMOPS_WEB_CHAT_LINK_PER_MINUTE`` (the operator's cap: many
 addresses must not spend a model budget without bound).
@@ -84,17 +86,20 @@ class ShareRoutes:
         }, [(b"cache-control", b"no-store")])
 
     async def chat(self, request: Request, send: Send, token: str) -> None:
-        shared, target = await self._open(token)
+        shared = await self._shared(token)
+        client = request.scope.get("client")
+        address = client[0] if client else "-"
         if shared.rate_limit_per_minute:
-            client = request.scope.get("client")
-            visitor = client[0] if client else "-"
-            await check_rate(f"web-chat:{shared.publication_id}:{visitor}", shared.rate_limit_per_minute,
+            await check_rate(f"web-chat:{shared.publication_id}:{address}", shared.rate_limit_per_minute,
                              who="Each visitor of this chat")
         if settings.LLMOPS_WEB_CHAT_LINK_PER_MINUTE:  # 0: no cap
             await check_rate(f"web-chat:{shared.publication_id}", settings.LLMOPS_WEB_CHAT_LINK_PER_MINUTE,
                              who="This chat, all visitors together,")
         body = parse_body(ShareChatBody, await request.json(settings.LLMOPS_V1_MAX_REQUEST_BYTES))
         stream = body.stream
+        # A split production label serves a visitor the same arm for the whole conversation.
+        visitor = f"visitor:{body.visitor}" if body.visitor else f"address:{address}"
+        target = await self._target(shared, user=visitor)
         inputs = {**(body.inputs or {}), **map_messages(body.messages, target.version.query_input,
                                                          target.version.history_input)}
         inputs = check_inputs(target, inputs)
@@ -111,13 +116,20 @@ class ShareRoutes:
         await send_json(send, status, payload, [(b"x-run-id", live.id.encode())])
 
     async def _open(self, token: str) -> tuple[SharedChat, Target]:
-        """The link's app and its production version, or 404 ``chat_not_found``."""
+        """The link's app and its production version (while split: the label's own), or 404
+        ``chat_not_found``."""
+        shared = await self._shared(token)
+        return shared, await self._target(shared, primary=True)
+
+    async def _shared(self, token: str) -> SharedChat:
         shared = await self._links.get(token, shared_chat_by_token, token=token)
         if shared is None:
             raise ChatNotFound(NOT_AVAILABLE)
+        return shared
+
+    async def _target(self, shared: SharedChat, *, user: str | None = None, primary: bool = False) -> Target:
         try:
-            target = await self.catalog.target(workspace_id=shared.workspace_id, slug=shared.slug, label=None,
-                                               number=None)
+            return await self.catalog.target(workspace_id=shared.workspace_id, slug=shared.slug, label=None,
+                                             number=None, user=user, primary=primary)
         except (AppNotPublished, LabelNotFound):  # turned off or unpublished since the lookup
             raise ChatNotFound(NOT_AVAILABLE) from None
-        return shared, target

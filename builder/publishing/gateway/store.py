@@ -35,6 +35,14 @@ KEY_TOUCH_SECONDS = 60.0
 _STOP = object()
 
 
+def first_token_ms(live: LiveRun) -> float | None:
+    """Time to first token of a streamed answer (ms from the call's start); None when the caller
+    did not stream or no answer text came."""
+    if not live.stream or live.first_token_at is None:
+        return None
+    return round((live.first_token_at - live.started_at) * 1000, 2)
+
+
 def live_record(live: LiveRun) -> RunRecord:
     """The stored form of an API run: the run and its traces, and its API data (key, label, end
     user, idempotency key and the hash of its call, the public event stream for replays). A run
@@ -52,7 +60,7 @@ def live_record(live: LiveRun) -> RunRecord:
         ApiRun,
         {"run_id": live.id, "api_key_id": live.key.id, "label": target.label, "end_user": live.end_user,
          "idempotency_key": live.idempotency_key, "idempotency_hash": live.request_hash, "stream": live.stream,
-         "events": StoredJson(storable_json(events))},
+         "first_token_ms": first_token_ms(live), "events": StoredJson(storable_json(events))},
         payload={"events": []},
         droppable=("idempotency_key", "idempotency_hash"),
     )

@@ -10,6 +10,7 @@ const PATHS: Record<AreaIconName, string> = {
   annotation: 'M4 20l4-1L19 8l-3-3L5 16zM14 7l3 3',
   runs: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM10 8.5v7l5.5-3.5z',
   monitoring: 'M3 12h4l3-7 4 14 3-7h4',
+  alerts: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0',
 };
 
 export function AreaIcon({ name }: { name: AreaIconName }) {

@@ -15,9 +15,23 @@ describe('Side nav by role', () => {
   it('shows owners and builders the builder areas and Annotation', () => {
     for (const role of ['owner', 'builder']) {
       const { unmount } = renderWithShell(<SideNav />, { session: { ...TEST_SESSION, role } });
-      expect(navLabels()).toEqual(['Apps', 'Prompt IDE', 'Knowledge', 'Evaluations', 'Annotation', 'Runs']);
+      expect(navLabels()).toEqual([
+        'Apps',
+        'Prompt IDE',
+        'Knowledge',
+        'Evaluations',
+        'Annotation',
+        'Runs',
+        'Monitoring',
+        'Alerts',
+      ]);
       unmount();
     }
+  });
+
+  it('links Monitoring to the server-rendered pages, outside the app', () => {
+    renderWithShell(<SideNav />);
+    expect(screen.getByRole('link', { name: 'Monitoring' })).toHaveAttribute('href', '/monitoring/');
   });
 
   it('shows annotators Annotation only', () => {

@@ -11,19 +11,28 @@ export function SideNav({ compact = false }: { compact?: boolean }) {
   return (
     <nav className={`sidenav${compact ? ' sidenav-compact' : ''}`} aria-label="Main" data-compact={compact}>
       <ul>
-        {areasFor(role).map((area) => (
-          <li key={area.path}>
-            <NavLink
-              to={area.path}
-              end={area.path === '/'}
-              className="sidenav-link"
-              title={compact ? area.label : area.summary}
-            >
+        {areasFor(role).map((area) => {
+          const title = compact ? area.label : area.summary;
+          const content = (
+            <>
               <AreaIcon name={area.icon} />
               <span className={compact ? 'visually-hidden' : undefined}>{area.label}</span>
-            </NavLink>
-          </li>
-        ))}
+            </>
+          );
+          return (
+            <li key={area.path}>
+              {area.external ? (
+                <a href={area.path} className="sidenav-link" title={title}>
+                  {content}
+                </a>
+              ) : (
+                <NavLink to={area.path} end={area.path === '/'} className="sidenav-link" title={title}>
+                  {content}
+                </NavLink>
+              )}
+            </li>
+          );
+        })}
       </ul>
     </nav>
   );

@@ -16,6 +16,9 @@ export function UserMenu({ user, role }: { user: string; role: string }) {
           <Link to="/settings/members" className="button-quiet" title="Who works in this workspace, with which role">
             Members
           </Link>
+          <Link to="/settings/telemetry" className="button-quiet" title="Send runs to an OpenTelemetry collector">
+            Telemetry
+          </Link>
         </>
       )}
       <span className="user-name" data-testid="user-name">

@@ -1,10 +1,12 @@
-/** Endpoint tab: on/off switch, URLs, labels (move, one-click rollback, new label) and the audit list. */
+/** Endpoint tab: on/off switch, URLs, labels (move, one-click rollback, A/B traffic split, new
+ * label) and the audit list. */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { listVersions } from '../apps/api';
 import { ActionFeedback } from './ActionFeedback';
 import { CopyButton } from './copy';
 import { deleteLabel, listLabelMoves, moveLabel, rollbackLabel, setEndpointEnabled } from './api';
 import { describeMove, labelNameProblem, labelRows, relativeTime, type LabelRow } from './model';
+import { LabelSplit } from './SplitTraffic';
 import type { EndpointInfo, LabelMove } from './types';
 import type { PublishController } from './usePublish';
 
@@ -134,6 +136,7 @@ function LabelItem({ workspaceId, appId, row, canEdit, busy, act }: LabelItemPro
           )}
         </div>
       )}
+      <LabelSplit workspaceId={workspaceId} appId={appId} row={row} canEdit={canEdit} busy={busy} act={act} />
     </li>
   );
 }

@@ -3,7 +3,7 @@
 import { apiFetch } from '../api/client';
 import type { Paginated } from '../api/types';
 import type { Issue } from '../apps/types';
-import type { ApiKey, ApiKeyCreated, ApiRun, EndpointInfo, LabelInfo, LabelMove, PublishingState, WebChat } from './types';
+import type { ApiKey, ApiKeyCreated, ApiRun, EndpointInfo, LabelArm, LabelInfo, LabelMove, PublishingState, WebChat } from './types';
 
 type Id = number | string;
 
@@ -36,6 +36,18 @@ export const deleteLabel = (workspaceId: Id, appId: Id, name: string) =>
 
 export const rollbackLabel = (workspaceId: Id, appId: Id, name: string) =>
   apiFetch<LabelInfo>(`${label(workspaceId, appId, name)}/rollback/`, { method: 'POST' });
+
+/** Split the label's traffic between versions (whole percents adding up to 100). */
+export const setLabelSplit = (workspaceId: Id, appId: Id, name: string, arms: LabelArm[]) =>
+  apiFetch<LabelInfo>(`${label(workspaceId, appId, name)}/split/`, { method: 'PUT', body: { arms } });
+
+/** End the split: the label serves `version` (one of its arms) alone. */
+export const endLabelSplit = (workspaceId: Id, appId: Id, name: string, version: number) =>
+  apiFetch<LabelInfo>(`${label(workspaceId, appId, name)}/split/`, { method: 'DELETE', body: { version } });
+
+/** Promote the winning arm: the label serves `version` to everyone; the split is over. */
+export const promoteLabelArm = (workspaceId: Id, appId: Id, name: string, version: number) =>
+  apiFetch<LabelInfo>(`${label(workspaceId, appId, name)}/promote/`, { method: 'POST', body: { version } });
 
 export async function listLabelMoves(workspaceId: Id, appId: Id, limit = 50): Promise<LabelMove[]> {
   return (await apiFetch<Paginated<LabelMove>>(`${app(workspaceId, appId)}/labels/audit/?limit=${limit}`)).results;

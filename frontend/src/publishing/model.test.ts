@@ -100,6 +100,13 @@ describe('describeMove', () => {
     expect(describeMove(move('staging', 1, 3, ''))).toBe('staging moved: v1 → v3');
     expect(describeMove(move('staging', 3, null, '', 'delete'))).toBe('staging deleted (was v3)');
   });
+
+  it('says how traffic was split, promoted or put back on one version', () => {
+    const arms = [{ version: 1, weight: 90 }, { version: 2, weight: 10 }];
+    expect(describeMove({ ...move('production', 2, 2, '', 'split'), arms })).toBe('production split: v1 90 % · v2 10 %');
+    expect(describeMove({ ...move('production', 1, 2, '', 'promote'), arms })).toBe('production promoted: v2 (was v1 90 % · v2 10 %)');
+    expect(describeMove({ ...move('production', 2, 1, '', 'split_end'), arms })).toBe('production split ended: v1 (was v1 90 % · v2 10 %)');
+  });
 });
 
 describe('relativeTime', () => {

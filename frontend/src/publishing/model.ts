@@ -1,7 +1,7 @@
 /** Pure logic of the Publish panel: label state (rollback targets, move choices), the audit
  * list's wording, which keys may call the app, snippet tabs, the key setup line and the web
  * chat's rate limit. */
-import type { ApiKey, ApiRun, EndpointInfo, LabelInfo, LabelMove, PublishingState } from './types';
+import type { ApiKey, ApiRun, EndpointInfo, LabelArm, LabelInfo, LabelMove, PublishingState } from './types';
 
 export const PRODUCTION = 'production';
 export const KEY_ENV = 'LLMOPS_API_KEY';
@@ -28,6 +28,8 @@ export interface LabelRow {
   rollbackTo: number | null;
   /** Versions the label can be moved to (every version but its own), newest first. */
   moveChoices: number[];
+  /** The label's A/B traffic split by version number; empty when it serves one version. */
+  split: LabelArm[];
   updatedBy: string | null;
   updatedAt: string;
 }
@@ -45,6 +47,7 @@ export function labelRows(state: Pick<PublishingState, 'labels' | 'latest_versio
       latest: state.latest_version === null || l.version >= state.latest_version,
       rollbackTo: rollbackTarget(l, moves, known.size ? known : undefined),
       moveChoices: sortedVersions.filter((v) => v !== l.version),
+      split: l.split ?? [],
       updatedBy: l.updated_by,
       updatedAt: l.updated_at,
     }));
@@ -60,12 +63,28 @@ export function labelNameProblem(name: string, existing: string[] = []): string 
   return null;
 }
 
-const KIND_WORD: Record<string, string> = { publish: 'published', move: 'moved', rollback: 'rolled back', delete: 'deleted' };
+const KIND_WORD: Record<string, string> = {
+  publish: 'published',
+  move: 'moved',
+  rollback: 'rolled back',
+  delete: 'deleted',
+  split_end: 'split ended',
+  promote: 'promoted',
+};
+
+/** A split as the panel shows it: "v7 90 % · v8 10 %". */
+export function splitText(arms: LabelArm[]): string {
+  return arms.map((a) => `v${a.version} ${a.weight} %`).join(' · ');
+}
 
 /** One audit entry in words: what happened (who and when are shown beside it). */
 export function describeMove(m: LabelMove): string {
   const word = KIND_WORD[m.kind] ?? m.kind;
   if (m.kind === 'delete') return `${m.label} ${word} (was v${m.from_version ?? '?'})`;
+  if (m.kind === 'split') return `${m.label} split: ${splitText(m.arms ?? [])}`;
+  if (m.kind === 'promote' || m.kind === 'split_end') {
+    return `${m.label} ${word}: v${m.to_version ?? '?'}${m.arms?.length ? ` (was ${splitText(m.arms)})` : ''}`;
+  }
   const to = m.to_version === null ? '—' : `v${m.to_version}`;
   if (m.from_version === null) return `${m.label} ${m.kind === 'publish' ? 'created by publishing' : 'created'} at ${to}`;
   return `${m.label} ${word}: v${m.from_version} → ${to}`;

@@ -1,8 +1,17 @@
 /** Shapes of the publishing API (builder/publishing/apis.py). */
 
+/** One arm of a label's A/B traffic split: `weight` percent of its calls run `version`. */
+export interface LabelArm {
+  version: number;
+  weight: number;
+}
+
 export interface LabelInfo {
   name: string;
+  /** The version the label serves (while split: the one it shows). */
   version: number;
+  /** The A/B traffic split by version number; empty (or absent) when the label serves one version. */
+  split?: LabelArm[];
   updated_at: string;
   updated_by: string | null;
 }
@@ -29,13 +38,15 @@ export interface PromptPin {
   outdated: boolean;
 }
 
-export type LabelMoveKind = 'publish' | 'move' | 'rollback' | 'delete';
+export type LabelMoveKind = 'publish' | 'move' | 'rollback' | 'delete' | 'split' | 'split_end' | 'promote';
 
 export interface LabelMove {
   label: string;
   kind: LabelMoveKind | string;
   from_version: number | null;
   to_version: number | null;
+  /** The split this move set (split) or ended (other kinds). */
+  arms?: LabelArm[];
   moved_by: string | null;
   moved_at: string;
 }

@@ -46,6 +46,7 @@ describe('the web chat page', () => {
       ],
       inputs: {},
       stream: true,
+      visitor: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
   });
 

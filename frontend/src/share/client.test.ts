@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChatError, readSse, sendChat } from './client';
+import { ChatError, readSse, sendChat, visitorId } from './client';
 import { fakeGateway } from './testing';
 
 function streamOf(...pieces: string[]): ReadableStream<Uint8Array> {
@@ -35,7 +35,24 @@ describe('web chat client', () => {
 
     expect(await done).toEqual({ runId: 'run-1', answer: 'Hello!' });
     expect(pieces).toEqual(['Hel', 'lo!']);
-    expect(gateway.calls[0]).toEqual({ method: 'POST', url: '/v1/share/tok123456/chat', body: { messages: [{ role: 'user', content: 'Hi' }], inputs: {}, stream: true } });
+    expect(gateway.calls[0]).toEqual({
+      method: 'POST',
+      url: '/v1/share/tok123456/chat',
+      body: { messages: [{ role: 'user', content: 'Hi' }], inputs: {}, stream: true, visitor: visitorId() },
+    });
+  });
+
+  it('sends the same visitor id with every message, so a split label keeps the visitor on one version', async () => {
+    const gateway = fakeGateway();
+    for (const [i, question] of ['Hi', 'Again'].entries()) {
+      const done = sendChat('tok123456', { messages: [{ role: 'user', content: question }], inputs: {} }, () => undefined);
+      await vi.waitFor(() => expect(gateway.calls).toHaveLength(i + 1));
+      gateway.answer().finish('Hello!');
+      await done;
+    }
+    const visitors = gateway.calls.map((c) => (c.body as { visitor: string }).visitor);
+    expect(visitors[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(visitors).size).toBe(1);
   });
 
   it('a rate limit says how long to wait', async () => {

@@ -108,6 +108,26 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
   }
 }
 
+const VISITOR_KEY = 'llmops-chat-visitor';
+
+/**
+ * A random id this browser keeps for its visitor (localStorage), sent with each message: when the
+ * app's production label splits its traffic between versions, the visitor stays on one of them.
+ * Empty when the browser keeps nothing (the server then goes by the visitor's address).
+ */
+export function visitorId(): string {
+  try {
+    let id = window.localStorage.getItem(VISITOR_KEY);
+    if (!id) {
+      id = crypto.randomUUID();
+      window.localStorage.setItem(VISITOR_KEY, id);
+    }
+    return id;
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Sends the conversation (the last message is the new question) and streams the answer:
  * `onDelta` gets each piece of text as it arrives. Resolves with the whole answer; rejects with a
@@ -124,7 +144,7 @@ export async function sendChat(
     response = await fetch(`${base(token)}/chat`, {
       method: 'POST',
       headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...body, stream: true }),
+      body: JSON.stringify({ ...body, stream: true, visitor: visitorId() }),
       signal,
     });
   } catch (err) {

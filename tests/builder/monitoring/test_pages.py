@@ -1,0 +1,142 @@
+"""What the Cost, Performance and Quality pages show, against hand-computed figures: the month's
+projection and the day it crosses the budget, the top end users, two versions compared with
+95 % Wilson intervals, the runs behind a clicked bar, and the budget that only owners set."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from builder.accounts.models import Role
+from builder.monitoring import selectors
+from builder.monitoring.models import Budget, RunRollup
+from builder.monitoring.selectors import Scope
+from builder.monitoring.services import budget_set, rollups_prune
+from tests.builder.annotation.support import make_app
+from tests.builder.monitoring.dash_client import texts, update
+from tests.builder.monitoring.support import make_version, published_run, rate
+from tests.support.members import make_member
+
+pytestmark = pytest.mark.django_db
+
+FILTERS = {"f-range": "24h", "f-app": None, "f-version": None, "f-label": None, "f-model": None, "f-key": None,
+           "f-source": None, "theme": "light"}
+
+
+def test_the_month_is_projected_and_the_day_it_crosses_the_budget_named():
+    member = make_member()
+    app = make_app(member.workspace)
+    for day in range(1, 6):  # $10 a day, November 1st to 5th
+        published_run(app, at=datetime(2026, 11, day, 9, tzinfo=UTC), cost=10.0)
+    budget_set(workspace_id=member.workspace.pk, monthly=Decimal("200"), user_id=member.user.pk)
+    month = selectors.budget_projection(member.workspace.pk, now=datetime(2026, 11, 5, 18, tzinfo=UTC))
+    assert month["spent"] == pytest.approx(50)
+    assert month["per_day"] == pytest.approx(10)
+    assert month["projected"] == pytest.approx(50 + 10 * 25)  # 25 days after today
+    assert month["exceeds_on"] == date(2026, 11, 20)  # 50 + 15 × 10 = 200
+    assert month["budget"] == 200
+
+    budget_set(workspace_id=member.workspace.pk, monthly=Decimal("1000"), user_id=member.user.pk)
+    assert selectors.budget_projection(member.workspace.pk, now=datetime(2026, 11, 5, 18, tzinfo=UTC))[
+        "exceeds_on"] is None
+
+
+def test_the_top_end_users_are_those_who_cost_the_most():
+    member = make_member()
+    app = make_app(member.workspace)
+    at = timezone.now() - timedelta(hours=1)
+    for user, cost in (("ada", 0.01), ("ada", 0.02), ("bob", 0.04), ("", 9.0)):
+        published_run(app, at=at, cost=cost, tokens=(10, 5), end_user=user)
+    scope = Scope(member.workspace.pk, at - timedelta(days=1), at + timedelta(days=1))
+    assert [(u["end_user"], u["runs"], round(u["cost"], 4)) for u in selectors.end_users(scope)] == [
+        ("bob", 1, 0.04), ("ada", 2, 0.03)]  # calls without a user are not an end user
+
+
+def test_two_versions_compared_with_wilson_intervals():
+    member = make_member()
+    app = make_app(member.workspace)
+    v1, v2 = make_version(app, 1), make_version(app, 2)
+    at = timezone.now() - timedelta(hours=2)
+    for version, positive, negative in ((v1, 8, 2), (v2, 3, 7)):
+        for i in range(positive + negative):
+            rate(published_run(app, at=at, version=version), 1 if i < positive else -1)
+    scope = Scope(member.workspace.pk, at - timedelta(hours=1), at + timedelta(hours=3))
+    first, second = selectors.versions_compared(scope, [v1.pk, v2.pk])
+    # Wilson 95 % for 8 of 10: (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), z = 1.95996
+    assert first["positive_share"]["value"] == 0.8
+    assert first["positive_share"]["low"] == pytest.approx(0.4902, abs=1e-4)
+    assert first["positive_share"]["high"] == pytest.approx(0.9433, abs=1e-4)
+    assert second["positive_share"]["low"] == pytest.approx(1 - 0.8922, abs=1e-4)  # 3 of 10 mirrors 7 of 10
+    assert (first["runs"], second["runs"], first["feedback"]) == (10, 10, 10)
+
+
+def test_a_clicked_bar_lists_the_runs_of_its_bucket_with_links_to_their_traces():
+    member = make_member(Role.BUILDER)
+    app = make_app(member.workspace)
+    now = timezone.now().replace(second=0, microsecond=0)
+    times = [now - timedelta(hours=2, minutes=m) for m in (1, 2)]
+    inside = [(published_run(app, at=at), at) for at in times]
+    published_run(app, at=now - timedelta(hours=5))  # another hour
+    client = Client()
+    client.force_login(member.user)
+    hour = (now - timedelta(hours=2, minutes=1)).replace(minute=0)
+    click = {"points": [{"x": hour.astimezone(UTC).strftime("%Y-%m-%d %H:%M")}]}
+    response = update(client, member.workspace.pk, "perf-runs.children", {**FILTERS, "perf-requests": click})
+    assert response.status_code == 200
+    shown = response.json()["response"]["perf-runs"]["children"]
+    links = [a["props"]["href"] for a in _find(shown, "A")]
+    expected = {f"/app/runs/{run.pk}" for run, at in inside if at >= hour}
+    assert set(links) == expected and len(links) >= 1
+
+
+def test_only_owners_set_the_budget_and_bad_amounts_are_refused():
+    owner = make_member(Role.OWNER)
+    builder = make_member(Role.BUILDER, workspace=owner.workspace)
+    save = {"cost-budget-save": 1}
+    as_builder = Client()
+    as_builder.force_login(builder.user)
+    said = update(as_builder, owner.workspace.pk, "cost-budget-note.children", {**save, "cost-budget": 500})
+    assert said.json()["response"]["cost-budget-note"]["children"] == "Only owners set the budget."
+    assert not Budget.objects.filter(workspace=owner.workspace).exists()
+
+    as_owner = Client()
+    as_owner.force_login(owner.user)
+    for bad in (-5, 1e30, "lots"):
+        said = update(as_owner, owner.workspace.pk, "cost-budget-note.children", {**save, "cost-budget": bad})
+        assert said.status_code == 200
+        assert "A budget is" in said.json()["response"]["cost-budget-note"]["children"]
+    said = update(as_owner, owner.workspace.pk, "cost-budget-note.children", {**save, "cost-budget": 250})
+    assert said.json()["response"]["cost-budget-note"]["children"] == "Budget saved: $250.00 a month."
+    budget = Budget.objects.get(workspace=owner.workspace)
+    assert (budget.monthly, budget.updated_by_id) == (Decimal("250.00"), owner.user.pk)
+    kpis = update(as_owner, owner.workspace.pk, "cost-kpis.children", {**FILTERS, "cost-budget-note": None})
+    assert "$250.00" in " ".join(texts(kpis.json()["response"]["cost-kpis"]["children"]))
+
+
+def test_pruning_drops_old_minutes_and_keeps_hours_and_days():
+    member = make_member()
+    app = make_app(member.workspace)
+    now = timezone.now()
+    published_run(app, at=now - timedelta(days=3), cost=1.0)
+    published_run(app, at=now - timedelta(minutes=10), cost=2.0)
+    assert rollups_prune(now=now) >= 1
+    minutes = RunRollup.objects.filter(workspace=member.workspace, grain="m")
+    assert minutes.count() == 1
+    week = Scope(member.workspace.pk, now - timedelta(days=7), now)
+    assert selectors.totals(week)["cost"] == pytest.approx(3.0)  # from the hours: nothing lost
+
+
+def _find(node, kind: str) -> list[dict]:
+    out = []
+    if isinstance(node, list):
+        for child in node:
+            out += _find(child, kind)
+    elif isinstance(node, dict):
+        if node.get("type") == kind:
+            out.append(node)
+        out += _find(node.get("props", {}).get("children"), kind)
+    return out
