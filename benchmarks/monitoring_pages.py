@@ -12,11 +12,13 @@
    page's SQL over the rollups and its Plotly figures serialised to JSON), in this process with
    Django's test client: per page and filter setting, the median and max of ``--repeat`` calls.
    The browser's own drawing of the figures is not included.
-3. **Keeping up.** Batches of ``--batch`` runs written the way the endpoint's run store writes
-   them (one transaction: runs, node traces, API runs), with the rollup trigger on and off: the
-   runs/s each sustains, next to the endpoint's measured peak (README: 1,962 req/s, two workers).
+3. **Keeping up.** Live traffic written the way the endpoint's run store writes it — batches of
+   50, 200 and 500 runs (its batches grow with the load, up to 500), each one transaction with
+   the runs, their node traces and API rows, the runs dated within the last second as live calls
+   are — with the rollup trigger on and off, over the loaded tables: the runs/s each sustains,
+   next to the endpoint's measured peak (README: 1,962 req/s, two workers).
 
-    python -m benchmarks.monitoring_pages [--runs 1000000] [--repeat 5]
+    python -m benchmarks.monitoring_pages [--runs 1000000] [--repeat 5] [--only pages|keeping-up]
 
 Uses its own embedded PostgreSQL data folder (.data/bench-monitoring); ``--fresh`` empties it
 first. Asserts no speed.
@@ -87,9 +89,9 @@ def _tsv(values: tuple[Any, ...]) -> str:
     return "\t".join("\\N" if v is None else str(v) for v in values) + "\n"
 
 
-def _synthetic(n: int, world: dict[str, Any], now: datetime, rng: random.Random):
-    """(run row, trace row, api row, feedback row or None) for ``n`` runs over the last DAYS days."""
-    span = DAYS * 86400
+def _synthetic(n: int, world: dict[str, Any], now: datetime, rng: random.Random, span: float = DAYS * 86400):
+    """(run row, trace row, api row, feedback row or None) for ``n`` runs over the last ``span``
+    seconds (DAYS days)."""
     for _ in range(n):
         run_id = uuid.uuid4()
         at = now - timedelta(seconds=rng.random() * span)
@@ -155,6 +157,28 @@ def load(world: dict[str, Any], runs: int, chunk: int) -> None:
                       "monitoring_feedbackrollup", "monitoring_enduserrollup"):
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - our own table names
             print(f"  {table:<28} {cursor.fetchone()[0]:>10,} rows")
+
+
+def _loaded(world: dict[str, Any]) -> dict[str, Any]:
+    """The workspace with the most runs (an earlier, full run of the benchmark), its apps and keys."""
+    from django.db.models import Sum
+
+    from builder.accounts.models import Membership, Role
+    from builder.flows.models import App
+    from builder.monitoring.models import RunRollup
+    from builder.publishing.models import ApiKey
+
+    busiest = (RunRollup.objects.filter(grain="d").values("workspace_id").annotate(n=Sum("runs"))
+               .order_by("-n").first())
+    if busiest is None:
+        raise SystemExit("Nothing loaded yet: run the benchmark once without --only.")
+    workspace_id = busiest["workspace_id"]
+    owner = Membership.objects.filter(workspace_id=workspace_id, role=Role.OWNER).select_related("user").first()
+    apps = [(app.pk, list(app.versions.values_list("pk", flat=True)))
+            for app in App.objects.filter(workspace_id=workspace_id)]
+    keys = list(ApiKey.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True))
+    print(f"Over the {busiest['n']:,} runs loaded earlier ({os.cpu_count()} CPUs)")
+    return {"workspace": workspace_id, "owner": owner.user, "apps": apps, "keys": keys}
 
 
 def _prune() -> None:
@@ -229,31 +253,35 @@ def pages(world: dict[str, Any], repeat: int) -> None:
                   f"{max(times) * 1000:>8.0f}")
 
 
-def keeping_up(world: dict[str, Any], batch: int, batches: int) -> None:
+def keeping_up(world: dict[str, Any], batches: int) -> None:
     from django.db import connection, transaction
 
     rng = random.Random(11)
-    print(f"\nKeeping up (batches of {batch} runs as the run store writes them: runs, traces, API rows "
-          f"in one transaction; {batches} batches each):")
-    for trigger in ("on", "off"):
+    print(f"\nKeeping up (live runs in batches as the run store writes them: runs, traces, API rows in one "
+          f"transaction; {batches} batches each):")
+    print(f"  {'batch':>5} {'rollups on runs/s':>18} {'ms a batch':>11} {'rollups off runs/s':>19} {'ms a batch':>11}")
+    try:
+        for batch in (50, 200, 500):
+            figures = []
+            for trigger in ("ENABLE", "DISABLE"):
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ALTER TABLE publishing_apirun {trigger} TRIGGER monitoring_api_runs")
+                took = 0.0
+                for _ in range(batches):
+                    rows = list(_synthetic(batch, world, datetime.now(UTC), rng, span=1.0))
+                    started = time.perf_counter()
+                    with transaction.atomic(), connection.cursor() as cursor:
+                        raw = cursor.connection.cursor()
+                        _copy(raw, "runs_run", RUN_COLUMNS, [r[0] for r in rows])
+                        _copy(raw, "runs_nodetrace", TRACE_COLUMNS, [r[1] for r in rows])
+                        _copy(raw, "publishing_apirun", API_COLUMNS, [r[2] for r in rows])
+                    took += time.perf_counter() - started
+                figures.append((batch * batches / took, took / batches * 1000))
+            (on, on_ms), (off, off_ms) = figures
+            print(f"  {batch:>5} {on:>18,.0f} {on_ms:>11.1f} {off:>19,.0f} {off_ms:>11.1f}")
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE publishing_apirun {'ENABLE' if trigger == 'on' else 'DISABLE'} "
-                           "TRIGGER monitoring_api_runs")
-        source = _synthetic(batch * batches, world, datetime.now(UTC), rng)
-        took = 0.0
-        for _ in range(batches):
-            rows = [next(source) for _ in range(batch)]
-            started = time.perf_counter()
-            with transaction.atomic(), connection.cursor() as cursor:
-                raw = cursor.connection.cursor()
-                _copy(raw, "runs_run", RUN_COLUMNS, [r[0] for r in rows])
-                _copy(raw, "runs_nodetrace", TRACE_COLUMNS, [r[1] for r in rows])
-                _copy(raw, "publishing_apirun", API_COLUMNS, [r[2] for r in rows])
-            took += time.perf_counter() - started
-        rate = batch * batches / took
-        print(f"  rollups {trigger:<3}: {rate:>8,.0f} runs/s ({took / batches * 1000:.1f} ms a batch)")
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE publishing_apirun ENABLE TRIGGER monitoring_api_runs")
+            cursor.execute("ALTER TABLE publishing_apirun ENABLE TRIGGER monitoring_api_runs")
     print(f"  the endpoint's measured peak: {ENDPOINT_PEAK_RPS:,} req/s (two workers)")
 
 
@@ -262,8 +290,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1_000_000)
     parser.add_argument("--chunk", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--batches", type=int, default=25)
+    parser.add_argument("--only", choices=("pages", "keeping-up"),
+                        help="skip loading: measure over the runs an earlier run of the benchmark loaded")
     parser.add_argument("--fresh", action="store_true", help="empty the benchmark's data folder first")
     args = parser.parse_args()
     if args.fresh:
@@ -271,11 +300,16 @@ def main() -> None:
 
         shutil.rmtree(os.environ["LLMOPS_DATA_DIR"], ignore_errors=True)
     world = _setup()
-    print(f"Monitoring benchmark: {args.runs:,} runs over {DAYS} days, {os.cpu_count()} CPUs")
-    load(world, args.runs, args.chunk)
-    _prune()
-    pages(world, args.repeat)
-    keeping_up(world, args.batch, args.batches)
+    if args.only is None:
+        print(f"Monitoring benchmark: {args.runs:,} runs over {DAYS} days, {os.cpu_count()} CPUs")
+        load(world, args.runs, args.chunk)
+        _prune()
+    else:
+        world = _loaded(world)
+    if args.only in (None, "pages"):
+        pages(world, args.repeat)
+    if args.only in (None, "keeping-up"):
+        keeping_up(world, args.batches)
 
 
 if __name__ == "__main__":
