@@ -26,10 +26,12 @@ def dependencies(client: Client, workspace_id: int) -> list[dict[str, Any]]:
     return response.json()
 
 
-def update(client: Client, workspace_id: int, output: str, values: dict[str, Any], **headers: str):
+def update(client: Client, workspace_id: int, output: str, values: dict[str, Any], *,
+           changed: list[str] | None = None, **headers: str):
     """POST ``_dash-update-component`` for the callback whose output names ``output`` (e.g.
     ``perf-kpis.children``), its inputs and states taken from ``values`` (by component id; None
-    when absent). Returns the response."""
+    when absent), as if ``changed`` (component ids; default: every input) had just changed.
+    Returns the response."""
     callback = next(c for c in dependencies(client, workspace_id) if output in c["output"])
 
     def items(kind: str) -> list[dict[str, Any]]:
@@ -39,7 +41,8 @@ def update(client: Client, workspace_id: int, output: str, values: dict[str, Any
                for part in callback["output"].strip(".").split("...")]
     body = {"output": callback["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
             "inputs": items("inputs"), "state": items("state"),
-            "changedPropIds": [f"{i['id']}.{i['property']}" for i in callback["inputs"]]}
+            "changedPropIds": [f"{i['id']}.{i['property']}" for i in callback["inputs"]
+                               if changed is None or i["id"] in changed]}
     return client.post(base(workspace_id) + "_dash-update-component", data=json.dumps(body),
                        content_type="application/json", **headers)
 

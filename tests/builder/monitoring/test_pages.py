@@ -105,16 +105,22 @@ def test_only_owners_set_the_budget_and_bad_amounts_are_refused():
 
     as_owner = Client()
     as_owner.force_login(owner.user)
-    for bad in (-5, 1e30, "lots"):
+    for bad in (-5, 1e30, "lots", None):
         said = update(as_owner, owner.workspace.pk, "cost-budget-note.children", {**save, "cost-budget": bad})
         assert said.status_code == 200
-        assert "A budget is" in said.json()["response"]["cost-budget-note"]["children"]
+        note = said.json()["response"]["cost-budget-note"]["children"]
+        assert note.startswith(("A budget is", "Enter the monthly budget")), note
     said = update(as_owner, owner.workspace.pk, "cost-budget-note.children", {**save, "cost-budget": 250})
     assert said.json()["response"]["cost-budget-note"]["children"] == "Budget saved: $250.00 a month."
     budget = Budget.objects.get(workspace=owner.workspace)
     assert (budget.monthly, budget.updated_by_id) == (Decimal("250.00"), owner.user.pk)
     kpis = update(as_owner, owner.workspace.pk, "cost-kpis.children", {**FILTERS, "cost-budget-note": None})
     assert "$250.00" in " ".join(texts(kpis.json()["response"]["cost-kpis"]["children"]))
+
+    said = update(as_owner, owner.workspace.pk, "cost-budget-note.children", {"cost-budget-remove": 1},
+                  changed=["cost-budget-remove"])
+    assert said.json()["response"]["cost-budget-note"]["children"] == "Budget removed."
+    assert not Budget.objects.filter(workspace=owner.workspace).exists()
 
 
 def test_pruning_drops_old_minutes_and_keeps_hours_and_days():

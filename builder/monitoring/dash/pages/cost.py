@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, ctx, dcc, html
 
 from builder.monitoring import selectors, services
 from builder.monitoring.dash import figures, filters, runs_table
@@ -31,9 +31,10 @@ def layout() -> html.Div:
             html.Div([
                 dcc.Graph(id="cost-month", config=figures.GRAPH_CONFIG),
                 html.Div([
-                    html.Label(["Monthly budget (USD) ", dcc.Input(id="cost-budget", type="number", min=0, step=1,
-                                                                    debounce=True, className="budget-input")]),
+                    html.Label(["Monthly budget (USD) ", dcc.Input(id="cost-budget", type="number", min=0,
+                                                                    step="any", className="budget-input")]),
                     html.Button("Save budget", id="cost-budget-save", className="button"),
+                    html.Button("Remove", id="cost-budget-remove", className="button secondary"),
                     html.Span(id="cost-budget-note", className="note", role="status"),
                 ], className="budget"),
             ], className="card"),
@@ -62,6 +63,7 @@ def register(app: Dash) -> None:
         Output("cost-kpis", "children"), Output("cost-over-time", "figure"), Output("cost-tokens", "figure"),
         Output("cost-month", "figure"), Output("cost-users", "children"), Output("cost-budget", "value"),
         Output("cost-budget", "disabled"), Output("cost-budget-save", "disabled"),
+        Output("cost-budget-remove", "disabled"),
         *[Input(f"f-{name}", "value") for name in filters.FILTERS], Input("theme", "data"),
         Input("cost-budget-note", "children"))
     def cost_page(*args: Any) -> tuple[Any, ...]:
@@ -96,11 +98,10 @@ def register(app: Dash) -> None:
         rows = selectors.series(scope)
         if rows:
             tokens = go.Figure([
-                go.Scatter(name="tokens in", x=[r["bucket"] for r in rows], y=[r["tokens_in"] for r in rows],
-                           mode="lines", stackgroup="t"),
-                go.Scatter(name="tokens out", x=[r["bucket"] for r in rows], y=[r["tokens_out"] for r in rows],
-                           mode="lines", stackgroup="t"),
+                go.Bar(name="tokens in", x=[r["bucket"] for r in rows], y=[r["tokens_in"] for r in rows]),
+                go.Bar(name="tokens out", x=[r["bucket"] for r in rows], y=[r["tokens_out"] for r in rows]),
             ])
+            tokens.update_layout(barmode="stack")
             tokens = figures.styled(tokens, theme, title=f"Tokens per {_grain_word(scope)}", y_title="tokens",
                                     window=scope)
         else:
@@ -116,7 +117,7 @@ def register(app: Dash) -> None:
                                                   className="muted")
         can_edit = request_role() == "owner"
         return (kpis, over_time, tokens, _month_figure(month, theme), table, month["budget"], not can_edit,
-                not can_edit)
+                not can_edit, not can_edit or month["budget"] is None)
 
     @app.callback(Output("cost-breakdown", "figure"), Input("cost-by", "value"),
                   *[Input(f"f-{name}", "value") for name in filters.FILTERS], Input("theme", "data"))
@@ -137,13 +138,15 @@ def register(app: Dash) -> None:
         return figures.styled(fig, theme, title=title, height=320)
 
     @app.callback(Output("cost-budget-note", "children"), Input("cost-budget-save", "n_clicks"),
-                  State("cost-budget", "value"), prevent_initial_call=True)
-    def save_budget(_: int | None, value: Any) -> str:
+                  Input("cost-budget-remove", "n_clicks"), State("cost-budget", "value"), prevent_initial_call=True)
+    def save_budget(_save: int | None, _remove: int | None, value: Any) -> str:
         if request_role() != "owner":
             return "Only owners set the budget."
-        if value in (None, ""):
+        if ctx.triggered_id == "cost-budget-remove":
             services.budget_set(workspace_id=request_workspace_id(), monthly=None, user_id=request_user_id())
             return "Budget removed."
+        if value in (None, ""):  # also what the browser sends for text that is not a number
+            return "Enter the monthly budget in USD, such as 250."
         try:
             monthly = Decimal(str(value)).quantize(Decimal("0.01"))
         except InvalidOperation:
@@ -153,7 +156,7 @@ def register(app: Dash) -> None:
         services.budget_set(workspace_id=request_workspace_id(), monthly=monthly, user_id=request_user_id())
         return f"Budget saved: {figures.money(float(monthly))} a month."
 
-    runs_table.register(app, "cost", graphs=["cost-over-time"])
+    runs_table.register(app, "cost", graphs=["cost-over-time", "cost-tokens"])
 
 
 def _grain_word(scope: selectors.Scope) -> str:

@@ -34,7 +34,7 @@ def layout() -> html.Div:
             dcc.Graph(id="quality-feedback", config=figures.GRAPH_CONFIG),
             dcc.Graph(id="quality-scores", config=figures.GRAPH_CONFIG),
         ], className="grid-2"),
-        dcc.Graph(id="quality-good-ratio", config=figures.GRAPH_CONFIG),
+        html.Div(dcc.Graph(id="quality-good-ratio", config=figures.GRAPH_CONFIG), className="card"),
         runs_table.panel("quality"),
     ])
 
