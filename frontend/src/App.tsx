@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { AlertsPage } from './alerts/AlertsPage';
+import { BuilderOnly } from './components/BuilderOnly';
 import { Layout } from './components/Layout';
 import { DatasetPage } from './evaluations/DatasetPage';
 import { EvaluationsPage } from './evaluations/EvaluationsPage';
@@ -32,30 +33,6 @@ export function App() {
       <Route element={<Layout />}>
         <Route index element={<HomePage />} />
         <Route
-          path="apps/:appId"
-          element={
-            <Suspense fallback={<p className="muted">Opening the editor…</p>}>
-              <EditorPage />
-            </Suspense>
-          }
-        />
-        <Route path="knowledge" element={<KnowledgeListPage />} />
-        <Route path="knowledge/:kbId" element={<KnowledgeBasePage />} />
-        <Route path="prompts" element={<PromptListPage />} />
-        <Route path="prompts/:promptId" element={<PromptPage />} />
-        <Route path="playground" element={<PlaygroundPage />} />
-        <Route path="evaluations" element={<EvaluationsPage />} />
-        <Route path="evaluations/datasets/:datasetId" element={<DatasetPage />} />
-        <Route path="evaluations/experiments/new" element={<NewExperimentPage />} />
-        <Route
-          path="evaluations/experiments/:experimentId"
-          element={
-            <Suspense fallback={<p className="muted">Opening the experiment…</p>}>
-              <ExperimentPage />
-            </Suspense>
-          }
-        />
-        <Route
           path="annotation/*"
           element={
             <Suspense fallback={<p className="muted">Opening annotation…</p>}>
@@ -63,13 +40,39 @@ export function App() {
             </Suspense>
           }
         />
-        <Route path="settings/models" element={<ModelsPage />} />
-        <Route path="settings/members" element={<MembersPage />} />
-        <Route path="settings/telemetry" element={<TelemetryPage />} />
-        <Route path="runs" element={<RunListPage />} />
-        <Route path="runs/:runId" element={<RunDetailPage />} />
-        <Route path="alerts" element={<AlertsPage />} />
-        <Route path="debug" element={<DebugPage />} />
+        <Route element={<BuilderOnly />}>
+          <Route
+            path="apps/:appId"
+            element={
+              <Suspense fallback={<p className="muted">Opening the editor…</p>}>
+                <EditorPage />
+              </Suspense>
+            }
+          />
+          <Route path="knowledge" element={<KnowledgeListPage />} />
+          <Route path="knowledge/:kbId" element={<KnowledgeBasePage />} />
+          <Route path="prompts" element={<PromptListPage />} />
+          <Route path="prompts/:promptId" element={<PromptPage />} />
+          <Route path="playground" element={<PlaygroundPage />} />
+          <Route path="evaluations" element={<EvaluationsPage />} />
+          <Route path="evaluations/datasets/:datasetId" element={<DatasetPage />} />
+          <Route path="evaluations/experiments/new" element={<NewExperimentPage />} />
+          <Route
+            path="evaluations/experiments/:experimentId"
+            element={
+              <Suspense fallback={<p className="muted">Opening the experiment…</p>}>
+                <ExperimentPage />
+              </Suspense>
+            }
+          />
+          <Route path="settings/models" element={<ModelsPage />} />
+          <Route path="settings/members" element={<MembersPage />} />
+          <Route path="settings/telemetry" element={<TelemetryPage />} />
+          <Route path="runs" element={<RunListPage />} />
+          <Route path="runs/:runId" element={<RunDetailPage />} />
+          <Route path="alerts" element={<AlertsPage />} />
+          <Route path="debug" element={<DebugPage />} />
+        </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

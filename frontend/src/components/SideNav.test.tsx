@@ -3,6 +3,7 @@ import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { HomePage } from '../pages/HomePage';
 import { TEST_SESSION, renderWithShell } from '../test/render';
+import { BuilderOnly } from './BuilderOnly';
 import { SideNav } from './SideNav';
 import { UserMenu } from './UserMenu';
 
@@ -58,6 +59,22 @@ describe('Builder-only links', () => {
     expect(screen.queryByRole('link', { name: 'Members' })).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Models' })).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Log out' })).toBeInTheDocument();
+  });
+
+  it('sends annotators who follow a link into the builder to their queues, and lets builders in', () => {
+    const routes = (
+      <Routes>
+        <Route element={<BuilderOnly />}>
+          <Route path="runs" element={<h1>Runs</h1>} />
+        </Route>
+        <Route path="annotation" element={<h1>Queues</h1>} />
+      </Routes>
+    );
+    const { unmount } = renderWithShell(routes, { path: '/runs', session: { ...TEST_SESSION, role: 'annotator' } });
+    expect(screen.getByRole('heading', { name: 'Queues' })).toBeInTheDocument();
+    unmount();
+    renderWithShell(routes, { path: '/runs', session: { ...TEST_SESSION, role: 'builder' } });
+    expect(screen.getByRole('heading', { name: 'Runs' })).toBeInTheDocument();
   });
 
   it('sends annotators from the home page to their queues', () => {
