@@ -345,6 +345,25 @@ def good_result_ratios(workspace_id: int, *, app_id: int | None, since: datetime
 
 # --- cost --------------------------------------------------------------------------------------
 
+def evaluator_pass_rates(workspace_id: int, *, app_id: int | None, since: datetime, until: datetime) -> list[dict]:
+    """Each evaluator's pass rate per app version, over the cells of the experiments that finished
+    in the range (every evaluator of a cell, not only the primary one)."""
+    clauses = ["e.workspace_id = %s", "e.finished_at >= %s", "e.finished_at < %s", "v.app_version_id IS NOT NULL"]
+    params: list[Any] = [workspace_id, since, until]
+    if app_id is not None:
+        clauses.append("av.app_id = %s")
+        params.append(app_id)
+    return _rows(
+        "SELECT av.app_id, av.number AS version, verdict->>'evaluator' AS evaluator, "
+        "count(*) FILTER (WHERE verdict->>'passed' IS NOT NULL)::bigint AS judged, "
+        "count(*) FILTER (WHERE (verdict->>'passed')::boolean)::bigint AS passed FROM experiments_experiment e "
+        "JOIN experiments_variant v ON v.experiment_id = e.id JOIN flows_appversion av ON av.id = v.app_version_id "
+        "JOIN experiments_cell c ON c.variant_id = v.id "
+        "CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(c.verdicts) = 'array' THEN c.verdicts "
+        "ELSE '[]'::jsonb END) AS verdict "
+        f"WHERE {' AND '.join(clauses)} GROUP BY 1, 2, 3 ORDER BY 3, 1, 2", params)
+
+
 def month_bounds(today: date) -> tuple[datetime, datetime]:
     start = datetime(today.year, today.month, 1, tzinfo=UTC)
     end = datetime(today.year + (today.month == 12), today.month % 12 + 1, 1, tzinfo=UTC)

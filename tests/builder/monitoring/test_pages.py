@@ -146,3 +146,35 @@ def _find(node, kind: str) -> list[dict]:
             out.append(node)
         out += _find(node.get("props", {}).get("children"), kind)
     return out
+
+
+def test_each_evaluators_pass_rate_per_version_counts_every_verdict_of_the_experiments_in_range():
+    from builder.datasets.services import dataset_create
+    from builder.experiments.models import Cell, Experiment, Variant
+    from runtime.evaluation.rows import Row
+
+    member = make_member()
+    app = make_app(member.workspace)
+    v1, v2 = make_version(app, 1), make_version(app, 2)
+    dataset = dataset_create(workspace=member.workspace, user=member.user, name="Questions",
+                             rows=[Row(inputs={"q": str(i)}) for i in range(4)])
+    version = dataset.versions.get()
+    experiment = Experiment.objects.create(workspace=member.workspace, name="v1 vs v2", dataset_version=version,
+                                           finished_at=timezone.now() - timedelta(hours=1))
+    verdicts = {  # per version: (contains, length) verdicts of its four cells
+        v1: [(True, True), (True, False), (False, False), (True, None)],
+        v2: [(True, True), (True, True), (True, True), (False, True)],
+    }
+    for position, (app_version, cells) in enumerate(verdicts.items()):
+        variant = Variant.objects.create(experiment=experiment, position=position, name=f"v{app_version.number}",
+                                         app_version=app_version, graph={})
+        for row, (contains, length) in zip(version.rows.order_by("position"), cells, strict=True):
+            Cell.objects.create(experiment=experiment, variant=variant, row=row, status="done", passed=contains,
+                                verdicts=[{"evaluator": "contains", "passed": contains},
+                                          {"evaluator": "length", "passed": length}])
+    now = timezone.now()
+    rates = {(r["version"], r["evaluator"]): (r["passed"], r["judged"]) for r in selectors.evaluator_pass_rates(
+        member.workspace.pk, app_id=app.pk, since=now - timedelta(days=1), until=now)}
+    assert rates == {(1, "contains"): (3, 4), (1, "length"): (1, 3), (2, "contains"): (3, 4), (2, "length"): (4, 4)}
+    assert selectors.evaluator_pass_rates(member.workspace.pk, app_id=app.pk, since=now - timedelta(minutes=30),
+                                          until=now) == []  # finished before the range

@@ -1,6 +1,7 @@
 """Quality: feedback rate and share positive over time per version, reviewers' annotation scores by
-config, experiments' good-result ratio per version, and two (or more) versions side by side on live
-traffic with 95 % intervals — the arms of an A/B split, with the winner one click from promotion."""
+config, experiments' good-result ratio and each evaluator's pass rate per version, and two (or
+more) versions side by side on live traffic with 95 % intervals — the arms of an A/B split, with
+the winner one click from promotion."""
 
 from __future__ import annotations
 
@@ -34,7 +35,10 @@ def layout() -> html.Div:
             dcc.Graph(id="quality-feedback", config=figures.GRAPH_CONFIG),
             dcc.Graph(id="quality-scores", config=figures.GRAPH_CONFIG),
         ], className="grid-2"),
-        html.Div(dcc.Graph(id="quality-good-ratio", config=figures.GRAPH_CONFIG), className="card"),
+        html.Div([
+            dcc.Graph(id="quality-good-ratio", config=figures.GRAPH_CONFIG),
+            dcc.Graph(id="quality-evaluators", config=figures.GRAPH_CONFIG),
+        ], className="grid-2"),
         runs_table.panel("quality"),
     ])
 
@@ -161,5 +165,30 @@ def register(app: Dash) -> None:
             return "Your role does not allow promoting a version."
         return splits.promote(workspace_id=request_workspace_id(), user_id=request_user_id(),
                               version_id=int(ctx.triggered_id["version"]), label=str(ctx.triggered_id["label"]))
+
+    @app.callback(Output("quality-evaluators", "figure"),
+                  *[Input(f"f-{name}", "value") for name in filters.FILTERS], Input("theme", "data"))
+    def evaluator_pass_rates(*args: Any) -> go.Figure:
+        *values, theme = args
+        workspace_id = request_workspace_id()
+        scope = filters.scope_of(workspace_id, dict(zip(filters.FILTERS, values, strict=True)))
+        rows = [r for r in selectors.evaluator_pass_rates(workspace_id, app_id=scope.app_id, since=scope.since,
+                                                           until=scope.until) if r["judged"]]
+        title = "Evaluator pass rates per version (experiments)"
+        if not rows:
+            return figures.empty(theme, title, "No judged experiment cells of app versions in range.")
+        apps = filters.names(workspace_id)["app"]
+        per: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            per[f"{apps.get(row['app_id'], '')} v{row['version']}".strip()].append(row)
+        fig = go.Figure([go.Bar(name=version, x=[r["evaluator"] for r in version_rows],
+                                y=[r["passed"] / r["judged"] for r in version_rows],
+                                customdata=[[r["passed"], r["judged"]] for r in version_rows],
+                                hovertemplate="%{x}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})<extra>"
+                                              + version + "</extra>")
+                         for version, version_rows in per.items()])
+        fig.update_layout(barmode="group")
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+        return figures.styled(fig, theme, title=title)
 
     runs_table.register(app, "quality", graphs=["quality-feedback"])
