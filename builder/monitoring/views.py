@@ -69,13 +69,25 @@ def monitoring_static(request: HttpRequest, path: str) -> HttpResponse:
         return _refused(request, path, 401, "not_authenticated", "Sign in to see monitoring.")
     if not path.startswith(_STATIC):
         return JsonResponse(error_body("not_found", "Open monitoring through a workspace."), status=404)
-    return _to_dash(request, path, {})
+    response = _to_dash(request, path, {})
+    if response.status_code >= 500:  # Dash fails on a component package it does not know: nothing to serve
+        return JsonResponse(error_body("not_found", "No such monitoring file."), status=404)
+    return response
+
+
+_DASH_ERRORS = {400: ("invalid_request", "The page sent a request the monitoring pages cannot read."),
+                404: ("not_found", "No such monitoring page or file."),
+                405: ("method_not_allowed", "Method not allowed here.")}
 
 
 def _to_dash(request: HttpRequest, path: str, extra: dict) -> HttpResponse:
     status, headers, body = server.call(
         method=request.method or "GET", path=path, query=request.META.get("QUERY_STRING", ""),
         headers=dict(request.headers), body=request.body, extra=extra)
+    if status >= 400 and not any(n.lower() == "content-type" and "json" in v for n, v in headers):
+        # Flask's own HTML error pages, answered in the platform's one error shape instead
+        code, message = _DASH_ERRORS.get(status, ("internal_error", "The monitoring page failed; it is logged."))
+        return JsonResponse(error_body(code, message), status=status if status in _DASH_ERRORS else 500)
     response = HttpResponse(body, status=status)
     for name, value in headers:
         if name.lower() not in _DROPPED_HEADERS:

@@ -32,26 +32,40 @@ def time_range(value: str | None, *, now: datetime | None = None) -> tuple[datet
     return now - RANGES.get(value or DEFAULT_RANGE, RANGES[DEFAULT_RANGE]), now + timedelta(seconds=1)
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+_MAX_ID = 2**63 - 1
+_MAX_TEXT = 200
+
+
+def an_id(value: Any) -> int | None:
+    """An id the page sent, or None for anything that cannot be one (a crafted request's value)."""
+    if isinstance(value, bool):
         return None
+    try:
+        number = int(value) if isinstance(value, (int, str)) and value != "" else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 < number <= _MAX_ID else None
+
+
+def a_text(value: Any) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= _MAX_TEXT else None
 
 
 def scope_of(workspace_id: int, values: dict[str, Any], *, now: datetime | None = None) -> Scope:
-    since, until = time_range(values.get("range"), now=now)
-    return Scope(workspace_id, since, until, app_id=_int(values.get("app")), version_id=_int(values.get("version")),
-                 label=values.get("label") or None, model=values.get("model") or None,
-                 api_key_id=_int(values.get("key")), source=values.get("source") or None)
+    """The scope of the filters' values; a value of the wrong kind counts as no filter."""
+    chosen = values.get("range")
+    since, until = time_range(chosen if isinstance(chosen, str) else None, now=now)
+    return Scope(workspace_id, since, until, app_id=an_id(values.get("app")), version_id=an_id(values.get("version")),
+                 label=a_text(values.get("label")), model=a_text(values.get("model")),
+                 api_key_id=an_id(values.get("key")), source=a_text(values.get("source")))
 
 
-def from_query(search: str | None) -> dict[str, Any]:
+def from_query(search: Any) -> dict[str, Any]:
     """Filter values from a query string (``?app=3&range=30d``); unknown keys are ignored."""
     values: dict[str, Any] = dict.fromkeys(FILTERS)
-    for name, value in parse_qsl((search or "").lstrip("?")):
+    for name, value in parse_qsl((search if isinstance(search, str) else "").lstrip("?")):
         if name in FILTERS:
-            values[name] = _int(value) if FILTERS[name] else value
+            values[name] = an_id(value) if FILTERS[name] else a_text(value)
     if values["range"] not in RANGE_LABELS:
         values["range"] = DEFAULT_RANGE
     return values

@@ -23,9 +23,9 @@ def panel(page: str) -> html.Section:
     ], className="card runs-behind", **{"aria-live": "polite"})
 
 
-def bucket_of(click: dict[str, Any] | None) -> datetime | None:
-    points = (click or {}).get("points") or []
-    if not points:
+def bucket_of(click: Any) -> datetime | None:
+    points = click.get("points") if isinstance(click, dict) else None
+    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
         return None
     try:
         at = datetime.fromisoformat(str(points[0]["x"]).replace(" ", "T").replace("Z", "+00:00"))
@@ -67,9 +67,12 @@ def register(app: Dash, page: str, *, graphs: list[str], error_graph: str | None
             raise PreventUpdate  # a filter changed: the old list no longer matches; keep it until a click
         scope = filters.scope_of(request_workspace_id(), values)
         if trigger == error_graph:
-            points = (clicks[-1] or {}).get("points") or [{}]
-            code = points[0].get("customdata") or ""
-            code = code[0] if isinstance(code, list) else code
+            points = clicks[-1].get("points") if isinstance(clicks[-1], dict) else None
+            point = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
+            code = point.get("customdata") or ""
+            code = code[0] if isinstance(code, list) and code else code
+            if not isinstance(code, str) or len(code) > 64:
+                raise PreventUpdate
             rows = selectors.runs_behind(scope, error_code=code)
             return table(rows, f"Latest runs that failed with {code or 'no code'} in the range:")
         bucket = bucket_of(clicks[graphs.index(trigger)])

@@ -23,8 +23,8 @@ FILTER_LABELS = {"range": "Time", "app": "App", "version": "Version", "label": "
                  "key": "API key", "source": "Source"}
 
 
-def page_of(pathname: str | None) -> str:
-    last = (pathname or "").rstrip("/").rsplit("/", 1)[-1]
+def page_of(pathname: Any) -> str:
+    last = (pathname if isinstance(pathname, str) else "").rstrip("/").rsplit("/", 1)[-1]
     return last if last in PAGES else "cost"
 
 
@@ -79,7 +79,8 @@ def register(app: Dash) -> None:
         return values
 
     @app.callback(Output("f-version", "options"), Input("f-app", "value"))
-    def version_options(app_id: int | None) -> list[dict[str, Any]]:
+    def version_options(app_id: Any) -> list[dict[str, Any]]:
+        app_id = filters.an_id(app_id)
         return filters.options(request_workspace_id(), app_id)["version"] if app_id else []
 
     @app.callback([Output(f"nav-{p}", "href") for p in PAGES] + [Output(f"nav-{p}", "className") for p in PAGES],

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from builder.accounts.models import Role
 from tests.builder.annotation.support import make_app
-from tests.builder.monitoring.dash_client import base, dash_config, texts, update
+from tests.builder.monitoring.dash_client import base, dash_config, dependencies, texts, update
 from tests.builder.monitoring.support import published_run
 from tests.support.members import make_member
 
@@ -109,3 +109,25 @@ def test_a_member_sees_the_page_and_its_workspace_figures(member):
     assert "$1.50" in texts(cost["cost-kpis"]["children"])
     layout = client.get(base(ws) + "_dash-layout").json()
     assert "Support bot" in str(layout) and "Other" not in str(layout)  # the app filter's choices
+
+
+@pytest.mark.parametrize("garbage", ["x", -1, 10**30, {"a": 1}, ["x"], "", None, True])
+def test_no_callback_fails_on_values_the_page_would_never_send(member, garbage):
+    """A crafted callback request gets an answer, never a server error: every callback, every
+    input and state set to a value of the wrong kind."""
+    client = signed_in(member)
+    ws = member.workspace.pk
+    for callback in [c for c in dependencies(client, ws) if not c.get("clientside_function")]:
+        ids = [i["id"] for i in callback["inputs"] + callback["state"] if isinstance(i["id"], str)]
+        response = update(client, ws, callback["output"], dict.fromkeys(ids, garbage))
+        assert response.status_code < 500, (callback["output"], garbage, response.content[:300])
+
+
+def test_a_request_dash_cannot_read_is_answered_in_the_error_shape(member):
+    client = signed_in(member)
+    ws = member.workspace.pk
+    broken = client.post(base(ws) + "_dash-update-component", data="{not json", content_type="application/json")
+    assert broken.status_code == 400
+    assert broken.json()["error"]["code"] == "invalid_request"
+    missing = client.get("/monitoring/_dash-component-suites/nothing/here.js")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"

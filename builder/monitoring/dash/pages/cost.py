@@ -121,8 +121,10 @@ def register(app: Dash) -> None:
 
     @app.callback(Output("cost-breakdown", "figure"), Input("cost-by", "value"),
                   *[Input(f"f-{name}", "value") for name in filters.FILTERS], Input("theme", "data"))
-    def cost_breakdown(by: str, *args: Any) -> go.Figure:
+    def cost_breakdown(by: Any, *args: Any) -> go.Figure:
         *values, theme = args
+        if not isinstance(by, str) or by not in dict(BREAKDOWN_CHOICES):
+            by = "app"
         workspace_id = request_workspace_id()
         scope = filters.scope_of(workspace_id, dict(zip(filters.FILTERS, values, strict=True)))
         rows = selectors.breakdown(scope, by)[:15]

@@ -43,6 +43,16 @@ def layout() -> html.Div:
     ])
 
 
+MAX_COMPARED = 6
+
+
+def _ids(value: Any) -> list[int]:
+    """The version ids a picker sent (nothing of another kind)."""
+    if not isinstance(value, list):
+        return []
+    return [i for i in (filters.an_id(v) for v in value) if i is not None]
+
+
 def register(app: Dash) -> None:
     @app.callback(
         Output("quality-kpis", "children"), Output("quality-feedback", "figure"), Output("quality-scores", "figure"),
@@ -106,7 +116,7 @@ def register(app: Dash) -> None:
         options = [{"label": f"{names.get(r['key'], '#' + str(r['key']))} ({r['runs']:,} runs)", "value": r["key"]}
                    for r in traffic]
         offered = {o["value"] for o in options}
-        keep = [v for v in (chosen or []) if v in offered]
+        keep = [v for v in _ids(chosen) if v in offered]
         default = keep if len(keep) >= 2 else splits.default_arms(scope, [r["key"] for r in traffic])
         return kpis, feedback_fig, scores_fig, good, options, default
 
@@ -115,8 +125,9 @@ def register(app: Dash) -> None:
         Output("quality-promote", "children"),
         Input("quality-compare", "value"), *[Input(f"f-{name}", "value") for name in filters.FILTERS],
         Input("theme", "data"))
-    def compare(chosen: list[int] | None, *args: Any) -> tuple[Any, ...]:
+    def compare(picked: Any, *args: Any) -> tuple[Any, ...]:
         *values, theme = args
+        chosen = _ids(picked)[:MAX_COMPARED]
         workspace_id = request_workspace_id()
         scope = filters.scope_of(workspace_id, dict(zip(filters.FILTERS, values, strict=True)))
         if not chosen:
@@ -158,13 +169,17 @@ def register(app: Dash) -> None:
     @app.callback(Output("quality-promote-note", "children"),
                   Input({"type": "promote", "version": ALL, "label": ALL}, "n_clicks"),
                   prevent_initial_call=True)
-    def promote(clicks: list[int | None]) -> str:
-        if not any(clicks) or not isinstance(ctx.triggered_id, dict):
+    def promote(clicks: Any) -> str:
+        trigger = ctx.triggered_id
+        if not isinstance(clicks, list) or not any(clicks) or not isinstance(trigger, dict):
+            raise PreventUpdate
+        version_id, label = filters.an_id(trigger.get("version")), filters.a_text(trigger.get("label"))
+        if version_id is None or label is None:
             raise PreventUpdate
         if request_role() not in ("owner", "builder"):
             return "Your role does not allow promoting a version."
         return splits.promote(workspace_id=request_workspace_id(), user_id=request_user_id(),
-                              version_id=int(ctx.triggered_id["version"]), label=str(ctx.triggered_id["label"]))
+                              version_id=version_id, label=label)
 
     @app.callback(Output("quality-evaluators", "figure"),
                   *[Input(f"f-{name}", "value") for name in filters.FILTERS], Input("theme", "data"))
