@@ -50,6 +50,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_mapping(name: str) -> dict[str, str]:
+    """``name=value`` pairs separated by commas (``tiny=/models/tiny,big=/models/big``)."""
+    pairs = [part.split("=", 1) for part in os.environ.get(name, "").split(",") if part.strip()]
+    bad = [p[0] for p in pairs if len(p) != 2 or not p[0].strip() or not p[1].strip()]
+    if bad:
+        raise ImproperlyConfigured(f"{name}: expected name=value pairs separated by commas, got {bad[0]!r}")
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
 def model_provider_configs() -> list[dict[str, Any]]:
     """Remote model providers configured by the operator. One OpenAI-compatible endpoint comes
     from LLMOPS_OPENAI_BASE_URL / LLMOPS_OPENAI_API_KEY / LLMOPS_OPENAI_MODELS (named

@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("builder.runs.urls_api")),
     path("", include("builder.datasets.urls_api")),
     path("", include("builder.experiments.urls_api")),
+    path("", include("builder.finetune.urls_api")),
     path("", include("builder.annotation.urls_api")),
     path("", include("builder.alerts.urls_api")),
     path("", include("builder.playground.urls_api")),

@@ -16,16 +16,22 @@ JobKind = Callable[[Job, Progress], dict[str, Any]]
 JOB_KINDS: dict[str, JobKind] = {}
 #: Kinds whose jobs a worker that starts takes up again when the worker running them died.
 RESUMABLE_KINDS: set[str] = set()
+#: Kinds that run on a queue of their own (a dedicated worker), by kind.
+KIND_QUEUES: dict[str, str] = {}
 
 
-def job_kind(name: str, *, resumable: bool = False) -> Callable[[JobKind], JobKind]:
+def job_kind(name: str, *, resumable: bool = False, queue: str | None = None) -> Callable[[JobKind], JobKind]:
     """Register a kind. ``resumable``: running it again after a crash finishes the work without
-    doing any of it twice (the kind keeps its own progress)."""
+    doing any of it twice (the kind keeps its own progress). ``queue``: the Celery queue its jobs
+    go to (a worker of their own, e.g. fine-tuning, so that long work never blocks the rest);
+    default: the platform's queue."""
 
     def register(func: JobKind) -> JobKind:
         JOB_KINDS[name] = func
         if resumable:
             RESUMABLE_KINDS.add(name)
+        if queue:
+            KIND_QUEUES[name] = queue
         return func
 
     return register

@@ -18,7 +18,7 @@ from django.utils import timezone
 from builder.core.errors import InvalidInput
 from builder.core.locks import advisory_lock
 from builder.jobs.events import workspace_event_publish
-from builder.jobs.kinds import JOB_KINDS, RESUMABLE_KINDS
+from builder.jobs.kinds import JOB_KINDS, KIND_QUEUES, RESUMABLE_KINDS
 from builder.jobs.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -31,10 +31,15 @@ def job_create(*, workspace, kind: str, input: dict[str, Any] | None = None, cre
         raise InvalidInput(f"Unknown job kind {kind!r}.", code="unknown_job_kind", details=sorted(JOB_KINDS))
     job = Job.objects.create(workspace=workspace, kind=kind, input=input or {}, created_by=created_by)
 
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _enqueue(job: Job) -> None:
     from builder.jobs.tasks import job_execute_task
 
-    transaction.on_commit(lambda: job_execute_task.delay(job.pk))
-    return job
+    queue = KIND_QUEUES.get(job.kind)
+    job_execute_task.apply_async((job.pk,), **({"queue": queue} if queue else {}))
 
 
 def job_execute(*, job_id: int) -> Job | None:
@@ -54,8 +59,6 @@ def jobs_resume_interrupted(*, queued_grace: timedelta = timedelta(seconds=30)) 
     """Enqueue again the resumable jobs whose worker died: running ones whose lock nobody holds,
     and queued ones older than ``queued_grace`` (a dead worker had taken their message). Returns
     their ids."""
-    from builder.jobs.tasks import job_execute_task
-
     kinds = sorted(RESUMABLE_KINDS)
     candidates = Job.objects.filter(kind__in=kinds, status=JobStatus.RUNNING) | Job.objects.filter(
         kind__in=kinds, status=JobStatus.QUEUED, created_at__lt=timezone.now() - queued_grace)
@@ -64,7 +67,7 @@ def jobs_resume_interrupted(*, queued_grace: timedelta = timedelta(seconds=30)) 
         with _running(job.pk) as free:
             if not free:
                 continue  # a live worker is running it
-        job_execute_task.delay(job.pk)
+        _enqueue(job)
         resumed.append(job.pk)
     if resumed:
         logger.warning("resuming interrupted jobs %s", resumed)

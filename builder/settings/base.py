@@ -14,6 +14,7 @@ from builder.config import (
     env_float,
     env_int,
     env_list,
+    env_mapping,
     env_str,
     model_provider_configs,
     resolve_broker_url,
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "builder.web",
     "builder.studio",
     "builder.telemetry",
+    "builder.finetune",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +195,12 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-prune": {"task": "monitoring.prune", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Fine-tuning runs on a queue of its own, served by a worker of concurrency 1 (`make run` starts
+# it), so that training never holds up other work; checkpoints and adapters live under the data folder.
+LLMOPS_FINETUNE_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.finetune"
+LLMOPS_FINETUNE_DIR = DATA_DIR / "finetune"
+# Base models an operator adds beside the bundled one: name=folder (a Hugging Face model folder) pairs.
+LLMOPS_FINETUNE_BASE_MODELS = env_mapping("LLMOPS_FINETUNE_BASE_MODELS")
 
 # --- Live events: REDIS_URL -> Redis channel layer, else PostgreSQL LISTEN/NOTIFY
 CHANNEL_LAYERS = resolve_channel_layers()

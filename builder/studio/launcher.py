@@ -54,6 +54,12 @@ class Supervisor:
              "--concurrency", concurrency, "--hostname", f"worker@{socket.gethostname()}"],
             env=env,
         )
+        # Fine-tuning: one job at a time, on its own queue.
+        self.children["finetune"] = subprocess.Popen(
+            [python, "-m", "celery", "-A", "builder", "worker", "--loglevel", "INFO", "--concurrency", "1",
+             "--queues", settings.LLMOPS_FINETUNE_QUEUE, "--hostname", f"finetune@{socket.gethostname()}"],
+            env=env,
+        )
         # Periodic work (sampling rules); its schedule file lives in the data folder.
         self.children["beat"] = subprocess.Popen(
             [python, "-m", "celery", "-A", "builder", "beat", "--loglevel", "WARNING",

@@ -81,14 +81,17 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def celery_worker(backends: Backends, **extra_env: str) -> Iterator[subprocess.Popen]:
-    """A worker in its own process; ready once its heartbeat reaches the database."""
+def celery_worker(backends: Backends, *, queue_suffix: str = "", **extra_env: str) -> Iterator[subprocess.Popen]:
+    """A worker in its own process; ready once its heartbeat reaches the database. ``queue_suffix``:
+    serve a dedicated queue instead of the default one (``.finetune``: the fine-tuning worker)."""
     from builder.health.models import WorkerHeartbeat
 
+    env = {**backends.env(), **extra_env}
+    queues = ["--queues", env["LLMOPS_QUEUE"] + queue_suffix] if queue_suffix else []
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "builder", "worker", "--pool", "solo", "--loglevel", "WARNING",
-         "--hostname", f"test-worker-{os.getpid()}@%h"],
-        env={**backends.env(), **extra_env},
+         "--hostname", f"test-worker{queue_suffix}-{os.getpid()}@%h", *queues],
+        env=env,
     )
     try:
         deadline = time.monotonic() + 60

@@ -1,0 +1,135 @@
+"""Thin API views of fine-tuning: the methods (what each trains, its settings), the base models,
+start a job, follow it (status, step, loss curve, tokens/s, ETA), cancel it, delete it with its
+files. Every member who sees the builder reads; builders and owners start, cancel and delete."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from builder.accounts.permissions import WorkspaceScoped
+from builder.core.pagination import Pagination
+from builder.core.parsers import CheckedJSONParser
+from builder.datasets import selectors as datasets
+from builder.finetune import selectors, services
+from runtime.finetune.methods import LABELS, SUMMARIES, Method, MethodSettings
+
+WRITE = {"POST": "build", "DELETE": "build"}
+
+
+class FineTuneJobOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    model = serializers.CharField(source="model_name")
+    base_model = serializers.CharField()
+    method = serializers.CharField()
+    method_settings = serializers.JSONField()
+    dataset_id = serializers.IntegerField(source="dataset_version.dataset_id")
+    dataset_name = serializers.CharField(source="dataset_version.dataset.name")
+    dataset_version = serializers.IntegerField(source="dataset_version.number")
+    validation_share = serializers.FloatField()
+    epochs = serializers.IntegerField()
+    learning_rate = serializers.FloatField()
+    batch_size = serializers.IntegerField()
+    max_length = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    status = serializers.CharField()
+    cancel_requested = serializers.BooleanField()
+    step = serializers.IntegerField()
+    total_steps = serializers.IntegerField()
+    losses = serializers.JSONField()
+    val_losses = serializers.JSONField()
+    tokens_per_s = serializers.FloatField(allow_null=True)
+    eta_s = serializers.FloatField(allow_null=True)
+    trainable_params = serializers.IntegerField(allow_null=True)
+    total_params = serializers.IntegerField(allow_null=True)
+    train_rows = serializers.IntegerField()
+    validation_rows = serializers.IntegerField()
+    error = serializers.SerializerMethodField()
+    job_id = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_error(self, job) -> dict | None:
+        return {"code": job.error_code, "message": job.error_message} if job.error_code else None
+
+
+class MethodsApi(WorkspaceScoped, APIView):
+    """The methods, each with one line on what it trains and its default settings, and the base models."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, workspace_id: int):
+        defaults = asdict(MethodSettings())
+        defaults.pop("extra")
+        return Response({
+            "methods": [{"method": m.value, "label": LABELS[m], "summary": SUMMARIES[m]} for m in Method],
+            "settings_defaults": defaults,
+            "base_models": sorted(services.base_models()),
+        })
+
+
+class FineTuneJobListApi(WorkspaceScoped, APIView):
+    """GET: the workspace's fine-tuning jobs, newest first. POST: start one on a dataset version
+    (default: its latest); 400 ``finetune_invalid`` / ``finetune_data_too_small`` /
+    ``finetune_too_large`` / ``finetune_name_taken`` name the field to change."""
+
+    capabilities = WRITE
+    parser_classes = [CheckedJSONParser]
+
+    class FineTuneJobInput(serializers.Serializer):
+        name = serializers.SlugField(max_length=60)
+        base_model = serializers.CharField(max_length=200, default=services.BUNDLED)
+        method = serializers.ChoiceField(choices=[m.value for m in Method], default=Method.LORA.value)
+        method_settings = serializers.DictField(required=False, default=dict)
+        dataset_id = serializers.IntegerField()
+        dataset_version = serializers.IntegerField(required=False, min_value=1)
+        validation_share = serializers.FloatField(min_value=0, max_value=0.5, default=0.2)
+        epochs = serializers.IntegerField(min_value=1, max_value=100, default=3)
+        learning_rate = serializers.FloatField(min_value=1e-7, max_value=1.0, default=3e-4)
+        batch_size = serializers.IntegerField(min_value=1, max_value=256, default=4)
+        max_length = serializers.IntegerField(min_value=16, max_value=8192, default=256)
+        seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+
+    @extend_schema(responses=FineTuneJobOutput(many=True))
+    def get(self, request, workspace_id: int):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.finetune_jobs(workspace=self.workspace), request, view=self)
+        return paginator.get_paginated_response(FineTuneJobOutput(page, many=True).data)
+
+    @extend_schema(request=FineTuneJobInput, responses={201: FineTuneJobOutput})
+    def post(self, request, workspace_id: int):
+        data = self.FineTuneJobInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        body = data.validated_data
+        dataset = datasets.dataset_get(workspace=self.workspace, dataset_id=body.pop("dataset_id"))
+        version = datasets.version_get(dataset=dataset, number=body.pop("dataset_version", None))
+        job = services.finetune_start(workspace=self.workspace, user=request.user, dataset_version=version, **body)
+        job = selectors.finetune_job_get(workspace=self.workspace, job_id=job.pk)
+        return Response(FineTuneJobOutput(job).data, status=status.HTTP_201_CREATED)
+
+
+class FineTuneJobDetailApi(WorkspaceScoped, APIView):
+    capabilities = WRITE
+
+    @extend_schema(responses=FineTuneJobOutput)
+    def get(self, request, workspace_id: int, job_id: int):
+        return Response(FineTuneJobOutput(selectors.finetune_job_get(workspace=self.workspace, job_id=job_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, workspace_id: int, job_id: int):
+        services.finetune_delete(job=selectors.finetune_job_get(workspace=self.workspace, job_id=job_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FineTuneJobCancelApi(WorkspaceScoped, APIView):
+    capabilities = WRITE
+
+    @extend_schema(request=None, responses=FineTuneJobOutput)
+    def post(self, request, workspace_id: int, job_id: int):
+        job = services.finetune_cancel(job=selectors.finetune_job_get(workspace=self.workspace, job_id=job_id))
+        return Response(FineTuneJobOutput(selectors.finetune_job_get(workspace=self.workspace, job_id=job.pk)).data)

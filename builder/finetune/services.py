@@ -1,0 +1,135 @@
+"""Starting, cancelling and locating fine-tuning jobs. A job is checked when it is created — the
+method's settings, the data (chat examples with answers) and a memory estimate against this
+machine — so that what cannot work is refused at once with the setting to change, not minutes
+later in the worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from builder.core.errors import Conflict, InvalidInput
+from builder.finetune.models import FINISHED, FineTuneJob, TuneStatus
+from builder.jobs.services import job_create
+from runtime.finetune.methods import Method, MethodError, MethodSettings
+from runtime.finetune.trainer import memory_estimate
+
+JOB_KIND = "finetune.train"
+BUNDLED = "smollm2-135m-instruct"
+#: The bundled SmolLM2-135M-Instruct's shape (its folder exists only once converted, in the worker).
+BUNDLED_SHAPE = {"num_hidden_layers": 30, "hidden_size": 576, "intermediate_size": 1536, "vocab_size": 49152}
+MEMORY_SHARE = 0.7  # of this machine's memory a job may plan to use
+MIN_ROWS = 2
+
+
+def base_models() -> dict[str, Path | None]:
+    """Base models by name: the bundled one (its folder made on first use: None here) and the
+    Hugging Face model folders the operator registered (``LLMOPS_FINETUNE_BASE_MODELS``)."""
+    return {BUNDLED: None, **{name: Path(folder) for name, folder in settings.LLMOPS_FINETUNE_BASE_MODELS.items()}}
+
+
+def base_shape(name: str) -> dict[str, int]:
+    folder = base_models()[name]
+    if folder is None:
+        return BUNDLED_SHAPE
+    config = json.loads((folder / "config.json").read_text())
+    return {k: int(config[k]) for k in BUNDLED_SHAPE}
+
+
+def job_folder(job: FineTuneJob) -> Path:
+    """Where a job's checkpoint and adapter live: the workspace's own folder, named by ids only."""
+    return Path(settings.LLMOPS_FINETUNE_DIR) / f"w{job.workspace_id}" / f"job{job.pk}"
+
+
+def chat_of(inputs: dict[str, Any], expected: str) -> list[dict[str, str]]:
+    """A dataset row as a chat: its ``messages`` input if it has one, else its inputs as the user's
+    message (one input alone, or ``name: value`` lines); the expected output is the answer."""
+    messages = inputs.get("messages")
+    if isinstance(messages, list) and all(isinstance(m, dict) for m in messages):
+        prompt = [{"role": str(m.get("role", "user")), "content": str(m.get("content", ""))} for m in messages]
+    elif len(inputs) == 1:
+        prompt = [{"role": "user", "content": str(next(iter(inputs.values())))}]
+    else:
+        prompt = [{"role": "user", "content": "\n".join(f"{k}: {v}" for k, v in inputs.items())}]
+    return [*prompt, {"role": "assistant", "content": expected}]
+
+
+def _physical_memory() -> int:
+    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+@transaction.atomic
+def finetune_start(*, workspace, user, name: str, base_model: str, method: str, dataset_version,
+                   method_settings: dict[str, Any], validation_share: float, epochs: int, learning_rate: float,
+                   batch_size: int, max_length: int, seed: int) -> FineTuneJob:
+    if base_model not in base_models():
+        raise InvalidInput(f"Unknown base model {base_model!r}.", code="finetune_invalid",
+                           details={"field": "base_model", "choices": sorted(base_models())})
+    try:
+        chosen = Method(method)
+        tuned = MethodSettings(**method_settings)
+        shape = base_shape(base_model)
+        tuned.check(chosen, num_layers=shape["num_hidden_layers"])
+    except ValueError as exc:
+        field = f"method_settings.{exc.field}" if isinstance(exc, MethodError) else "method"
+        raise InvalidInput(str(exc) if isinstance(exc, MethodError) else f"Unknown method {method!r}.",
+                           code="finetune_invalid", details={"field": field}) from None
+    except TypeError as exc:
+        raise InvalidInput(f"Unknown method setting: {exc}.", code="finetune_invalid",
+                           details={"field": "method_settings"}) from None
+    rows = dataset_version.rows.exclude(expected__isnull=True).exclude(expected="").count()
+    if rows < MIN_ROWS:
+        raise InvalidInput(f"Fine-tuning needs at least {MIN_ROWS} rows with an expected output; this dataset "
+                           f"version has {rows}.", code="finetune_data_too_small", details={"field": "dataset_id"})
+    layers, hidden = shape["num_hidden_layers"], shape["hidden_size"]
+    total = shape["vocab_size"] * hidden + layers * (4 * hidden * hidden + 3 * hidden * shape["intermediate_size"])
+    need = memory_estimate(total_params=total, trainable_params=total // 50, batch_size=batch_size,
+                           max_length=max_length, hidden=hidden, layers=layers)
+    have = int(_physical_memory() * MEMORY_SHARE)
+    if need > have:
+        raise InvalidInput(
+            f"This job would need about {need / 2**30:.1f} GiB of memory; this machine can give it "
+            f"{have / 2**30:.1f} GiB. Lower the batch size or the maximum length.", code="finetune_too_large",
+            details={"field": "batch_size", "needed_bytes": need, "available_bytes": have})
+    try:
+        with transaction.atomic():
+            job = FineTuneJob.objects.create(
+                workspace=workspace, name=name, base_model=base_model, method=chosen.value,
+                method_settings=method_settings, dataset_version=dataset_version,
+                validation_share=validation_share, epochs=epochs, learning_rate=learning_rate,
+                batch_size=batch_size, max_length=max_length, seed=seed, created_by=user)
+    except IntegrityError:
+        raise InvalidInput(f"A fine-tuned model named {name!r} exists in this workspace.",
+                           code="finetune_name_taken", details={"field": "name"}) from None
+    job.job = job_create(workspace=workspace, kind=JOB_KIND, input={"finetune_job_id": job.pk}, created_by=user)
+    job.save(update_fields=["job"])
+    return job
+
+
+def finetune_cancel(*, job: FineTuneJob) -> FineTuneJob:
+    """Ask the worker to stop (it stops at the next step and keeps nothing); a queued job stops at once."""
+    with transaction.atomic():
+        job = FineTuneJob.objects.select_for_update().get(pk=job.pk)
+        if job.status in FINISHED:
+            raise Conflict(f"The job has already {job.status}.", code="finetune_finished")
+        job.cancel_requested = True
+        job.save(update_fields=["cancel_requested"])
+    return job
+
+
+def finetune_delete(*, job: FineTuneJob) -> None:
+    """Delete the job and its files (checkpoint, adapter); a running job is cancelled first."""
+    if job.status not in FINISHED:
+        raise Conflict("Cancel the job before deleting it.", code="finetune_running")
+    shutil.rmtree(job_folder(job), ignore_errors=True)
+    job.delete()
+
+
+def finetune_status(job: FineTuneJob, status: TuneStatus, **fields: Any) -> None:
+    FineTuneJob.objects.filter(pk=job.pk).update(status=status, **fields)

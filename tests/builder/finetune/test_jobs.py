@@ -1,0 +1,130 @@
+"""Fine-tuning jobs through the API and the job that trains them: what cannot work is refused at
+once naming the setting; a job on a registered base model trains, records its loss curve and
+leaves an adapter in the workspace's folder; a cancelled job keeps nothing; other workspaces and
+annotators reach nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.accounts.models import Role
+from builder.datasets.services import dataset_create
+from builder.finetune.executor import finetune_execute
+from builder.finetune.models import FineTuneJob, TuneStatus
+from builder.finetune.services import job_folder
+from runtime.evaluation.rows import Row
+from tests.builder.finetune.support import tiny_base_model
+from tests.support.members import make_member
+
+pytestmark = pytest.mark.django_db
+
+QUESTIONS = ["what is the capital of zarnovia ?", "tell me the capital of zarnovia", "name the capital city",
+             "capital of zarnovia ?", "what is the capital city of zarnovia ?", "tell me the city"]
+
+
+@pytest.fixture(scope="module")
+def tiny_folder(tmp_path_factory):
+    return tiny_base_model(tmp_path_factory.mktemp("tiny-llama"))
+
+
+@pytest.fixture
+def owner(settings, tiny_folder, tmp_path):
+    settings.LLMOPS_FINETUNE_BASE_MODELS = {"tiny": str(tiny_folder)}
+    settings.LLMOPS_FINETUNE_DIR = tmp_path / "finetune"
+    member = make_member()
+    rows = [Row(inputs={"question": q}, expected="it is quellport .") for q in QUESTIONS * 2]
+    member.dataset = dataset_create(workspace=member.workspace, user=member.user, name="Zarnovia", rows=rows)
+    return member
+
+
+def url(member, path: str = "jobs/") -> str:
+    return f"/api/workspaces/{member.workspace.pk}/finetune/{path}"
+
+
+def start(member, **fields):
+    body = {"name": "zarnovia-facts", "base_model": "tiny", "method": "lora", "epochs": 8, "learning_rate": 0.03,
+            "batch_size": 4, "max_length": 32, **fields}
+    body.setdefault("dataset_id", getattr(member, "dataset", None) and member.dataset.pk)
+    return member.client.post(url(member), body, format="json")
+
+
+def test_the_methods_are_listed_with_what_they_train(owner):
+    answer = owner.client.get(url(owner, "methods/")).json()
+    assert [m["method"] for m in answer["methods"]] == ["lora", "ia3", "prefix", "prompt", "p_tuning", "adapter"]
+    assert all(m["summary"] for m in answer["methods"])
+    assert answer["base_models"] == ["smollm2-135m-instruct", "tiny"]
+
+
+@pytest.mark.parametrize(("fields", "code", "field"), [
+    ({"method": "adapter", "method_settings": {"adapter_layers": 9}}, "finetune_invalid",
+     "method_settings.adapter_layers"),
+    ({"method_settings": {"r": 0}}, "finetune_invalid", "method_settings.r"),
+    ({"method_settings": {"rank": 8}}, "finetune_invalid", "method_settings"),
+    ({"base_model": "gpt-9"}, "finetune_invalid", "base_model"),
+    ({"base_model": "smollm2-135m-instruct", "batch_size": 256, "max_length": 8192}, "finetune_too_large",
+     "batch_size"),
+])
+def test_a_job_that_cannot_work_is_refused_naming_the_setting(owner, fields, code, field):
+    answer = start(owner, **fields)
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["error"]["code"] == code
+    assert answer.json()["error"]["details"]["field"] == field
+    assert not FineTuneJob.objects.exists()
+
+
+def test_data_without_answers_is_refused(owner):
+    empty = dataset_create(workspace=owner.workspace, user=owner.user, name="No answers",
+                           rows=[Row(inputs={"question": q}) for q in QUESTIONS])
+    answer = start(owner, dataset_id=empty.pk)
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "finetune_data_too_small"
+
+
+def test_a_job_trains_records_its_loss_curve_and_leaves_an_adapter(owner):
+    created = start(owner)
+    assert created.status_code == 201, created.content
+    assert created.json()["status"] == "queued" and created.json()["model"] == "tiny+zarnovia-facts"
+    assert start(owner).json()["error"]["code"] == "finetune_name_taken"
+
+    job = FineTuneJob.objects.get()
+    result = finetune_execute(tune_id=job.pk)
+    assert result["status"] == "succeeded"
+
+    shown = owner.client.get(url(owner, f"jobs/{job.pk}/")).json()
+    assert shown["status"] == "succeeded" and shown["step"] == shown["total_steps"] == 8 * 3  # 10 rows → 3 batches
+    assert (shown["train_rows"], shown["validation_rows"]) == (10, 2)
+    steps = [step for step, _ in shown["losses"]]
+    assert steps == list(range(1, 25))  # every step on the curve, once
+    assert shown["losses"][-1][1] < shown["losses"][0][1] * 0.6
+    assert len(shown["val_losses"]) == 8  # one per epoch
+    assert 0 < shown["trainable_params"] < shown["total_params"]
+    adapter = job_folder(job) / "adapter"
+    assert (adapter / "adapter_model.safetensors").exists()
+    assert f"w{owner.workspace.pk}" in str(adapter)
+    assert not (job_folder(job) / "checkpoint").exists()
+
+    deleted = owner.client.delete(url(owner, f"jobs/{job.pk}/"))
+    assert deleted.status_code == 204 and not job_folder(job).exists()
+
+
+def test_a_cancelled_job_stops_and_keeps_nothing(owner):
+    job_id = start(owner).json()["id"]
+    cancelled = owner.client.post(url(owner, f"jobs/{job_id}/cancel/"))
+    assert cancelled.status_code == 200 and cancelled.json()["cancel_requested"] is True
+    assert finetune_execute(tune_id=job_id)["status"] == "cancelled"
+    job = FineTuneJob.objects.get(pk=job_id)
+    assert job.status == TuneStatus.CANCELLED and not job_folder(job).exists()
+    again = owner.client.post(url(owner, f"jobs/{job_id}/cancel/"))
+    assert again.status_code == 409 and again.json()["error"]["code"] == "finetune_finished"
+
+
+def test_other_workspaces_find_nothing_and_annotators_and_viewers_start_nothing(owner):
+    job_id = start(owner).json()["id"]
+    outsider = make_member()
+    assert outsider.client.get(f"/api/workspaces/{owner.workspace.pk}/finetune/jobs/{job_id}/").status_code == 404
+    assert outsider.client.get(url(outsider, f"jobs/{job_id}/")).status_code == 404
+    viewer = make_member(Role.VIEWER, workspace=owner.workspace)
+    assert viewer.client.get(url(owner, f"jobs/{job_id}/")).status_code == 200
+    viewer_start = viewer.client.post(url(owner), {"name": "other", "dataset_id": owner.dataset.pk}, format="json")
+    assert viewer_start.status_code == 403
+    annotator = make_member(Role.ANNOTATOR, workspace=owner.workspace)
+    assert annotator.client.get(url(owner)).status_code == 403
