@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from builder.core.errors import Conflict, InvalidInput
 from builder.finetune.models import FINISHED, FineTuneJob, TuneStatus
@@ -60,6 +61,28 @@ def chat_of(inputs: dict[str, Any], expected: str) -> list[dict[str, str]]:
     return [*prompt, {"role": "assistant", "content": expected}]
 
 
+_SETTING_KINDS = {"r": int, "alpha": int, "virtual_tokens": int, "encoder_hidden_size": int, "adapter_len": int,
+                  "adapter_layers": int, "dropout": float, "target_modules": list}
+
+
+def method_settings_of(values: dict[str, Any]) -> MethodSettings:
+    """The method's settings from a request, each of its own kind; 400 naming the first that is not."""
+    for key, value in values.items():
+        kind = _SETTING_KINDS.get(key)
+        field = f"method_settings.{key}"
+        if kind is None:
+            raise InvalidInput(f"Unknown method setting {key!r}; the settings are {', '.join(_SETTING_KINDS)}.",
+                               code="finetune_invalid", details={"field": "method_settings"})
+        ok = (isinstance(value, int) and not isinstance(value, bool) if kind is int
+              else isinstance(value, (int, float)) and not isinstance(value, bool) if kind is float
+              else isinstance(value, list) and value and all(isinstance(v, str) and v for v in value))
+        if not ok:
+            what = {int: "a whole number", float: "a number", list: "a list of module names"}[kind]
+            raise InvalidInput(f"{key} is {what}.", code="finetune_invalid", details={"field": field})
+    settings_ = {k: tuple(v) if k == "target_modules" else v for k, v in values.items()}
+    return MethodSettings(**settings_)
+
+
 def _physical_memory() -> int:
     return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
 
@@ -73,16 +96,16 @@ def finetune_start(*, workspace, user, name: str, base_model: str, method: str, 
                            details={"field": "base_model", "choices": sorted(base_models())})
     try:
         chosen = Method(method)
-        tuned = MethodSettings(**method_settings)
-        shape = base_shape(base_model)
+    except ValueError:
+        raise InvalidInput(f"Unknown method {method!r}.", code="finetune_invalid",
+                           details={"field": "method"}) from None
+    tuned = method_settings_of(method_settings)
+    shape = base_shape(base_model)
+    try:
         tuned.check(chosen, num_layers=shape["num_hidden_layers"])
-    except ValueError as exc:
-        field = f"method_settings.{exc.field}" if isinstance(exc, MethodError) else "method"
-        raise InvalidInput(str(exc) if isinstance(exc, MethodError) else f"Unknown method {method!r}.",
-                           code="finetune_invalid", details={"field": field}) from None
-    except TypeError as exc:
-        raise InvalidInput(f"Unknown method setting: {exc}.", code="finetune_invalid",
-                           details={"field": "method_settings"}) from None
+    except MethodError as exc:
+        raise InvalidInput(exc.message, code="finetune_invalid", details={"field": f"method_settings.{exc.field}"}) \
+            from None
     rows = dataset_version.rows.exclude(expected__isnull=True).exclude(expected="").count()
     if rows < MIN_ROWS:
         raise InvalidInput(f"Fine-tuning needs at least {MIN_ROWS} rows with an expected output; this dataset "
@@ -113,13 +136,18 @@ def finetune_start(*, workspace, user, name: str, base_model: str, method: str, 
 
 
 def finetune_cancel(*, job: FineTuneJob) -> FineTuneJob:
-    """Ask the worker to stop (it stops at the next step and keeps nothing); a queued job stops at once."""
+    """Ask the worker to stop (within a couple of seconds; it keeps nothing); a job no worker has
+    started yet is cancelled at once."""
     with transaction.atomic():
         job = FineTuneJob.objects.select_for_update().get(pk=job.pk)
         if job.status in FINISHED:
             raise Conflict(f"The job has already {job.status}.", code="finetune_finished")
         job.cancel_requested = True
-        job.save(update_fields=["cancel_requested"])
+        fields = ["cancel_requested"]
+        if job.status == TuneStatus.QUEUED:
+            job.status, job.finished_at = TuneStatus.CANCELLED, timezone.now()
+            fields += ["status", "finished_at"]
+        job.save(update_fields=fields)
     return job
 
 

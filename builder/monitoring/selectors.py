@@ -326,43 +326,48 @@ def _score_number(row: dict[str, Any]) -> float | None:
     return None
 
 
-def good_result_ratios(workspace_id: int, *, app_id: int | None, since: datetime, until: datetime) -> list[dict]:
-    """Experiments' good-result ratio per app version over time: for each finished experiment with
-    an app-version variant in the range, its primary evaluator's pass rate per variant."""
+_VARIANT_VERSIONS = ("FROM experiments_experiment e JOIN experiments_variant v ON v.experiment_id = e.id "
+                     "JOIN flows_appversion av ON av.id = v.app_version_id")
+
+
+def _finished_experiments(workspace_id: int, app_id: int | None, since: datetime,
+                          until: datetime) -> tuple[str, list[Any]]:
+    """WHERE of the experiments that finished in the range, their app-version variants only."""
     clauses = ["e.workspace_id = %s", "e.finished_at >= %s", "e.finished_at < %s", "v.app_version_id IS NOT NULL"]
     params: list[Any] = [workspace_id, since, until]
     if app_id is not None:
         clauses.append("av.app_id = %s")
         params.append(app_id)
+    return " AND ".join(clauses), params
+
+
+def good_result_ratios(workspace_id: int, *, app_id: int | None, since: datetime, until: datetime) -> list[dict]:
+    """Experiments' good-result ratio per app version over time: for each finished experiment with
+    an app-version variant in the range, its primary evaluator's pass rate per variant."""
+    where, params = _finished_experiments(workspace_id, app_id, since, until)
     return _rows(
         "SELECT e.id AS experiment_id, e.name AS experiment, e.finished_at, av.app_id, av.number AS version, "
         "count(c.id) FILTER (WHERE c.passed IS NOT NULL)::bigint AS judged, "
-        "count(c.id) FILTER (WHERE c.passed)::bigint AS passed FROM experiments_experiment e "
-        "JOIN experiments_variant v ON v.experiment_id = e.id JOIN flows_appversion av ON av.id = v.app_version_id "
-        f"LEFT JOIN experiments_cell c ON c.variant_id = v.id WHERE {' AND '.join(clauses)} "
+        f"count(c.id) FILTER (WHERE c.passed)::bigint AS passed {_VARIANT_VERSIONS} "
+        f"LEFT JOIN experiments_cell c ON c.variant_id = v.id WHERE {where} "
         "GROUP BY e.id, e.name, e.finished_at, av.app_id, av.number ORDER BY e.finished_at", params)
 
-
-# --- cost --------------------------------------------------------------------------------------
 
 def evaluator_pass_rates(workspace_id: int, *, app_id: int | None, since: datetime, until: datetime) -> list[dict]:
     """Each evaluator's pass rate per app version, over the cells of the experiments that finished
     in the range (every evaluator of a cell, not only the primary one)."""
-    clauses = ["e.workspace_id = %s", "e.finished_at >= %s", "e.finished_at < %s", "v.app_version_id IS NOT NULL"]
-    params: list[Any] = [workspace_id, since, until]
-    if app_id is not None:
-        clauses.append("av.app_id = %s")
-        params.append(app_id)
+    where, params = _finished_experiments(workspace_id, app_id, since, until)
     return _rows(
         "SELECT av.app_id, av.number AS version, verdict->>'evaluator' AS evaluator, "
         "count(*) FILTER (WHERE verdict->>'passed' IS NOT NULL)::bigint AS judged, "
-        "count(*) FILTER (WHERE (verdict->>'passed')::boolean)::bigint AS passed FROM experiments_experiment e "
-        "JOIN experiments_variant v ON v.experiment_id = e.id JOIN flows_appversion av ON av.id = v.app_version_id "
+        f"count(*) FILTER (WHERE (verdict->>'passed')::boolean)::bigint AS passed {_VARIANT_VERSIONS} "
         "JOIN experiments_cell c ON c.variant_id = v.id "
         "CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(c.verdicts) = 'array' THEN c.verdicts "
         "ELSE '[]'::jsonb END) AS verdict "
-        f"WHERE {' AND '.join(clauses)} GROUP BY 1, 2, 3 ORDER BY 3, 1, 2", params)
+        f"WHERE {where} GROUP BY 1, 2, 3 ORDER BY 3, 1, 2", params)
 
+
+# --- cost --------------------------------------------------------------------------------------
 
 def month_bounds(today: date) -> tuple[datetime, datetime]:
     start = datetime(today.year, today.month, 1, tzinfo=UTC)

@@ -8,15 +8,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
 from builder.publishing.services import api_key_create
 from tests.builder.publishing.graphs import greeting_graph, prompt_graph
-from tests.builder.publishing.support import bearer, gateway_server, published, standin_configured, wait_for_run
+from tests.builder.publishing.support import gateway_server, published, standin_configured, wait_for_run
 from tests.e2e.test_platform_shell import sign_in
+from tests.e2e.test_runs import call
 from tests.factories import PASSWORD
 from tests.runtime.support.openai_stand_in import Reply
 from tests.support.members import make_member
@@ -25,14 +25,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pyte
 
 SCREENSHOTS = Path(settings.DATA_DIR) / "screenshots"
 VIEWPORT = {"width": 1280, "height": 720}
-
-
-def call(base: str, app, secret: str, inputs: dict, expected_status: int = 200) -> str:
-    response = httpx.post(f"{base}/v1/apps/{app.slug}/run", json={"inputs": inputs}, headers=bearer(secret),
-                          timeout=30)
-    assert response.status_code == expected_status, response.text
-    body = response.json()
-    return body["run_id"] if expected_status == 200 else body["error"]["details"]["run_id"]
 
 
 def shot(page, name: str) -> None:

@@ -60,6 +60,9 @@ def test_the_methods_are_listed_with_what_they_train(owner):
      "method_settings.adapter_layers"),
     ({"method_settings": {"r": 0}}, "finetune_invalid", "method_settings.r"),
     ({"method_settings": {"rank": 8}}, "finetune_invalid", "method_settings"),
+    ({"method_settings": {"r": "8"}}, "finetune_invalid", "method_settings.r"),
+    ({"method_settings": {"dropout": True}}, "finetune_invalid", "method_settings.dropout"),
+    ({"method_settings": {"target_modules": []}}, "finetune_invalid", "method_settings.target_modules"),
     ({"base_model": "gpt-9"}, "finetune_invalid", "base_model"),
     ({"base_model": "smollm2-135m-instruct", "batch_size": 256, "max_length": 8192}, "finetune_too_large",
      "batch_size"),
@@ -110,7 +113,8 @@ def test_a_cancelled_job_stops_and_keeps_nothing(owner):
     job_id = start(owner).json()["id"]
     cancelled = owner.client.post(url(owner, f"jobs/{job_id}/cancel/"))
     assert cancelled.status_code == 200 and cancelled.json()["cancel_requested"] is True
-    assert finetune_execute(tune_id=job_id)["status"] == "cancelled"
+    assert cancelled.json()["status"] == "cancelled"  # no worker had started it: cancelled at once
+    assert finetune_execute(tune_id=job_id)["status"] == "cancelled"  # a worker that gets it later does nothing
     job = FineTuneJob.objects.get(pk=job_id)
     assert job.status == TuneStatus.CANCELLED and not job_folder(job).exists()
     again = owner.client.post(url(owner, f"jobs/{job_id}/cancel/"))
