@@ -9,6 +9,7 @@ import logging
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,7 +22,14 @@ from builder.providers.services import prices_of, runtime_config
 from runtime.net import SafeHttpClient, safe_transport
 from runtime.ports import PriceLookup
 from runtime.providers.base import ModelProvider
-from runtime.providers.registry import default_providers, price_table_for, provider_from_config
+from runtime.providers.local import LocalProvider
+from runtime.providers.local_models import ADAPTER_MANIFEST, LocalModelSpec, adapter_spec
+from runtime.providers.registry import (
+    LOCAL_PROVIDER_NAME,
+    default_providers,
+    price_table_for,
+    provider_from_config,
+)
 from runtime.tools.defaults import default_tool_registry
 from runtime.validation import ModelCatalog
 
@@ -81,15 +89,36 @@ def _operator_secrets() -> tuple[str, ...]:
 _checked: dict[tuple[int, bool], tuple[float, Services]] = {}
 
 
+def tuned_models(workspace_id: int) -> list[LocalModelSpec]:
+    """The workspace's fine-tuned models (``base+name``), from the adapters its fine-tuning jobs
+    left in its own folder, each with a manifest (:data:`ADAPTER_MANIFEST`)."""
+    root = Path(settings.LLMOPS_FINETUNE_DIR) / f"w{workspace_id}"
+    specs = (adapter_spec(manifest.parent) for manifest in sorted(root.glob(f"job*/adapter/{ADAPTER_MANIFEST}")))
+    return [spec for spec in specs if spec is not None]
+
+
+def _tuned_revision(workspace_id: int) -> tuple[tuple[str, float], ...]:
+    root = Path(settings.LLMOPS_FINETUNE_DIR) / f"w{workspace_id}"
+    found = []
+    for manifest in sorted(root.glob(f"job*/adapter/{ADAPTER_MANIFEST}")):
+        try:
+            found.append((str(manifest), manifest.stat().st_mtime))
+        except OSError:
+            continue  # deleted between the listing and now
+    return tuple(found)
+
+
 def workspace_services(workspace_id: int, *, serving: bool = False) -> Services:
     """The services of a workspace's runs: the process's plus the providers the workspace added
-    (their prices, their keys among ``secrets``). Rebuilt when those change; the database is
-    asked at most every ``REVISION_CHECK_SECONDS``."""
+    (their prices, their keys among ``secrets``) and its fine-tuned models. Rebuilt when those
+    change; the database and the workspace's adapter folder are looked at most every
+    ``REVISION_CHECK_SECONDS``."""
     now = time.monotonic()
     hit = _checked.get((workspace_id, serving))
     if hit is not None and hit[0] > now:
         return hit[1]
-    services = _workspace_services(workspace_id, providers_revision(workspace_id=workspace_id), serving)
+    services = _workspace_services(workspace_id, (*providers_revision(workspace_id=workspace_id),
+                                                  _tuned_revision(workspace_id)), serving)
     if len(_checked) > 4096:
         _checked.clear()
     _checked[(workspace_id, serving)] = (now + REVISION_CHECK_SECONDS, services)
@@ -97,9 +126,11 @@ def workspace_services(workspace_id: int, *, serving: bool = False) -> Services:
 
 
 @lru_cache(maxsize=256)
-def _workspace_services(workspace_id: int, revision: tuple[int, Any], serving: bool) -> Services:
+def _workspace_services(workspace_id: int, revision: tuple[Any, ...], serving: bool) -> Services:
+    """``revision``: (providers count, their latest change, the tuned models' manifests)."""
     base = serving_services() if serving else shared_services()
-    if revision[0] == 0:
+    tuned = tuned_models(workspace_id) if revision[2] else []
+    if revision[0] == 0 and not tuned:
         return base
     policy = address_policy()
     def transport() -> Any:
@@ -119,6 +150,12 @@ def _workspace_services(workspace_id: int, revision: tuple[int, Any], serving: b
         prices.update(prices_of(provider))
         secrets += [str(config["api_key"])] if config.get("api_key") else []
         secrets += [str(v) for v in config["headers"].values()]
+    if tuned:
+        # The local provider of this workspace: the bundled model and the workspace's own tuned
+        # ones (loaded models are shared by all providers: a base is loaded once per process).
+        shared_local = providers.get(LOCAL_PROVIDER_NAME)
+        if isinstance(shared_local, LocalProvider):
+            providers[LOCAL_PROVIDER_NAME] = shared_local.with_models(tuned)
     return Services(providers, price_table_for(providers, prices), base.http, base.tools, tuple(secrets))
 
 
@@ -137,6 +174,11 @@ def model_catalog(*, workspace_id: int | None = None) -> list[dict[str, str]]:
             for m in config["models"]
         ]
     if workspace_id is not None:
+        catalog += [
+            {"provider": LOCAL_PROVIDER_NAME, "model": spec.name, "label": f"{spec.name} (local, fine-tuned)",
+             "kind": "chat"}
+            for spec in tuned_models(workspace_id)
+        ]
         catalog += [
             {"provider": p.name, "model": m["name"], "label": f"{m['name']} ({p.name})", "kind": "chat"}
             for p in providers_of(workspace_id=workspace_id) for m in p.catalog

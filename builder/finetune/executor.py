@@ -25,6 +25,7 @@ from runtime.finetune.data import ExampleError, encode_chat, split
 from runtime.finetune.methods import Method, MethodSettings, trainable_parameters, wrap
 from runtime.finetune.trainer import CHECKPOINT_STATE, TrainSettings, latest_checkpoint, train
 from runtime.finetune.trainer import Progress as Step
+from runtime.providers.local_models import ADAPTER_MANIFEST
 
 LOCK_CLASS = 7_342  # advisory locks of fine-tuning jobs (the second key is the job's id)
 WRITE_EVERY_S = 1.0
@@ -145,6 +146,10 @@ def _train(tune: FineTuneJob, progress: Progress) -> dict[str, Any]:
         return {"finetune_job_id": tune.pk, "status": TuneStatus.CANCELLED, "steps": result.steps}
     adapter = work / "adapter"
     model.save_pretrained(adapter)
+    # What the workspace's local provider serves it as (builder.execution.providers.tuned_models).
+    base_path = base_models()[tune.base_model]
+    (adapter / ADAPTER_MANIFEST).write_text(json.dumps({
+        "model": tune.model_name, "base": tune.base_model, "base_path": str(base_path) if base_path else None}))
     shutil.rmtree(work / "checkpoint", ignore_errors=True)
     finetune_status(tune, TuneStatus.SUCCEEDED, finished_at=timezone.now(), step=result.steps,
                     losses=losses, val_losses=val_losses, eta_s=0)

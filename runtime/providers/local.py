@@ -91,6 +91,17 @@ class LocalProvider:
         self._catalogue()[name] = spec
         return spec
 
+    def with_models(self, specs: Iterable[LocalModelSpec]) -> LocalProvider:
+        """A provider like this one (name, cache, limits, models) that also serves ``specs``
+        (e.g. a workspace's fine-tuned models). Loaded models are shared per process, so a base
+        both serve is loaded once."""
+        try:
+            mine = list(self._catalogue().values())
+        except ProviderError:  # the bundled model's package is missing: serve the others
+            mine = []
+        return LocalProvider(name=self.name, models=[*mine, *specs], embedder=self._embedder,
+                             cache_dir=self.cache_dir, default_max_tokens=self.default_max_tokens)
+
     async def warm_up(self, model: str = DEFAULT_CHAT_MODEL) -> LoadedModel:
         """Load (and if needed convert) ``model`` now, and generate once: torch's first call on a
         new model is several times slower than the following ones."""

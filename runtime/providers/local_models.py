@@ -52,6 +52,31 @@ class LocalModelSpec:
     adapter_path: str | None = None
 
 
+#: The file beside a fine-tuned adapter that says how it is served: ``{"model", "base", "base_path"}``
+#: (``base_path`` None for the bundled model).
+ADAPTER_MANIFEST = "llmops-model.json"
+
+
+def adapter_spec(adapter_dir: str | Path) -> LocalModelSpec | None:
+    """The model an adapter folder with a manifest serves (its base with the adapter on top), or
+    None when the folder has no readable manifest or its base is missing."""
+    import json
+
+    try:
+        manifest = json.loads((Path(adapter_dir) / ADAPTER_MANIFEST).read_text())
+        name, base_path = str(manifest["model"]), manifest.get("base_path")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if base_path is None:
+        try:
+            base = smollm2_spec()
+        except ProviderError:
+            return None
+    else:
+        base = LocalModelSpec(name=str(manifest.get("base", "")), path=str(base_path))
+    return LocalModelSpec(name=name, path=base.path, gguf_file=base.gguf_file, adapter_path=str(adapter_dir))
+
+
 @dataclass(slots=True)
 class LoadedModel:
     """A model and tokenizer ready for generation; ``load_seconds`` includes any conversion."""

@@ -13,14 +13,13 @@ from builder.datasets.services import dataset_create
 from builder.finetune.models import FineTuneJob
 from builder.jobs.models import Job
 from runtime.evaluation.rows import Row
+from tests.builder.finetune.conftest import QUESTIONS
 from tests.builder.finetune.support import tiny_base_model
 from tests.support.members import make_member
 from tests.support.processes import Backends, celery_worker, web_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-QUESTIONS = ["what is the capital of zarnovia ?", "tell me the capital of zarnovia", "name the capital city",
-             "capital of zarnovia ?", "what is the capital city of zarnovia ?", "tell me the city"]
 
 
 def wait_for(condition, timeout: float, what: str):
