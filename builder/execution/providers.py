@@ -89,15 +89,9 @@ def _operator_secrets() -> tuple[str, ...]:
 _checked: dict[tuple[int, bool], tuple[float, Services]] = {}
 
 
-def tuned_models(workspace_id: int) -> list[LocalModelSpec]:
-    """The workspace's fine-tuned models (``base+name``), from the adapters its fine-tuning jobs
-    left in its own folder, each with a manifest (:data:`ADAPTER_MANIFEST`)."""
-    root = Path(settings.LLMOPS_FINETUNE_DIR) / f"w{workspace_id}"
-    specs = (adapter_spec(manifest.parent) for manifest in sorted(root.glob(f"job*/adapter/{ADAPTER_MANIFEST}")))
-    return [spec for spec in specs if spec is not None]
-
-
-def _tuned_revision(workspace_id: int) -> tuple[tuple[str, float], ...]:
+def _tuned_manifests(workspace_id: int) -> tuple[tuple[str, float], ...]:
+    """(path, mtime) of each manifest the workspace's fine-tuning jobs left beside their adapters
+    in its own folder (:data:`ADAPTER_MANIFEST`): what its tuned models are, and when they changed."""
     root = Path(settings.LLMOPS_FINETUNE_DIR) / f"w{workspace_id}"
     found = []
     for manifest in sorted(root.glob(f"job*/adapter/{ADAPTER_MANIFEST}")):
@@ -106,6 +100,16 @@ def _tuned_revision(workspace_id: int) -> tuple[tuple[str, float], ...]:
         except OSError:
             continue  # deleted between the listing and now
     return tuple(found)
+
+
+def _specs_of(manifests: tuple[tuple[str, float], ...]) -> list[LocalModelSpec]:
+    specs = (adapter_spec(Path(path).parent) for path, _ in manifests)
+    return [spec for spec in specs if spec is not None]
+
+
+def tuned_models(workspace_id: int) -> list[LocalModelSpec]:
+    """The workspace's fine-tuned models (``base+name``)."""
+    return _specs_of(_tuned_manifests(workspace_id))
 
 
 def workspace_services(workspace_id: int, *, serving: bool = False) -> Services:
@@ -118,7 +122,7 @@ def workspace_services(workspace_id: int, *, serving: bool = False) -> Services:
     if hit is not None and hit[0] > now:
         return hit[1]
     services = _workspace_services(workspace_id, (*providers_revision(workspace_id=workspace_id),
-                                                  _tuned_revision(workspace_id)), serving)
+                                                  _tuned_manifests(workspace_id)), serving)
     if len(_checked) > 4096:
         _checked.clear()
     _checked[(workspace_id, serving)] = (now + REVISION_CHECK_SECONDS, services)
@@ -129,7 +133,7 @@ def workspace_services(workspace_id: int, *, serving: bool = False) -> Services:
 def _workspace_services(workspace_id: int, revision: tuple[Any, ...], serving: bool) -> Services:
     """``revision``: (providers count, their latest change, the tuned models' manifests)."""
     base = serving_services() if serving else shared_services()
-    tuned = tuned_models(workspace_id) if revision[2] else []
+    tuned = _specs_of(revision[2])
     if revision[0] == 0 and not tuned:
         return base
     policy = address_policy()

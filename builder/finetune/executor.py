@@ -18,7 +18,15 @@ from django.utils import timezone
 
 from builder.core.locks import advisory_lock
 from builder.finetune.models import FINISHED, FineTuneJob, TuneStatus
-from builder.finetune.services import BUNDLED, JOB_KIND, base_models, chat_of, finetune_status, job_folder
+from builder.finetune.services import (
+    BUNDLED,
+    JOB_KIND,
+    answered_rows,
+    base_models,
+    chat_of,
+    finetune_status,
+    job_folder,
+)
 from builder.jobs.kinds import Progress, job_kind
 from builder.jobs.models import Job
 from runtime.finetune.data import ExampleError, encode_chat, split
@@ -88,8 +96,7 @@ def _train(tune: FineTuneJob, progress: Progress) -> dict[str, Any]:
     folder = _base_folder(tune.base_model)
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     examples = []
-    for index, row in enumerate(tune.dataset_version.rows.exclude(expected__isnull=True).exclude(expected="")
-                                .order_by("position")):
+    for index, row in enumerate(answered_rows(tune.dataset_version)):
         try:
             examples.append(encode_chat(tokenizer, chat_of(row.inputs, row.expected or ""), tune.max_length,
                                         index=index))

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from builder.core.errors import Conflict, InvalidInput
@@ -83,6 +84,11 @@ def method_settings_of(values: dict[str, Any]) -> MethodSettings:
     return MethodSettings(**settings_)
 
 
+def answered_rows(dataset_version) -> QuerySet:
+    """The rows a job trains on: those with an expected output (the answer to learn), in order."""
+    return dataset_version.rows.exclude(expected__isnull=True).exclude(expected="").order_by("position")
+
+
 def _physical_memory() -> int:
     return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
 
@@ -106,7 +112,7 @@ def finetune_start(*, workspace, user, name: str, base_model: str, method: str, 
     except MethodError as exc:
         raise InvalidInput(exc.message, code="finetune_invalid", details={"field": f"method_settings.{exc.field}"}) \
             from None
-    rows = dataset_version.rows.exclude(expected__isnull=True).exclude(expected="").count()
+    rows = answered_rows(dataset_version).count()
     if rows < MIN_ROWS:
         raise InvalidInput(f"Fine-tuning needs at least {MIN_ROWS} rows with an expected output; this dataset "
                            f"version has {rows}.", code="finetune_data_too_small", details={"field": "dataset_id"})

@@ -10,7 +10,7 @@ grain."""
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -195,18 +195,25 @@ def latency(scope: Scope) -> dict[float, float | None]:
     return quantiles_of(_bins(scope, "metric = %s", ["run"], by=None).get(None, {}))
 
 
-def first_token(scope: Scope) -> dict[float, float | None]:
-    """Time to first token of streamed answers, p50/p95/p99 (ms), in the scope."""
-    return quantiles_of(_bins(scope, "metric = %s", ["first_token"], by=None).get(None, {}))
-
-
-def latency_series(scope: Scope) -> list[dict[str, Any]]:
-    """Per bucket: whole-run p50/p95/p99 (ms), and the time to first token's p50 (``ttft_p50``)."""
-    per = _bins(scope, "metric = %s", ["run"], by="bucket")
-    first = _bins(scope, "metric = %s", ["first_token"], by="bucket")
-    return [{"bucket": bucket, **{f"p{round(q * 100)}": v for q, v in quantiles_of(bins).items()},
-             "ttft_p50": quantiles_of(first.get(bucket, {}), (0.5,))[0.5]}
-            for bucket, bins in sorted(per.items())]
+def latency_profile(scope: Scope) -> dict[str, Any]:
+    """Whole-run latency and the time to first token of streamed answers, from one read of the
+    histograms: ``run`` and ``first_token`` p50/p95/p99 (ms) over the scope, and ``series`` per
+    bucket (whole-run p50/p95/p99 and the first token's p50, ``ttft_p50``)."""
+    where, params = _where(scope)
+    rows = _rows("SELECT metric, bucket, bin, sum(count)::bigint AS n FROM monitoring_latencybin "
+                 f"WHERE {where} AND metric IN ('run', 'first_token') GROUP BY metric, bucket, bin", params)
+    per: dict[str, dict[Any, dict[int, int]]] = {"run": defaultdict(dict), "first_token": defaultdict(dict)}
+    overall: dict[str, Counter[int]] = {"run": Counter(), "first_token": Counter()}
+    for row in rows:
+        per[row["metric"]][row["bucket"]][row["bin"]] = row["n"]
+        overall[row["metric"]][row["bin"]] += row["n"]
+    first = per["first_token"]
+    return {
+        "run": quantiles_of(overall["run"]), "first_token": quantiles_of(overall["first_token"]),
+        "series": [{"bucket": bucket, **{f"p{round(q * 100)}": v for q, v in quantiles_of(bins).items()},
+                    "ttft_p50": quantiles_of(first.get(bucket, {}), (0.5,))[0.5]}
+                   for bucket, bins in sorted(per["run"].items())],
+    }
 
 
 def node_latency(scope: Scope) -> list[dict[str, Any]]:

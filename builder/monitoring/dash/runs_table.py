@@ -23,12 +23,18 @@ def panel(page: str) -> html.Section:
     ], className="card runs-behind", **{"aria-live": "polite"})
 
 
-def bucket_of(click: Any) -> datetime | None:
+def first_point(click: Any) -> dict[str, Any]:
+    """The clicked point of a graph's ``clickData`` ({} for anything else a request may carry)."""
     points = click.get("points") if isinstance(click, dict) else None
-    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
+    return points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
+
+
+def bucket_of(click: Any) -> datetime | None:
+    point = first_point(click)
+    if not point:
         return None
     try:
-        at = datetime.fromisoformat(str(points[0]["x"]).replace(" ", "T").replace("Z", "+00:00"))
+        at = datetime.fromisoformat(str(point["x"]).replace(" ", "T").replace("Z", "+00:00"))
     except (KeyError, ValueError):
         return None
     return at if at.tzinfo else at.replace(tzinfo=UTC)  # figures show UTC
@@ -67,9 +73,7 @@ def register(app: Dash, page: str, *, graphs: list[str], error_graph: str | None
             raise PreventUpdate  # a filter changed: the old list no longer matches; keep it until a click
         scope = filters.scope_of(request_workspace_id(), values)
         if trigger == error_graph:
-            points = clicks[-1].get("points") if isinstance(clicks[-1], dict) else None
-            point = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
-            code = point.get("customdata") or ""
+            code = first_point(clicks[-1]).get("customdata") or ""
             code = code[0] if isinstance(code, list) and code else code
             if not isinstance(code, str) or len(code) > 64:
                 raise PreventUpdate

@@ -77,6 +77,7 @@ def test_filters_and_breakdowns(traffic):
 def test_latency_percentiles_are_within_the_histograms_precision(traffic):
     member, *_ = traffic
     p = selectors.latency(scope(member))
+    assert selectors.latency_profile(scope(member))["run"] == p  # the page's one read gives the same figures
     # nearest-rank over [100, 200, 400, 3000]: p50 = 200, p95 = p99 = 3000 (bins are 10 % wide)
     assert p[0.5] == pytest.approx(200, rel=0.06)
     assert p[0.95] == pytest.approx(3000, rel=0.06)
@@ -86,13 +87,14 @@ def test_latency_percentiles_are_within_the_histograms_precision(traffic):
 
 def test_time_to_first_token_counts_streamed_answers_only(traffic):
     member, app, (v1, _), _ = traffic
-    assert selectors.first_token(scope(member))[0.5] is None  # nothing streamed yet
+    assert selectors.latency_profile(scope(member))["first_token"][0.5] is None  # nothing streamed yet
     for ms in (80, 120, 900):
         published_run(app, at=T0 + timedelta(minutes=5), version=v1, stream=True, first_token_ms=ms, latency_ms=2000)
-    first = selectors.first_token(scope(member))
+    profile = selectors.latency_profile(scope(member))
+    first = profile["first_token"]
     assert first[0.5] == pytest.approx(120, rel=0.06)
     assert first[0.99] == pytest.approx(900, rel=0.06)
-    hour = next(r for r in selectors.latency_series(scope(member)) if r["bucket"] == T0)
+    hour = next(r for r in profile["series"] if r["bucket"] == T0)
     assert hour["ttft_p50"] == pytest.approx(120, rel=0.06)
     assert selectors.totals(scope(member))["streamed"] == 3
 

@@ -39,8 +39,8 @@ def register(app: Dash) -> None:
         scope = filters.scope_of(request_workspace_id(), dict(zip(filters.FILTERS, values, strict=True)))
         c = figures.colors(theme)
         totals = selectors.totals(scope)
-        latency = selectors.latency(scope)
-        first_token = selectors.first_token(scope)
+        profile = selectors.latency_profile(scope)
+        latency, first_token = profile["run"], profile["first_token"]
         minutes = max((scope.until - scope.since).total_seconds() / 60, 1)
         kpis = [
             figures.kpi("Requests", figures.number(totals["runs"]), figures.throughput(totals["runs"], minutes)),
@@ -65,7 +65,7 @@ def register(app: Dash) -> None:
             requests = figures.styled(requests, theme, title=f"Requests per {word}", y_title="runs", window=scope)
         else:
             requests = figures.empty(theme, "Requests")
-        lat_rows = selectors.latency_series(scope)
+        lat_rows = profile["series"]
         if lat_rows:
             x = [r["bucket"] for r in lat_rows]
             lat = go.Figure([go.Scatter(name=p, x=x, y=[r[p] for r in lat_rows], mode="lines+markers")
