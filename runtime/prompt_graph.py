@@ -2,7 +2,8 @@
 prompt file under ``llmops eval``: start (one input per declared variable) → the LLM node (the
 prompt's messages, the given model) → end (``text``). The library's templates read the prompt's
 own variables (``{{ topic }}``); the node's prompt link fills each from the start node's input of
-the same name."""
+the same name. With an empty ``ref`` (a prompt not in the library, e.g. fine-tuning's base vs
+tuned) there is no link: the messages are the node's own templates over ``inputs.<name>``."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def prompt_graph(
         "nodes": [
             {"id": "start", "type": "start", "title": "Start", "config": {}},
             {"id": PROMPT_NODE, "type": "prompt", "title": "Prompt",
-             "config": {"model": model, "prompt": link, "messages": messages, "stream": stream}},
+             "config": {"model": model, **({"prompt": link} if ref else {}), "messages": messages, "stream": stream}},
             {"id": "end", "type": "end", "title": "End", "config": {"outputs": {"text": f"{PROMPT_NODE}.text"}}},
         ],
         "edges": [

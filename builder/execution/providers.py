@@ -112,6 +112,14 @@ def tuned_models(workspace_id: int) -> list[LocalModelSpec]:
     return _specs_of(_tuned_manifests(workspace_id))
 
 
+def registered_base_models() -> list[LocalModelSpec]:
+    """The Hugging Face model folders the operator registered for fine-tuning
+    (``LLMOPS_FINETUNE_BASE_MODELS``): served as local models too, so a tuned model can be
+    compared with its base."""
+    return [LocalModelSpec(name=name, path=str(folder))
+            for name, folder in sorted(settings.LLMOPS_FINETUNE_BASE_MODELS.items())]
+
+
 def workspace_services(workspace_id: int, *, serving: bool = False) -> Services:
     """The services of a workspace's runs: the process's plus the providers the workspace added
     (their prices, their keys among ``secrets``) and its fine-tuned models. Rebuilt when those
@@ -122,7 +130,8 @@ def workspace_services(workspace_id: int, *, serving: bool = False) -> Services:
     if hit is not None and hit[0] > now:
         return hit[1]
     services = _workspace_services(workspace_id, (*providers_revision(workspace_id=workspace_id),
-                                                  _tuned_manifests(workspace_id)), serving)
+                                                  _tuned_manifests(workspace_id),
+                                                  tuple(registered_base_models())), serving)
     if len(_checked) > 4096:
         _checked.clear()
     _checked[(workspace_id, serving)] = (now + REVISION_CHECK_SECONDS, services)
@@ -131,9 +140,10 @@ def workspace_services(workspace_id: int, *, serving: bool = False) -> Services:
 
 @lru_cache(maxsize=256)
 def _workspace_services(workspace_id: int, revision: tuple[Any, ...], serving: bool) -> Services:
-    """``revision``: (providers count, their latest change, the tuned models' manifests)."""
+    """``revision``: (providers count, their latest change, the tuned models' manifests, the
+    registered base models)."""
     base = serving_services() if serving else shared_services()
-    tuned = _specs_of(revision[2])
+    tuned = [*revision[3], *_specs_of(revision[2])]
     if revision[0] == 0 and not tuned:
         return base
     policy = address_policy()
@@ -155,8 +165,9 @@ def _workspace_services(workspace_id: int, revision: tuple[Any, ...], serving: b
         secrets += [str(config["api_key"])] if config.get("api_key") else []
         secrets += [str(v) for v in config["headers"].values()]
     if tuned:
-        # The local provider of this workspace: the bundled model and the workspace's own tuned
-        # ones (loaded models are shared by all providers: a base is loaded once per process).
+        # The local provider of this workspace: the bundled model, the registered bases and the
+        # workspace's own tuned ones (loaded models are shared by all providers: a base is loaded
+        # once per process).
         shared_local = providers.get(LOCAL_PROVIDER_NAME)
         if isinstance(shared_local, LocalProvider):
             providers[LOCAL_PROVIDER_NAME] = shared_local.with_models(tuned)
@@ -178,6 +189,10 @@ def model_catalog(*, workspace_id: int | None = None) -> list[dict[str, str]]:
             for m in config["models"]
         ]
     if workspace_id is not None:
+        catalog += [
+            {"provider": LOCAL_PROVIDER_NAME, "model": spec.name, "label": f"{spec.name} (local)", "kind": "chat"}
+            for spec in registered_base_models()
+        ]
         catalog += [
             {"provider": LOCAL_PROVIDER_NAME, "model": spec.name, "label": f"{spec.name} (local, fine-tuned)",
              "kind": "chat"}

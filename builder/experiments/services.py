@@ -34,12 +34,14 @@ JOB_KIND = "experiment.run"
 def experiment_create(
     *, workspace, user, name: str, dataset_version: DatasetVersion, variants: list[dict[str, Any]],
     evaluators: list[dict[str, Any]] | None = None, primary_evaluator: str = "", concurrency: int = 4,
-    description: str = "",
+    description: str = "", row_ids: list[int] | None = None,
 ) -> Experiment:
     """Check every variant and evaluator, store the experiment with one pending cell per (variant,
     row), and queue it. A variant is ``{"prompt_version_id", "model"}`` (a library prompt version
-    on a model configuration; ``model`` defaults to the version's own) or an app version
-    (``{"app_version_id"}``, or ``{"app_id", "app_version": number}``)."""
+    on a model configuration; ``model`` defaults to the version's own), an app version
+    (``{"app_version_id"}``, or ``{"app_id", "app_version": number}``), or a prompt that is not in
+    the library (``{"name", "messages", "variables", "model"}``: fine-tuning's base vs tuned).
+    ``row_ids`` limits the experiment to those rows of the version (e.g. a held-out split)."""
     if not 1 <= len(variants) <= MAX_VARIANTS:
         raise VariantInvalid(f"An experiment compares 1 to {MAX_VARIANTS} variants.", details={"field": "variants"})
     checked = [_variant(workspace.pk, spec, i) for i, spec in enumerate(variants)]
@@ -51,7 +53,10 @@ def experiment_create(
             primary_evaluator=primary_evaluator or (evaluators[0]["name"] if evaluators else ""),
             concurrency=concurrency, created_by=user,
         )
-        rows = list(dataset_version.rows.order_by("position").values_list("pk", flat=True))
+        version_rows = dataset_version.rows.order_by("position")
+        if row_ids is not None:
+            version_rows = version_rows.filter(pk__in=row_ids)
+        rows = list(version_rows.values_list("pk", flat=True))
         for position, variant in enumerate(checked):
             saved = Variant.objects.create(experiment=experiment, position=position, **variant)
             Cell.objects.bulk_create(
@@ -85,6 +90,12 @@ def _variant(workspace_id: int, spec: dict[str, Any], index: int) -> dict[str, A
             raise bad("there is no such app version in this workspace.")
         graph, name = app_version.graph, spec.get("name") or f"{app_version.app.name} v{app_version.number}"
         kind = {"app_version": app_version, "provider": ""}
+    elif spec.get("messages") and spec.get("model"):
+        model = dict(spec["model"])
+        name = spec.get("name") or str(model.get("model", "?"))
+        graph = prompt_graph(ref="", version=None, messages=list(spec["messages"]),
+                             variables=list(spec.get("variables") or []), model=model)
+        kind = {"model": model, "provider": str(model.get("provider", ""))}
     else:
         raise bad("give a prompt_version_id (with a model), an app_version_id, or an app_id with its app_version.")
     try:

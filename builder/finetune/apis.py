@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +15,7 @@ from builder.accounts.permissions import WorkspaceScoped
 from builder.core.pagination import Pagination
 from builder.core.parsers import CheckedJSONParser
 from builder.datasets import selectors as datasets
-from builder.finetune import selectors, services
+from builder.finetune import evaluation, selectors, services
 from runtime.finetune.methods import LABELS, SUMMARIES, Method, MethodSettings
 
 WRITE = {"POST": "build", "DELETE": "build"}
@@ -28,9 +28,10 @@ class FineTuneJobOutput(serializers.Serializer):
     base_model = serializers.CharField()
     method = serializers.CharField()
     method_settings = serializers.JSONField()
-    dataset_id = serializers.IntegerField(source="dataset_version.dataset_id")
-    dataset_name = serializers.CharField(source="dataset_version.dataset.name")
-    dataset_version = serializers.IntegerField(source="dataset_version.number")
+    source = serializers.CharField()
+    dataset_id = serializers.IntegerField(source="dataset_version.dataset_id", allow_null=True, default=None)
+    dataset_name = serializers.CharField(source="dataset_version.dataset.name", allow_null=True, default=None)
+    dataset_version = serializers.IntegerField(source="dataset_version.number", allow_null=True, default=None)
     validation_share = serializers.FloatField()
     epochs = serializers.IntegerField()
     learning_rate = serializers.FloatField()
@@ -50,6 +51,9 @@ class FineTuneJobOutput(serializers.Serializer):
     train_rows = serializers.IntegerField()
     validation_rows = serializers.IntegerField()
     error = serializers.SerializerMethodField()
+    merge_status = serializers.CharField()
+    merge_error = serializers.CharField()
+    evaluation = serializers.SerializerMethodField()
     job_id = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
@@ -57,6 +61,10 @@ class FineTuneJobOutput(serializers.Serializer):
 
     def get_error(self, job) -> dict | None:
         return {"code": job.error_code, "message": job.error_message} if job.error_code else None
+
+    @extend_schema_field(dict)
+    def get_evaluation(self, job) -> dict | None:
+        return evaluation.evaluation_of(job)
 
 
 class MethodsApi(WorkspaceScoped, APIView):
@@ -133,3 +141,24 @@ class FineTuneJobCancelApi(WorkspaceScoped, APIView):
     def post(self, request, workspace_id: int, job_id: int):
         job = services.finetune_cancel(job=selectors.finetune_job_get(workspace=self.workspace, job_id=job_id))
         return Response(FineTuneJobOutput(selectors.finetune_job_get(workspace=self.workspace, job_id=job.pk)).data)
+
+
+class FineTuneEvaluateApi(WorkspaceScoped, APIView):
+    """Base vs tuned on the held-out rows with the given evaluators (default: similarity to the
+    expected output) — an experiment the job page shows and links to."""
+
+    capabilities = {"POST": "build"}
+    parser_classes = [CheckedJSONParser]
+
+    class FineTuneEvaluateInput(serializers.Serializer):
+        evaluators = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+        primary_evaluator = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=FineTuneEvaluateInput, responses={201: FineTuneJobOutput})
+    def post(self, request, workspace_id: int, job_id: int):
+        data = self.FineTuneEvaluateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.finetune_job_get(workspace=self.workspace, job_id=job_id)
+        evaluation.evaluation_start(job=job, user=request.user, **data.validated_data)
+        job = selectors.finetune_job_get(workspace=self.workspace, job_id=job.pk)
+        return Response(FineTuneJobOutput(job).data, status=status.HTTP_201_CREATED)

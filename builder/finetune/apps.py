@@ -7,4 +7,5 @@ class FinetuneConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import builder.finetune.merging  # noqa: F401 - registers the merge job kind
         from builder.finetune import executor  # noqa: F401 - registers the job kind

@@ -7,6 +7,7 @@ published as the workspace's job events; a cancel is noticed within a couple of 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -16,7 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from builder.core.errors import InvalidInput
 from builder.core.locks import advisory_lock
+from builder.finetune.evaluation import evaluation_start
 from builder.finetune.models import FINISHED, FineTuneJob, TuneStatus
 from builder.finetune.services import (
     BUNDLED,
@@ -35,6 +38,7 @@ from runtime.finetune.trainer import CHECKPOINT_STATE, TrainSettings, latest_che
 from runtime.finetune.trainer import Progress as Step
 from runtime.providers.local_models import ADAPTER_MANIFEST
 
+logger = logging.getLogger(__name__)
 LOCK_CLASS = 7_342  # advisory locks of fine-tuning jobs (the second key is the job's id)
 WRITE_EVERY_S = 1.0
 CANCEL_POLL_S = 2.0
@@ -160,5 +164,12 @@ def _train(tune: FineTuneJob, progress: Progress) -> dict[str, Any]:
     shutil.rmtree(work / "checkpoint", ignore_errors=True)
     finetune_status(tune, TuneStatus.SUCCEEDED, finished_at=timezone.now(), step=result.steps,
                     losses=losses, val_losses=val_losses, eta_s=0)
+    tune.status = TuneStatus.SUCCEEDED
+    evaluated = None
+    if val_set:
+        try:  # base vs tuned on the held-out rows, queued for the experiment workers
+            evaluated = evaluation_start(job=tune, user=tune.created_by).pk
+        except InvalidInput as exc:
+            logger.info("fine-tune %s: no evaluation (%s)", tune.pk, exc)
     return {"finetune_job_id": tune.pk, "status": TuneStatus.SUCCEEDED, "steps": result.steps,
-            "model": tune.model_name}
+            "model": tune.model_name, "evaluation_experiment_id": evaluated}

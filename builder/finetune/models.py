@@ -19,13 +19,28 @@ class TuneStatus(models.TextChoices):
 FINISHED = (TuneStatus.SUCCEEDED, TuneStatus.FAILED, TuneStatus.CANCELLED)
 
 
+class TuneSource(models.TextChoices):
+    TRAINED = "trained", "Trained here"
+    UPLOADED = "uploaded", "Uploaded"
+
+
+class MergeStatus(models.TextChoices):
+    NONE = "", "Not merged"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Merging"
+    DONE = "done", "Merged"
+    FAILED = "failed", "Failed"
+
+
 class FineTuneJob(models.Model):
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="finetune_jobs")
     name = models.SlugField(max_length=60, help_text="The adapter's name: the tuned model is served as base+name.")
     base_model = models.CharField(max_length=200)
     method = models.CharField(max_length=16, choices=[(m.value, LABELS[m]) for m in Method])
     method_settings = models.JSONField(default=dict, blank=True)
-    dataset_version = models.ForeignKey("datasets.DatasetVersion", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=16, choices=TuneSource.choices, default=TuneSource.TRAINED)
+    dataset_version = models.ForeignKey("datasets.DatasetVersion", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+", help_text="The training data (none for an uploaded adapter).")
     validation_share = models.FloatField(default=0.2)
     epochs = models.PositiveSmallIntegerField(default=3)
     learning_rate = models.FloatField(default=3e-4)
@@ -45,6 +60,10 @@ class FineTuneJob(models.Model):
     train_rows = models.PositiveIntegerField(default=0)
     validation_rows = models.PositiveIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
+    evaluation = models.ForeignKey("experiments.Experiment", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", help_text="Base vs tuned on the held-out rows.")
+    merge_status = models.CharField(max_length=16, choices=MergeStatus.choices, blank=True, default=MergeStatus.NONE)
+    merge_error = models.TextField(blank=True, default="")
     error_code = models.CharField(max_length=64, blank=True, default="")
     error_message = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -7,7 +7,7 @@ from builder.finetune.models import FineTuneJob
 
 
 def finetune_jobs(*, workspace) -> QuerySet[FineTuneJob]:
-    return FineTuneJob.objects.filter(workspace=workspace).select_related("dataset_version__dataset")
+    return FineTuneJob.objects.filter(workspace=workspace).select_related("dataset_version__dataset", "evaluation")
 
 
 def finetune_job_get(*, workspace, job_id: int) -> FineTuneJob:

@@ -201,6 +201,8 @@ LLMOPS_FINETUNE_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.finetune"
 LLMOPS_FINETUNE_DIR = DATA_DIR / "finetune"
 # Base models an operator adds beside the bundled one: name=folder (a Hugging Face model folder) pairs.
 LLMOPS_FINETUNE_BASE_MODELS = env_mapping("LLMOPS_FINETUNE_BASE_MODELS")
+# The largest adapter archive (zip) a workspace may upload, and the most its files may take unpacked.
+LLMOPS_FINETUNE_MAX_UPLOAD_BYTES = env_int("LLMOPS_FINETUNE_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
 
 # --- Live events: REDIS_URL -> Redis channel layer, else PostgreSQL LISTEN/NOTIFY
 CHANNEL_LAYERS = resolve_channel_layers()

@@ -46,6 +46,7 @@ describe('App shell', () => {
       'Prompt IDE',
       'Knowledge',
       'Evaluations',
+      'Fine-tuning',
       'Annotation',
       'Runs',
       'Monitoring',

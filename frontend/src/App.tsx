@@ -21,9 +21,10 @@ import { ModelsPage } from './settings/ModelsPage';
 import { TelemetryPage } from './settings/TelemetryPage';
 
 // The editor (React Flow, dagre) loads only when an app is opened; an experiment's page (the
-// results grid, Plotly) only when one is.
+// results grid, Plotly) only when one is; the fine-tuning pages when the area is opened.
 const EditorPage = lazy(() => import('./editor/EditorPage').then((m) => ({ default: m.EditorPage })));
 const AnnotationRoutes = lazy(() => import('./annotation/AnnotationRoutes').then((m) => ({ default: m.AnnotationRoutes })));
+const FineTuneRoutes = lazy(() => import('./finetune/FineTuneRoutes').then((m) => ({ default: m.FineTuneRoutes })));
 const ExperimentPage = lazy(() => import('./evaluations/ExperimentPage').then((m) => ({ default: m.ExperimentPage })));
 
 /** Routes under /app (the router's basename). */
@@ -62,6 +63,14 @@ export function App() {
             element={
               <Suspense fallback={<p className="muted">Opening the experiment…</p>}>
                 <ExperimentPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="finetune/*"
+            element={
+              <Suspense fallback={<p className="muted">Opening fine-tuning…</p>}>
+                <FineTuneRoutes />
               </Suspense>
             }
           />

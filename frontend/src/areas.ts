@@ -29,6 +29,7 @@ export type AreaIconName =
   | 'prompts'
   | 'knowledge'
   | 'evaluations'
+  | 'finetune'
   | 'annotation'
   | 'runs'
   | 'monitoring'
@@ -65,6 +66,14 @@ export const AREAS: readonly Area[] = [
     available: true,
     icon: 'evaluations',
     summary: 'Batch runs over datasets with automatic evaluators and a good-result ratio per version.',
+    roles: BUILDER_SIDE,
+  },
+  {
+    path: '/finetune',
+    label: 'Fine-tuning',
+    available: true,
+    icon: 'finetune',
+    summary: "Train a small adapter (LoRA and five other methods) on a dataset's expected outputs; compare it with its base model.",
     roles: BUILDER_SIDE,
   },
   {

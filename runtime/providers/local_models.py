@@ -53,20 +53,25 @@ class LocalModelSpec:
 
 
 #: The file beside a fine-tuned adapter that says how it is served: ``{"model", "base", "base_path"}``
-#: (``base_path`` None for the bundled model).
+#: (``base_path`` None for the bundled model), and ``merged_path`` once the adapter has been merged
+#: into a full model folder.
 ADAPTER_MANIFEST = "llmops-model.json"
 
 
 def adapter_spec(adapter_dir: str | Path) -> LocalModelSpec | None:
-    """The model an adapter folder with a manifest serves (its base with the adapter on top), or
-    None when the folder has no readable manifest or its base is missing."""
+    """The model an adapter folder with a manifest serves: the merged model folder when there is
+    one (no adapter at inference), else its base with the adapter on top; None when the folder has
+    no readable manifest or its base is missing."""
     import json
 
     try:
         manifest = json.loads((Path(adapter_dir) / ADAPTER_MANIFEST).read_text())
         name, base_path = str(manifest["model"]), manifest.get("base_path")
+        merged_path = manifest.get("merged_path")
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if isinstance(merged_path, str) and (Path(merged_path) / "config.json").is_file():
+        return LocalModelSpec(name=name, path=merged_path)
     if base_path is None:
         try:
             base = smollm2_spec()

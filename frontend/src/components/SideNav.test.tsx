@@ -21,6 +21,7 @@ describe('Side nav by role', () => {
         'Prompt IDE',
         'Knowledge',
         'Evaluations',
+        'Fine-tuning',
         'Annotation',
         'Runs',
         'Monitoring',

@@ -98,9 +98,14 @@ export function DatasetPage() {
                 Export JSONL
               </a>
               {editable && (
-                <Link className="button button-primary" to={`/evaluations/experiments/new?dataset=${dataset.id}`}>
-                  Run an experiment
-                </Link>
+                <>
+                  <Link className="button" to={`/finetune/new?dataset=${dataset.id}`} title="Train a model on this dataset's expected outputs">
+                    Fine-tune on this
+                  </Link>
+                  <Link className="button button-primary" to={`/evaluations/experiments/new?dataset=${dataset.id}`}>
+                    Run an experiment
+                  </Link>
+                </>
               )}
             </>
           )}
