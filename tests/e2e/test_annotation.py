@@ -150,7 +150,7 @@ def test_the_owner_settles_a_disagreement(page):
     item = QueueItem.objects.get(queue=queue)
     page.set_viewport_size({"width": 1280, "height": 720})
 
-    with web_server(Backends()) as base:
+    with web_server(Backends(), LLMOPS_WARM_EMBEDDINGS="1") as base:
         sign_in(page, base, owner.user.username, PASSWORD)
         page.goto(f"{base}/app/annotation/queues/{queue.pk}?tab=disagreements")
         detail = page.get_by_test_id("disagreement-detail")
@@ -173,7 +173,9 @@ def test_the_owner_settles_a_disagreement(page):
         expect(row).to_contain_text("completed")
         row.get_by_role("button", name="Use as reply").click()
         page.get_by_role("button", name="Save reply").click()
-        expect(page.get_by_role("status")).to_contain_text(f"Item #{item.pk} is now a reply of Support bot")
+        # the question is embedded by the local model, which the fresh server may still be loading
+        expect(page.get_by_role("status")).to_contain_text(f"Item #{item.pk} is now a reply of Support bot",
+                                                           timeout=30_000)
         assert Reply.objects.get(source_item_id=item.pk).answer == "No: the office is closed on Sundays."
 
         item.refresh_from_db()

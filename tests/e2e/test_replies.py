@@ -44,7 +44,8 @@ def test_an_approved_answer_added_in_the_replies_tab_answers_a_paraphrase_in_the
         page.get_by_label("Question", exact=True).fill(REVIEWED)
         page.get_by_label("Approved answer").fill(APPROVED)
         page.get_by_role("button", name="Add reply").click()
-        expect(page.get_by_test_id("reply-list")).to_contain_text(REVIEWED)
+        # embedded by the local model, which the fresh server may still be loading
+        expect(page.get_by_test_id("reply-list")).to_contain_text(REVIEWED, timeout=30_000)
         switch.click()
         expect(page.get_by_test_id("replies-notice")).to_have_text("Replies are on.")
         expect(switch).to_have_attribute("aria-checked", "true")
