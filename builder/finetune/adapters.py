@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from builder.core.errors import Conflict, InvalidInput, NotFound
 from builder.finetune.models import FineTuneJob, MergeStatus, TuneSource, TuneStatus
-from builder.finetune.services import BUNDLED, base_models, job_folder
+from builder.finetune.services import base_folder, base_models, job_folder, manifest_of
 from builder.jobs.services import job_create
 from runtime.finetune.adapters import (
     ADAPTER_CONFIG,
@@ -51,17 +51,6 @@ def max_upload_bytes() -> int:
     return int(settings.LLMOPS_FINETUNE_MAX_UPLOAD_BYTES)
 
 
-def base_folder(name: str) -> Path:
-    """The Hugging Face folder of a base model (the bundled one converted on first use)."""
-    folder = base_models()[name]
-    if folder is not None:
-        return folder
-    from runtime.providers.local_models import ensure_converted, smollm2_spec
-
-    assert name == BUNDLED
-    return ensure_converted(smollm2_spec())[0]
-
-
 def adapter_folder(job: FineTuneJob) -> Path:
     return job_folder(job) / ADAPTER_FOLDER
 
@@ -75,12 +64,6 @@ def archive_name(job: FineTuneJob, *, merged: bool = False) -> str:
     return f"{job.model_name}{'-merged' if merged else ''}.zip"
 
 
-def manifest_of(*, model: str, base_model: str) -> dict[str, Any]:
-    """What the workspace's local provider reads to serve an adapter (the executor writes the same)."""
-    base_path = base_models()[base_model]
-    return {"model": model, "base": base_model, "base_path": str(base_path) if base_path else None}
-
-
 def manifest_write(folder: Path, manifest: dict[str, Any]) -> None:
     """Replace the manifest in ``folder`` at once (a reader sees the old one or the new one)."""
     staging = folder / f".{ADAPTER_MANIFEST}.partial"
@@ -90,25 +73,28 @@ def manifest_write(folder: Path, manifest: dict[str, Any]) -> None:
 
 # --- download -------------------------------------------------------------------------------------
 
-def adapter_files(job: FineTuneJob) -> list[tuple[Path, str]]:
-    """The files of a finished job's adapter: (path, name in the archive)."""
+def adapter_files(job: FineTuneJob) -> list[tuple[Path | bytes, str]]:
+    """The files of a finished job's adapter: (path or content, name in the archive). The manifest
+    goes out without this server's paths: only the model's name and its base."""
     if job.status != TuneStatus.SUCCEEDED:
         raise Conflict(f"The job has not succeeded (it is {job.status}): it has no adapter to download.",
                        code="finetune_not_ready")
     folder = adapter_folder(job)
-    files = [(folder / name, name) for name in (ADAPTER_CONFIG, ADAPTER_WEIGHTS, ADAPTER_MANIFEST)]
+    files = [(folder / name, name) for name in (ADAPTER_CONFIG, ADAPTER_WEIGHTS)]
     if not all(path.is_file() for path, _ in files):
         raise NotFound("The adapter's files are missing from the server.", code="finetune_files_missing")
-    return files
+    shown = json.dumps({"model": job.model_name, "base": job.base_model}, indent=2).encode()
+    return [*files, (shown, ADAPTER_MANIFEST)]
 
 
-def merged_files(job: FineTuneJob) -> list[tuple[Path, str]]:
+def merged_files(job: FineTuneJob) -> list[tuple[Path | bytes, str]]:
     """The files of the merged model folder: (path, name in the archive)."""
     if job.merge_status != MergeStatus.DONE:
         raise Conflict("The adapter has not been merged into its base model: merge it first.",
                        code="finetune_not_merged")
     folder = merged_folder(job)
-    files = sorted((path, path.name) for path in folder.glob("*") if path.is_file()) if folder.is_dir() else []
+    files: list[tuple[Path | bytes, str]] = \
+        [(path, path.name) for path in sorted(folder.glob("*")) if path.is_file()] if folder.is_dir() else []
     if not files:
         raise NotFound("The merged model's files are missing from the server.", code="finetune_files_missing")
     return files

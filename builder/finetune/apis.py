@@ -16,7 +16,7 @@ from builder.core.pagination import Pagination
 from builder.core.parsers import CheckedJSONParser
 from builder.datasets import selectors as datasets
 from builder.finetune import evaluation, selectors, services
-from runtime.finetune.methods import LABELS, SUMMARIES, Method, MethodSettings
+from runtime.finetune.methods import Method, MethodSettings
 
 WRITE = {"POST": "build", "DELETE": "build"}
 
@@ -64,25 +64,39 @@ class FineTuneJobOutput(serializers.Serializer):
 
     @extend_schema_field(dict)
     def get_evaluation(self, job) -> dict | None:
+        """The job page's base-vs-tuned figures; a list sends only the experiment and its status."""
+        if self.context.get("listed"):
+            return {"experiment_id": job.evaluation_id, "status": job.evaluation.status} if job.evaluation else None
         return evaluation.evaluation_of(job)
 
 
 class MethodsApi(WorkspaceScoped, APIView):
-    """The methods, each with one line on what it trains and its default settings, and the base models."""
+    """The methods, each with one line on what it trains and its default settings, and the base
+    models; with ``?base_model=`` each method also says how many parameters it trains on that
+    model (``trainable_params``, with the model's ``total_params``)."""
 
-    @extend_schema(responses={200: dict})
+    class MethodsQuery(serializers.Serializer):
+        base_model = serializers.CharField(required=False, max_length=200)
+
+        def validate_base_model(self, value: str) -> str:
+            if value not in services.base_models():
+                raise serializers.ValidationError(f"Unknown base model; the base models are "
+                                                  f"{', '.join(sorted(services.base_models()))}.")
+            return value
+
+    @extend_schema(parameters=[MethodsQuery], responses={200: dict})
     def get(self, request, workspace_id: int):
+        query = self.MethodsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
         defaults = asdict(MethodSettings())
         defaults.pop("extra")
-        return Response({
-            "methods": [{"method": m.value, "label": LABELS[m], "summary": SUMMARIES[m]} for m in Method],
-            "settings_defaults": defaults,
-            "base_models": sorted(services.base_models()),
-        })
+        return Response({**services.method_catalog(query.validated_data.get("base_model")),
+                         "settings_defaults": defaults, "base_models": sorted(services.base_models())})
 
 
 class FineTuneJobListApi(WorkspaceScoped, APIView):
-    """GET: the workspace's fine-tuning jobs, newest first. POST: start one on a dataset version
+    """GET: the workspace's fine-tuning jobs, newest first (``evaluation`` holds only the
+    experiment's id and status: the figures are on the job). POST: start one on a dataset version
     (default: its latest); 400 ``finetune_invalid`` / ``finetune_data_too_small`` /
     ``finetune_too_large`` / ``finetune_name_taken`` name the field to change."""
 
@@ -107,7 +121,7 @@ class FineTuneJobListApi(WorkspaceScoped, APIView):
     def get(self, request, workspace_id: int):
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.finetune_jobs(workspace=self.workspace), request, view=self)
-        return paginator.get_paginated_response(FineTuneJobOutput(page, many=True).data)
+        return paginator.get_paginated_response(FineTuneJobOutput(page, many=True, context={"listed": True}).data)
 
     @extend_schema(request=FineTuneJobInput, responses={201: FineTuneJobOutput})
     def post(self, request, workspace_id: int):

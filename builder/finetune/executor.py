@@ -11,7 +11,6 @@ import logging
 import os
 import shutil
 import time
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,13 +21,13 @@ from builder.core.locks import advisory_lock
 from builder.finetune.evaluation import evaluation_start
 from builder.finetune.models import FINISHED, FineTuneJob, TuneStatus
 from builder.finetune.services import (
-    BUNDLED,
     JOB_KIND,
     answered_rows,
-    base_models,
+    base_folder,
     chat_of,
     finetune_status,
     job_folder,
+    manifest_of,
 )
 from builder.jobs.kinds import Progress, job_kind
 from builder.jobs.models import Job
@@ -60,16 +59,6 @@ def finetune_job(job: Job, progress: Progress) -> dict[str, Any]:
         return finetune_execute(tune_id=tune_id, progress=progress)
 
 
-def _base_folder(name: str) -> Path:
-    folder = base_models()[name]
-    if folder is not None:
-        return folder
-    from runtime.providers.local_models import ensure_converted, smollm2_spec
-
-    assert name == BUNDLED
-    return ensure_converted(smollm2_spec())[0]
-
-
 def finetune_execute(*, tune_id: int, progress: Progress | None = None) -> dict[str, Any]:
     """Train the job (or go on from its checkpoint); returns what happened. Failures are recorded
     on the job with a code and a message, and raised again for the job runner."""
@@ -97,7 +86,7 @@ def _train(tune: FineTuneJob, progress: Progress) -> dict[str, Any]:
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    folder = _base_folder(tune.base_model)
+    folder = base_folder(tune.base_model)
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     examples = []
     for index, row in enumerate(answered_rows(tune.dataset_version)):
@@ -157,10 +146,7 @@ def _train(tune: FineTuneJob, progress: Progress) -> dict[str, Any]:
         return {"finetune_job_id": tune.pk, "status": TuneStatus.CANCELLED, "steps": result.steps}
     adapter = work / "adapter"
     model.save_pretrained(adapter)
-    # What the workspace's local provider serves it as (builder.execution.providers.tuned_models).
-    base_path = base_models()[tune.base_model]
-    (adapter / ADAPTER_MANIFEST).write_text(json.dumps({
-        "model": tune.model_name, "base": tune.base_model, "base_path": str(base_path) if base_path else None}))
+    (adapter / ADAPTER_MANIFEST).write_text(json.dumps(manifest_of(model=tune.model_name, base_model=tune.base_model)))
     shutil.rmtree(work / "checkpoint", ignore_errors=True)
     finetune_status(tune, TuneStatus.SUCCEEDED, finished_at=timezone.now(), step=result.steps,
                     losses=losses, val_losses=val_losses, eta_s=0)

@@ -15,14 +15,9 @@ from typing import Any
 from django.conf import settings
 
 from builder.core.locks import advisory_lock
-from builder.finetune.adapters import (
-    MERGE_KIND,
-    adapter_folder,
-    base_folder,
-    manifest_write,
-    merged_folder,
-)
+from builder.finetune.adapters import MERGE_KIND, adapter_folder, manifest_write, merged_folder
 from builder.finetune.models import FineTuneJob, MergeStatus
+from builder.finetune.services import base_folder
 from builder.jobs.kinds import Progress, job_kind
 from builder.jobs.models import Job
 from runtime.finetune.adapters import merge

@@ -17,15 +17,24 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from builder.core.errors import Conflict, InvalidInput
-from builder.finetune.models import FINISHED, FineTuneJob, TuneStatus
+from builder.finetune.models import FINISHED, FineTuneJob, MergeStatus, TuneStatus
 from builder.jobs.services import job_create
-from runtime.finetune.methods import Method, MethodError, MethodSettings
+from runtime.finetune.methods import (
+    LABELS,
+    SUMMARIES,
+    Method,
+    MethodError,
+    MethodSettings,
+    ModelShape,
+    parameter_counts,
+)
 from runtime.finetune.trainer import memory_estimate
 
 JOB_KIND = "finetune.train"
 BUNDLED = "smollm2-135m-instruct"
 #: The bundled SmolLM2-135M-Instruct's shape (its folder exists only once converted, in the worker).
-BUNDLED_SHAPE = {"num_hidden_layers": 30, "hidden_size": 576, "intermediate_size": 1536, "vocab_size": 49152}
+BUNDLED_SHAPE = ModelShape(num_hidden_layers=30, hidden_size=576, intermediate_size=1536, vocab_size=49152,
+                           num_attention_heads=9, num_key_value_heads=3, head_dim=64, tie_word_embeddings=True)
 MEMORY_SHARE = 0.7  # of this machine's memory a job may plan to use
 MIN_ROWS = 2
 
@@ -36,17 +45,48 @@ def base_models() -> dict[str, Path | None]:
     return {BUNDLED: None, **{name: Path(folder) for name, folder in settings.LLMOPS_FINETUNE_BASE_MODELS.items()}}
 
 
-def base_shape(name: str) -> dict[str, int]:
+def base_folder(name: str) -> Path:
+    """The Hugging Face folder of a base model (the bundled one converted on first use)."""
+    folder = base_models()[name]
+    if folder is not None:
+        return folder
+    from runtime.providers.local_models import ensure_converted, smollm2_spec
+
+    assert name == BUNDLED
+    return ensure_converted(smollm2_spec())[0]
+
+
+def base_shape(name: str) -> ModelShape:
     folder = base_models()[name]
     if folder is None:
         return BUNDLED_SHAPE
-    config = json.loads((folder / "config.json").read_text())
-    return {k: int(config[k]) for k in BUNDLED_SHAPE}
+    return ModelShape.of(json.loads((folder / "config.json").read_text()))
+
+
+def method_catalog(base_model: str | None = None) -> dict[str, Any]:
+    """Each method: its label and one line on what it trains; with ``base_model``, how many
+    parameters its default settings train on that model, and the model's own total."""
+    shape = base_shape(base_model) if base_model else None
+    methods = []
+    for method in Method:
+        entry: dict[str, Any] = {"method": method.value, "label": LABELS[method], "summary": SUMMARIES[method]}
+        counts = parameter_counts(method, MethodSettings(), shape) if shape else None
+        if counts:
+            entry["trainable_params"] = counts[0]
+        methods.append(entry)
+    return {"methods": methods, **({"total_params": shape.base_parameters()} if shape else {})}
 
 
 def job_folder(job: FineTuneJob) -> Path:
     """Where a job's checkpoint and adapter live: the workspace's own folder, named by ids only."""
     return Path(settings.LLMOPS_FINETUNE_DIR) / f"w{job.workspace_id}" / f"job{job.pk}"
+
+
+def manifest_of(*, model: str, base_model: str) -> dict[str, Any]:
+    """What the workspace's local provider reads to serve an adapter
+    (``builder.execution.providers.tuned_models``); it never leaves the server."""
+    base_path = base_models()[base_model]
+    return {"model": model, "base": base_model, "base_path": str(base_path) if base_path else None}
 
 
 def chat_of(inputs: dict[str, Any], expected: str) -> list[dict[str, str]]:
@@ -108,7 +148,7 @@ def finetune_start(*, workspace, user, name: str, base_model: str, method: str, 
     tuned = method_settings_of(method_settings)
     shape = base_shape(base_model)
     try:
-        tuned.check(chosen, num_layers=shape["num_hidden_layers"])
+        tuned.check(chosen, num_layers=shape.num_hidden_layers)
     except MethodError as exc:
         raise InvalidInput(exc.message, code="finetune_invalid", details={"field": f"method_settings.{exc.field}"}) \
             from None
@@ -116,10 +156,9 @@ def finetune_start(*, workspace, user, name: str, base_model: str, method: str, 
     if rows < MIN_ROWS:
         raise InvalidInput(f"Fine-tuning needs at least {MIN_ROWS} rows with an expected output; this dataset "
                            f"version has {rows}.", code="finetune_data_too_small", details={"field": "dataset_id"})
-    layers, hidden = shape["num_hidden_layers"], shape["hidden_size"]
-    total = shape["vocab_size"] * hidden + layers * (4 * hidden * hidden + 3 * hidden * shape["intermediate_size"])
+    total = shape.base_parameters()
     need = memory_estimate(total_params=total, trainable_params=total // 50, batch_size=batch_size,
-                           max_length=max_length, hidden=hidden, layers=layers)
+                           max_length=max_length, hidden=shape.hidden_size, layers=shape.num_hidden_layers)
     have = int(_physical_memory() * MEMORY_SHARE)
     if need > have:
         raise InvalidInput(
@@ -158,11 +197,18 @@ def finetune_cancel(*, job: FineTuneJob) -> FineTuneJob:
 
 
 def finetune_delete(*, job: FineTuneJob) -> None:
-    """Delete the job and its files (checkpoint, adapter); a running job is cancelled first."""
-    if job.status not in FINISHED:
-        raise Conflict("Cancel the job before deleting it.", code="finetune_running")
-    shutil.rmtree(job_folder(job), ignore_errors=True)
-    job.delete()
+    """Delete the job and its files (checkpoint, adapter, merged model); refused while it trains
+    (cancel it first) or while its adapter is being merged."""
+    with transaction.atomic():
+        job = FineTuneJob.objects.select_for_update().get(pk=job.pk)
+        if job.status not in FINISHED:
+            raise Conflict("Cancel the job before deleting it.", code="finetune_running")
+        if job.merge_status in (MergeStatus.QUEUED, MergeStatus.RUNNING):
+            raise Conflict("The adapter is being merged: delete the job when the merge has finished.",
+                           code="finetune_merge_running")
+        folder = job_folder(job)
+        job.delete()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def finetune_status(job: FineTuneJob, status: TuneStatus, **fields: Any) -> None:

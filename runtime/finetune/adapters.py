@@ -272,16 +272,21 @@ class _Sink(io.RawIOBase):
         return data
 
 
-def zip_stream(files: Sequence[tuple[Path, str]], *, chunk_size: int = 1 << 20) -> Iterator[bytes]:
-    """A zip of ``files`` ((path, name in the archive) pairs), as it is written: about ``chunk_size``
-    bytes at a time. Weights (safetensors) are stored, other files deflated."""
+def zip_stream(files: Sequence[tuple[Path | bytes, str]], *, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+    """A zip of ``files`` ((path or content, name in the archive) pairs), as it is written: about
+    ``chunk_size`` bytes at a time. Weights (safetensors) are stored, other files deflated."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w") as archive:
-        for path, name in files:
-            info = zipfile.ZipInfo.from_file(path, name)
+        for source, name in files:
+            if isinstance(source, bytes):
+                archive.writestr(name, source, compress_type=zipfile.ZIP_DEFLATED)
+                if piece := sink.take():
+                    yield piece
+                continue
+            info = zipfile.ZipInfo.from_file(source, name)
             info.compress_type = zipfile.ZIP_STORED if name.endswith(".safetensors") else zipfile.ZIP_DEFLATED
-            with open(path, "rb") as source, archive.open(info, "w") as target:
-                while block := source.read(chunk_size):
+            with open(source, "rb") as reader, archive.open(info, "w") as target:
+                while block := reader.read(chunk_size):
                     target.write(block)
                     if piece := sink.take():
                         yield piece

@@ -127,3 +127,72 @@ def trainable_parameters(model: Any) -> tuple[int, int]:
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     total = sum(p.numel() for p in model.parameters())
     return trainable, total
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """What parameter counts depend on, from a Llama-style model's ``config.json``."""
+
+    num_hidden_layers: int
+    hidden_size: int
+    intermediate_size: int
+    vocab_size: int
+    num_attention_heads: int
+    num_key_value_heads: int
+    head_dim: int
+    tie_word_embeddings: bool = False
+    attention_bias: bool = False
+    mlp_bias: bool = False
+
+    @classmethod
+    def of(cls, config: dict[str, Any]) -> ModelShape:
+        """From a ``config.json`` (KeyError / ValueError when it lacks a Llama-style shape)."""
+        heads = int(config["num_attention_heads"])
+        hidden = int(config["hidden_size"])
+        return cls(num_hidden_layers=int(config["num_hidden_layers"]), hidden_size=hidden,
+                   intermediate_size=int(config["intermediate_size"]), vocab_size=int(config["vocab_size"]),
+                   num_attention_heads=heads, num_key_value_heads=int(config.get("num_key_value_heads") or heads),
+                   head_dim=int(config.get("head_dim") or hidden // heads),
+                   tie_word_embeddings=bool(config.get("tie_word_embeddings", False)),
+                   attention_bias=bool(config.get("attention_bias", False)),
+                   mlp_bias=bool(config.get("mlp_bias", False)))
+
+    def linears(self) -> dict[str, tuple[int, int]]:
+        """Each decoder layer's linear modules by name: (in, out) features."""
+        h, q, kv, inter = self.hidden_size, self.num_attention_heads * self.head_dim, \
+            self.num_key_value_heads * self.head_dim, self.intermediate_size
+        return {"q_proj": (h, q), "k_proj": (h, kv), "v_proj": (h, kv), "o_proj": (q, h),
+                "gate_proj": (h, inter), "up_proj": (h, inter), "down_proj": (inter, h)}
+
+    def base_parameters(self) -> int:
+        h, linears = self.hidden_size, self.linears()
+        per_layer = sum(i * o for i, o in linears.values()) + 2 * h  # + the two norms
+        if self.attention_bias:
+            per_layer += sum(linears[m][1] for m in ("q_proj", "k_proj", "v_proj", "o_proj"))
+        if self.mlp_bias:
+            per_layer += sum(linears[m][1] for m in ("gate_proj", "up_proj", "down_proj"))
+        embeddings = self.vocab_size * h * (1 if self.tie_word_embeddings else 2)
+        return embeddings + self.num_hidden_layers * per_layer + h
+
+
+def parameter_counts(method: Method, settings: MethodSettings, shape: ModelShape) -> tuple[int, int] | None:
+    """(trainable, total) parameters once ``method`` wraps a model of ``shape`` — what ``peft``
+    would report, without building the model; None when LoRA targets a module the shape lacks."""
+    layers, h, kv = shape.num_hidden_layers, shape.hidden_size, shape.num_key_value_heads * shape.head_dim
+    linears = shape.linears()
+    if method is Method.LORA:
+        if not set(settings.target_modules) <= set(linears):
+            return None
+        trainable = layers * sum(settings.r * sum(linears[m]) for m in settings.target_modules)
+    elif method is Method.IA3:  # keys' and values' outputs, the feed-forward output's input
+        trainable = layers * (2 * kv + shape.intermediate_size)
+    elif method is Method.PREFIX:  # a key and a value per virtual token and layer
+        trainable = settings.virtual_tokens * layers * 2 * kv
+    elif method is Method.PROMPT:
+        trainable = settings.virtual_tokens * h
+    elif method is Method.P_TUNING:  # the virtual tokens' embeddings + a 3-layer MLP encoder
+        e = settings.encoder_hidden_size
+        trainable = settings.virtual_tokens * h + (h * e + e) + (e * e + e) + (e * h + h)
+    else:  # LLaMA-Adapter: a prompt and a gate per adapted layer
+        trainable = settings.adapter_layers * (settings.adapter_len * h + 1)
+    return trainable, shape.base_parameters() + trainable

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage, isAbortError } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { Modal } from '../components/Modal';
 import { createApp, deleteApp, duplicateApp, listApps, updateApp } from './api';
 import { AppLiveStatus } from './AppLiveStatus';
 import { ImportDialog } from './ImportDialog';
@@ -218,28 +219,26 @@ export function AppList({ workspaceId, canEdit }: { workspaceId: string; canEdit
       )}
 
       {confirmDelete && (
-        <div className="modal-backdrop" onMouseDown={() => setConfirmDelete(null)}>
-          <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="del-title" onMouseDown={(e) => e.stopPropagation()}>
-            <h2 id="del-title">Delete “{confirmDelete.name}”?</h2>
-            <p>Its draft, versions and run history go with it. This cannot be undone.</p>
-            <footer className="modal-foot">
-              <button type="button" autoFocus onClick={() => setConfirmDelete(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="button-danger"
-                onClick={() => {
-                  const target = confirmDelete;
-                  setConfirmDelete(null);
-                  void run(() => deleteApp(workspaceId, target.id)).catch((e: unknown) => setError(errorMessage(e)));
-                }}
-              >
-                Delete app
-              </button>
-            </footer>
-          </div>
-        </div>
+        <Modal role="alertdialog" labelledBy="del-title" onClose={() => setConfirmDelete(null)}>
+          <h2 id="del-title">Delete “{confirmDelete.name}”?</h2>
+          <p>Its draft, versions and run history go with it. This cannot be undone.</p>
+          <footer className="modal-foot">
+            <button type="button" autoFocus onClick={() => setConfirmDelete(null)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button-danger"
+              onClick={() => {
+                const target = confirmDelete;
+                setConfirmDelete(null);
+                void run(() => deleteApp(workspaceId, target.id)).catch((e: unknown) => setError(errorMessage(e)));
+              }}
+            >
+              Delete app
+            </button>
+          </footer>
+        </Modal>
       )}
 
       {importing && (

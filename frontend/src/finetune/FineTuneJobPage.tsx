@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { Modal } from '../components/Modal';
 import { canBuild } from '../prompts/parts';
 import { useSession } from '../session';
 import { cancelFineTune, deleteFineTune } from './api';
@@ -18,30 +19,21 @@ import { useFineTuneJob } from './useFineTuneJob';
 
 function DeleteDialog({ job, onCancel, onConfirm }: { job: FineTuneJob; onCancel: () => void; onConfirm: () => void }) {
   return (
-    <div className="modal-backdrop" onMouseDown={onCancel}>
-      <div
-        className="modal"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="delete-title"
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={(e) => e.key === 'Escape' && onCancel()}
-      >
-        <h2 id="delete-title">Delete “{job.model}”?</h2>
-        <p>
-          Its adapter{job.merge_status === 'done' ? ', the merged model' : ''} and its loss curve go with it, and apps stop being able to
-          call it. This cannot be undone.
-        </p>
-        <footer className="modal-foot">
-          <button type="button" autoFocus onClick={onCancel}>
-            Keep it
-          </button>
-          <button type="button" className="button-danger" onClick={onConfirm}>
-            Delete fine-tune
-          </button>
-        </footer>
-      </div>
-    </div>
+    <Modal role="alertdialog" labelledBy="delete-title" onClose={onCancel}>
+      <h2 id="delete-title">Delete “{job.model}”?</h2>
+      <p>
+        Its adapter{job.merge_status === 'done' ? ', the merged model' : ''} and its loss curve go with it, and apps stop being able to
+        call it. This cannot be undone.
+      </p>
+      <footer className="modal-foot">
+        <button type="button" autoFocus onClick={onCancel}>
+          Keep it
+        </button>
+        <button type="button" className="button-danger" onClick={onConfirm}>
+          Delete fine-tune
+        </button>
+      </footer>
+    </Modal>
   );
 }
 

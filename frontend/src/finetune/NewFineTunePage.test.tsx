@@ -4,25 +4,8 @@ import { Route, Routes, useParams } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse, renderWithShell } from '../test/render';
 import { NewFineTunePage } from './NewFineTunePage';
+import { CATALOG } from './testing';
 
-const CATALOG = {
-  methods: [
-    { method: 'lora', label: 'LoRA', summary: 'Low-rank update matrices beside the attention projections.' },
-    { method: 'ia3', label: 'IA3', summary: 'Learned vectors that rescale keys, values and the feed-forward output.' },
-    { method: 'prefix', label: 'Prefix tuning', summary: 'Trained key/value vectors prepended to the attention.' },
-  ],
-  settings_defaults: {
-    r: 8,
-    alpha: 16,
-    dropout: 0.05,
-    target_modules: ['q_proj', 'v_proj'],
-    virtual_tokens: 16,
-    encoder_hidden_size: 128,
-    adapter_len: 10,
-    adapter_layers: 8,
-  },
-  base_models: ['smollm2-135m-instruct', 'tiny'],
-};
 const COUNTS: Record<string, number> = { lora: 460_800, ia3: 46_080, prefix: 552_960 };
 
 const DATASET = {

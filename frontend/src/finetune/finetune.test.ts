@@ -5,22 +5,12 @@ import { fieldErrorsOf } from './fieldErrors';
 import { lossLayout, lossTraces } from './lossCurve';
 import { compactCount, draftOf, freeName, methodSettingsFor, slugOf, trainableText } from './methods';
 import { durationText } from './parts';
-import type { SettingsDefaults, TuneEvaluation } from './types';
-
-const DEFAULTS: SettingsDefaults = {
-  r: 8,
-  alpha: 16,
-  dropout: 0.05,
-  target_modules: ['q_proj', 'v_proj'],
-  virtual_tokens: 16,
-  encoder_hidden_size: 128,
-  adapter_len: 10,
-  adapter_layers: 8,
-};
+import { SETTINGS_DEFAULTS } from './testing';
+import type { TuneEvaluation } from './types';
 
 describe('method settings → the request', () => {
   it('sends only the chosen method’s settings, each of its kind', () => {
-    const draft = { ...draftOf(DEFAULTS), r: '16', target_modules: 'q_proj, k_proj  v_proj,' };
+    const draft = { ...draftOf(SETTINGS_DEFAULTS), r: '16', target_modules: 'q_proj, k_proj  v_proj,' };
     expect(methodSettingsFor('lora', draft)).toEqual({ r: 16, alpha: 16, dropout: 0.05, target_modules: ['q_proj', 'k_proj', 'v_proj'] });
     expect(methodSettingsFor('ia3', draft)).toEqual({});
     expect(methodSettingsFor('prefix', draft)).toEqual({ virtual_tokens: 16 });
@@ -30,7 +20,7 @@ describe('method settings → the request', () => {
   });
 
   it('sends a value that is not a number as typed, for the server to name the setting', () => {
-    expect(methodSettingsFor('prefix', { ...draftOf(DEFAULTS), virtual_tokens: 'many' })).toEqual({ virtual_tokens: 'many' });
+    expect(methodSettingsFor('prefix', { ...draftOf(SETTINGS_DEFAULTS), virtual_tokens: 'many' })).toEqual({ virtual_tokens: 'many' });
   });
 });
 

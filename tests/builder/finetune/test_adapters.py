@@ -131,7 +131,7 @@ def test_a_downloaded_adapter_uploaded_into_another_workspace_serves_the_same_an
     assert answer["Content-Disposition"] == f'attachment; filename="{TRAINED}.zip"'
     files = downloaded(answer)
     assert set(files) == {"adapter_config.json", "adapter_model.safetensors", "llmops-model.json"}
-    assert json.loads(files["llmops-model.json"])["model"] == TRAINED
+    assert json.loads(files["llmops-model.json"]) == {"model": TRAINED, "base": "tiny"}  # no server paths
     assert json.loads(files["adapter_config.json"])["peft_type"] == "LORA"
 
     other = make_member()
@@ -276,6 +276,7 @@ def test_a_lora_adapter_merges_into_a_full_model_served_with_the_same_answers(ow
     queued = owner.client.post(url(owner, f"jobs/{job_id}/merge/"))
     assert queued.status_code == 202 and queued.json()["merge_status"] == "queued"
     assert error(owner.client.post(url(owner, f"jobs/{job_id}/merge/")))[:2] == (409, "finetune_merge_running")
+    assert error(owner.client.delete(url(owner, f"jobs/{job_id}/")))[:2] == (409, "finetune_merge_running")
     assert error(owner.client.get(url(owner, f"jobs/{job_id}/merged/")))[:2] == (409, "finetune_not_merged")
     merge_job = Job.objects.get(kind=MERGE_KIND)
     assert merge_job.input == {"finetune_job_id": job_id}

@@ -52,6 +52,8 @@ def test_a_finished_job_is_compared_with_its_base_on_the_rows_it_never_trained_o
     # The tuned model learnt the answer; the random base did not.
     assert (evaluation["tuned"]["good"], evaluation["base"]["good"]) == (2, 0)
     assert evaluation["winner"] == "tuned"
+    listed = owner.client.get(url(owner, "jobs/")).json()["results"]
+    assert listed[0]["evaluation"] == {"experiment_id": evaluation["experiment_id"], "status": "completed"}
     opened = owner.client.get(f"/api/workspaces/{owner.workspace.pk}/experiments/{evaluation['experiment_id']}/")
     assert opened.status_code == 200 and "held out" in opened.json()["description"]
 

@@ -23,6 +23,21 @@ def test_the_methods_are_listed_with_what_they_train(owner):
     assert [m["method"] for m in answer["methods"]] == ["lora", "ia3", "prefix", "prompt", "p_tuning", "adapter"]
     assert all(m["summary"] for m in answer["methods"])
     assert answer["base_models"] == ["smollm2-135m-instruct", "tiny"]
+    assert "trainable_params" not in answer["methods"][0] and "total_params" not in answer
+
+
+def test_the_methods_say_how_many_parameters_each_trains_on_a_base_model(owner):
+    bundled = owner.client.get(url(owner, "methods/?base_model=smollm2-135m-instruct")).json()
+    counts = {m["method"]: m["trainable_params"] for m in bundled["methods"]}
+    # the figures peft reports on the bundled model (docs/benchmarks.md)
+    assert counts == {"lora": 460_800, "ia3": 57_600, "prefix": 184_320, "prompt": 9_216, "p_tuning": 173_888,
+                      "adapter": 46_088}
+    assert bundled["total_params"] == 134_515_008
+
+    tiny = owner.client.get(url(owner, "methods/?base_model=tiny")).json()
+    assert 0 < tiny["methods"][0]["trainable_params"] < tiny["total_params"] < 100_000
+    answer = owner.client.get(url(owner, "methods/?base_model=gpt-9"))
+    assert answer.status_code == 400 and "base_model" in answer.json()["error"]["details"]
 
 
 @pytest.mark.parametrize(("fields", "code", "field"), [

@@ -8,7 +8,15 @@ import pytest
 import torch
 
 from runtime.finetune.data import Encoded, encode_ids, split
-from runtime.finetune.methods import Method, MethodError, MethodSettings, trainable_parameters, wrap
+from runtime.finetune.methods import (
+    Method,
+    MethodError,
+    MethodSettings,
+    ModelShape,
+    parameter_counts,
+    trainable_parameters,
+    wrap,
+)
 from runtime.finetune.trainer import TrainSettings, latest_checkpoint, memory_estimate, train
 
 ANSWER = [5, 6, 7, 8, 9, 10]  # what every example answers: a made-up fact to learn
@@ -117,3 +125,25 @@ def test_the_memory_estimate_grows_with_the_batch():
     large = memory_estimate(total_params=135_000_000, trainable_params=500_000, batch_size=16, max_length=256,
                             hidden=576, layers=30)
     assert 540_000_000 < small < large
+
+
+@pytest.mark.parametrize("method", list(Method))
+@pytest.mark.parametrize("shape", [
+    {},  # the tiny model above
+    {"num_key_value_heads": 2, "tie_word_embeddings": True, "head_dim": 16, "attention_bias": True},
+])
+def test_the_counts_shown_before_training_are_those_peft_reports(method, shape):
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    config = {"vocab_size": 64, "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 3,
+              "num_attention_heads": 4, "num_key_value_heads": 4, **shape}
+    settings = MethodSettings(r=3, virtual_tokens=5, encoder_hidden_size=12, adapter_len=4, adapter_layers=2,
+                              target_modules=("q_proj", "k_proj", "o_proj", "down_proj"))
+    model = wrap(LlamaForCausalLM(LlamaConfig(**config)), method, settings)
+    assert parameter_counts(method, settings, ModelShape.of(config)) == trainable_parameters(model)
+
+
+def test_lora_on_a_module_the_model_lacks_has_no_count():
+    shape = ModelShape.of({"vocab_size": 64, "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 3,
+                           "num_attention_heads": 4})
+    assert parameter_counts(Method.LORA, MethodSettings(target_modules=("c_attn",)), shape) is None
