@@ -112,7 +112,8 @@ class FineTuneJobListApi(WorkspaceScoped, APIView):
         dataset_version = serializers.IntegerField(required=False, min_value=1)
         validation_share = serializers.FloatField(min_value=0, max_value=0.5, default=0.2)
         epochs = serializers.IntegerField(min_value=1, max_value=100, default=3)
-        learning_rate = serializers.FloatField(min_value=1e-7, max_value=1.0, default=3e-4)
+        learning_rate = serializers.FloatField(min_value=1e-7, max_value=1.0, default=None,
+                                               help_text="Default: the method's own (methods/).")
         batch_size = serializers.IntegerField(min_value=1, max_value=256, default=4)
         max_length = serializers.IntegerField(min_value=16, max_value=8192, default=256)
         seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)

@@ -21,6 +21,7 @@ from builder.finetune.models import FINISHED, FineTuneJob, MergeStatus, TuneStat
 from builder.jobs.services import job_create
 from runtime.finetune.methods import (
     LABELS,
+    LEARNING_RATES,
     SUMMARIES,
     Method,
     MethodError,
@@ -64,12 +65,14 @@ def base_shape(name: str) -> ModelShape:
 
 
 def method_catalog(base_model: str | None = None) -> dict[str, Any]:
-    """Each method: its label and one line on what it trains; with ``base_model``, how many
+    """Each method: its label, one line on what it trains and its default learning rate; with
+    ``base_model``, how many
     parameters its default settings train on that model, and the model's own total."""
     shape = base_shape(base_model) if base_model else None
     methods = []
     for method in Method:
-        entry: dict[str, Any] = {"method": method.value, "label": LABELS[method], "summary": SUMMARIES[method]}
+        entry: dict[str, Any] = {"method": method.value, "label": LABELS[method], "summary": SUMMARIES[method],
+                                 "learning_rate": LEARNING_RATES[method]}
         counts = parameter_counts(method, MethodSettings(), shape) if shape else None
         if counts:
             entry["trainable_params"] = counts[0]
@@ -135,8 +138,9 @@ def _physical_memory() -> int:
 
 @transaction.atomic
 def finetune_start(*, workspace, user, name: str, base_model: str, method: str, dataset_version,
-                   method_settings: dict[str, Any], validation_share: float, epochs: int, learning_rate: float,
-                   batch_size: int, max_length: int, seed: int) -> FineTuneJob:
+                   method_settings: dict[str, Any], validation_share: float, epochs: int,
+                   learning_rate: float | None, batch_size: int, max_length: int, seed: int) -> FineTuneJob:
+    """Check and queue a job; without a learning rate, the method's own default."""
     if base_model not in base_models():
         raise InvalidInput(f"Unknown base model {base_model!r}.", code="finetune_invalid",
                            details={"field": "base_model", "choices": sorted(base_models())})
@@ -146,6 +150,7 @@ def finetune_start(*, workspace, user, name: str, base_model: str, method: str, 
         raise InvalidInput(f"Unknown method {method!r}.", code="finetune_invalid",
                            details={"field": "method"}) from None
     tuned = method_settings_of(method_settings)
+    learning_rate = LEARNING_RATES[chosen] if learning_rate is None else learning_rate
     shape = base_shape(base_model)
     try:
         tuned.check(chosen, num_layers=shape.num_hidden_layers)

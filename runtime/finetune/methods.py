@@ -46,6 +46,13 @@ LABELS: dict[Method, str] = {
     Method.P_TUNING: "P-tuning", Method.ADAPTER: "Adapter tuning (LLaMA-Adapter)",
 }
 
+#: Each method's default learning rate: what taught the bundled model 50 support answers in three
+#: epochs (docs/benchmarks.md, "Fine-tuning defaults"). Prompt-learning methods need larger steps.
+LEARNING_RATES: dict[Method, float] = {
+    Method.LORA: 2e-3, Method.IA3: 1e-2, Method.PREFIX: 3e-2, Method.PROMPT: 1e-1, Method.P_TUNING: 3e-2,
+    Method.ADAPTER: 3e-2,
+}
+
 
 class MethodError(ValueError):
     """Settings a method cannot use; ``field`` names the setting."""

@@ -8,6 +8,7 @@ generator is only reproducible when no other generation draws from it meanwhile.
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
 import time
@@ -135,6 +136,7 @@ def generate_blocking(
     # Only what a causal LM takes (BERT-style tokenizers add token_type_ids).
     inputs = {k: encoded[k] for k in ("input_ids", "attention_mask") if k in encoded}
     prompt_len = int(inputs["input_ids"].shape[1])
+    model, inputs, echoed = prompt_learning_inputs(model, inputs)
     eos = model.generation_config.eos_token_id
     eos_ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
     kwargs: dict[str, Any] = {
@@ -159,7 +161,7 @@ def generate_blocking(
             torch.manual_seed(params.seed)
         output = model.generate(**inputs, **kwargs)
 
-    new_ids = output[0, prompt_len:].tolist()
+    new_ids = output[0, echoed:].tolist()
     text = cut_at_stop(tokenizer.decode(new_ids, skip_special_tokens=True), params.stop)
     if cancel is not None and cancel.is_set():
         finish = "cancelled"
@@ -170,6 +172,31 @@ def generate_blocking(
     else:
         finish = "stop"
     return Generated(text=text, input_tokens=prompt_len, output_tokens=len(new_ids), finish_reason=finish)
+
+
+def prompt_learning_inputs(model: Any, inputs: dict[str, Any]) -> tuple[Any, dict[str, Any], int]:
+    """What to call ``generate`` on, with what, and how many leading ids of its output are the
+    prompt echoed back. A prompt-learning adapter (prefix, prompt or P-tuning) goes to its base
+    model directly, as it was trained: its prefix as the key/value cache generation starts from,
+    its virtual tokens as input embeddings before the prompt's. (``peft``'s own ``generate`` loses
+    them under transformers 5: the prefix is dropped for a fresh cache, the virtual tokens come
+    again at every step.) Any other model is returned as it is."""
+    import torch
+
+    config: Any = getattr(model, "active_peft_config", None)
+    if not getattr(config, "is_prompt_learning", False):
+        return model, inputs, int(inputs["input_ids"].shape[1])
+    base = model.base_model
+    prompt = model.get_prompt(batch_size=1)
+    ids, mask = inputs["input_ids"], inputs.get("attention_mask", torch.ones_like(inputs["input_ids"]))
+    virtual = torch.ones(1, config.num_virtual_tokens, dtype=mask.dtype)
+    if config.peft_type == "PREFIX_TUNING":  # the prefix: a cache of the virtual tokens' keys and values
+        # transformers 5 names it ``cache`` (``past_key_values`` before, deprecated now)
+        cache = "cache" if "cache" in inspect.signature(base.forward).parameters else "past_key_values"
+        return base, {"input_ids": ids, "attention_mask": torch.cat([virtual, mask], 1), cache: prompt}, \
+            int(ids.shape[1])
+    embeds = torch.cat([prompt.to(base.dtype), base.get_input_embeddings()(ids)], 1)
+    return base, {"inputs_embeds": embeds, "attention_mask": torch.cat([virtual, mask], 1)}, 0
 
 
 def _past(deadline: float | None) -> bool:

@@ -80,7 +80,9 @@ describe('New fine-tune', () => {
     expect(screen.getByLabelText('Name')).toHaveValue('support-faq-lora-2');
     expect(await screen.findByText('≈ 461k trainable parameters (0.3 % of 135M)')).toBeInTheDocument();
 
+    expect(screen.getByLabelText('Learning rate')).toHaveValue(0.002);
     await userEvent.click(screen.getByRole('radio', { name: 'Prefix tuning' }));
+    expect(screen.getByLabelText('Learning rate')).toHaveValue(0.03); // the method's own
     expect(screen.queryByLabelText('Rank r')).not.toBeInTheDocument();
     expect(screen.getByLabelText('Virtual tokens')).toHaveValue('16');
     await userEvent.clear(screen.getByLabelText('Virtual tokens'));
@@ -98,7 +100,7 @@ describe('New fine-tune', () => {
         dataset_id: 5,
         dataset_version: 2,
         epochs: 3,
-        learning_rate: 0.0003,
+        learning_rate: 0.03,
         batch_size: 4,
         max_length: 256,
         validation_share: 0.2,

@@ -87,6 +87,7 @@ export function NewFineTunePage() {
   const [method, setMethod] = useState<TuneMethod>('lora');
   const [settings, setSettings] = useState<SettingsDraft | null>(null);
   const [training, setTraining] = useState<TrainingDraft>(trainingDraft);
+  const [rateTouched, setRateTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -156,6 +157,9 @@ export function NewFineTunePage() {
   }, [error]);
 
   const methodInfo = catalog?.methods.find((m) => m.method === method);
+  // Each method's own learning rate until the user types one.
+  const shownTraining: TrainingDraft =
+    rateTouched || methodInfo?.learning_rate === undefined ? training : { ...training, learning_rate: String(methodInfo.learning_rate) };
 
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -167,7 +171,7 @@ export function NewFineTunePage() {
       method_settings: methodSettingsFor(method, settings),
       dataset_id: datasetId ?? 0,
       ...(version !== null ? { dataset_version: version } : {}),
-      ...trainingSettingsOf(training),
+      ...trainingSettingsOf(shownTraining),
     };
     setBusy(true);
     setError(null);
@@ -238,7 +242,14 @@ export function NewFineTunePage() {
         </fieldset>
         <fieldset className="panel">
           <legend>Training</legend>
-          <TrainingFields draft={training} errors={errors} onChange={(field, value) => setTraining({ ...training, [field]: value })} />
+          <TrainingFields
+            draft={shownTraining}
+            errors={errors}
+            onChange={(field, value) => {
+              if (field === 'learning_rate') setRateTouched(true);
+              setTraining({ ...shownTraining, [field]: value });
+            }}
+          />
         </fieldset>
         {error !== null && unplaced && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
         {error !== null && !unplaced && (

@@ -6,7 +6,7 @@ import type { TrainingSettings } from './types';
 
 export const TRAINING_DEFAULTS: TrainingSettings = {
   epochs: 3,
-  learning_rate: 3e-4,
+  learning_rate: 2e-3, // LoRA's; the page shows the chosen method's own
   batch_size: 4,
   max_length: 256,
   validation_share: 0.2,
@@ -31,7 +31,7 @@ export function trainingSettingsOf(draft: TrainingDraft): TrainingSettings {
 
 const FIELDS: { name: keyof TrainingSettings; label: string; hint: string; step?: string; min?: number; max?: number }[] = [
   { name: 'epochs', label: 'Epochs', hint: 'Passes over the training rows.', min: 1, max: 100 },
-  { name: 'learning_rate', label: 'Learning rate', hint: '3e-4 suits LoRA; prompt methods like more.', step: 'any' },
+  { name: 'learning_rate', label: 'Learning rate', hint: "The method's own until you change it; prompt methods take larger steps.", step: 'any' },
   { name: 'batch_size', label: 'Batch size', hint: 'Rows per step; more needs more memory.', min: 1, max: 256 },
   { name: 'max_length', label: 'Max length (tokens)', hint: 'Longer rows are cut; more needs more memory.', min: 16, max: 8192 },
   { name: 'validation_share', label: 'Validation share', hint: 'Rows held out (0–0.5) for the validation loss and the comparison with the base model.', step: '0.05', min: 0, max: 0.5 },

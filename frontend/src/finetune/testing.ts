@@ -16,9 +16,9 @@ export const SETTINGS_DEFAULTS: SettingsDefaults = {
 /** GET .../finetune/methods/ without ?base_model= (so no parameter counts). */
 export const CATALOG: MethodCatalog = {
   methods: [
-    { method: 'lora', label: 'LoRA', summary: 'Low-rank update matrices beside the attention projections.' },
-    { method: 'ia3', label: 'IA3', summary: 'Learned vectors that rescale keys, values and the feed-forward output.' },
-    { method: 'prefix', label: 'Prefix tuning', summary: 'Trained key/value vectors prepended to the attention.' },
+    { method: 'lora', label: 'LoRA', summary: 'Low-rank update matrices beside the attention projections.', learning_rate: 0.002 },
+    { method: 'ia3', label: 'IA3', summary: 'Learned vectors that rescale keys, values and the feed-forward output.', learning_rate: 0.01 },
+    { method: 'prefix', label: 'Prefix tuning', summary: 'Trained key/value vectors prepended to the attention.', learning_rate: 0.03 },
   ],
   settings_defaults: SETTINGS_DEFAULTS,
   base_models: ['smollm2-135m-instruct', 'tiny'],

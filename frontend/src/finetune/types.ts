@@ -6,6 +6,8 @@ export interface MethodInfo {
   method: TuneMethod;
   label: string;
   summary: string;
+  /** The method's default learning rate. */
+  learning_rate: number;
   /** Only when the catalog was asked for one base model (?base_model=). */
   trainable_params?: number;
 }

@@ -13,6 +13,7 @@ from builder.finetune.executor import finetune_execute
 from builder.finetune.models import FineTuneJob, TuneStatus
 from builder.finetune.services import job_folder
 from runtime.evaluation.rows import Row
+from runtime.finetune.methods import LEARNING_RATES, Method
 from tests.builder.finetune.conftest import QUESTIONS, start, url
 from tests.support.members import make_member
 
@@ -33,6 +34,9 @@ def test_the_methods_say_how_many_parameters_each_trains_on_a_base_model(owner):
     assert counts == {"lora": 460_800, "ia3": 57_600, "prefix": 184_320, "prompt": 9_216, "p_tuning": 173_888,
                       "adapter": 46_088}
     assert bundled["total_params"] == 134_515_008
+
+    rates = {m["method"]: m["learning_rate"] for m in bundled["methods"]}
+    assert rates == {m.value: lr for m, lr in LEARNING_RATES.items()}
 
     tiny = owner.client.get(url(owner, "methods/?base_model=tiny")).json()
     assert 0 < tiny["methods"][0]["trainable_params"] < tiny["total_params"] < 100_000
@@ -117,3 +121,11 @@ def test_other_workspaces_find_nothing_and_annotators_and_viewers_start_nothing(
     assert viewer_start.status_code == 403
     annotator = make_member(Role.ANNOTATOR, workspace=owner.workspace)
     assert annotator.client.get(url(owner)).status_code == 403
+
+
+@pytest.mark.parametrize("method", ["lora", "prompt"])
+def test_a_job_started_without_a_learning_rate_takes_its_methods_own(owner, method):
+    body = {"name": f"own-rate-{method}", "base_model": "tiny", "method": method, "dataset_id": owner.dataset.pk}
+    answer = owner.client.post(url(owner), body, format="json")
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["learning_rate"] == LEARNING_RATES[Method(method)]
