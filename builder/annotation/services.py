@@ -246,10 +246,9 @@ def item_claim_next(*, queue: AnnotationQueue, user, exclude: list[int] | None =
     _ensure_reviewer(queue, user)
     now = timezone.now()
     passed = list(exclude or [])
-    held = (Review.objects.filter(item__queue=queue, reviewer=user).filter(_live_claims(now))
-            .exclude(item_id__in=passed).order_by("claimed_at").first())
+    held = _held_item(queue, user, passed)
     if held is not None:
-        return QueueItem.objects.get(pk=held.item_id)
+        return held
     for _ in range(MAX_CLAIM_TRIES):
         candidates = claimable_items(queue, user, now).exclude(pk__in=passed).order_by("id")
         item = candidates.select_for_update(skip_locked=True, of=("self",)).first()
@@ -257,12 +256,23 @@ def item_claim_next(*, queue: AnnotationQueue, user, exclude: list[int] | None =
             # Every open item may be locked for a moment by another claim: wait for the first one.
             item = candidates.select_for_update(of=("self",)).first()
             if item is None:
-                return None
+                # The claim we waited for may be this user's own (the review screen claims the
+                # next item in advance while the current one is submitted): then it is their next.
+                return _held_item(queue, user, passed)
         # The lock is ours: a fresh statement sees every slot taken before we got it.
         if claimable_items(queue, user, timezone.now()).filter(pk=item.pk).exists():
             return _claim(item, user, queue.lock_timeout_s)
+        if (held := _held_item(queue, user, passed)) is not None:
+            return held
         passed.append(item.pk)
     return None
+
+
+def _held_item(queue: AnnotationQueue, user, passed: list[int]) -> QueueItem | None:
+    """The item the user holds a live claim on (the oldest), other than ``passed``; a fresh read."""
+    held = (Review.objects.filter(item__queue=queue, reviewer=user).filter(_live_claims(timezone.now()))
+            .exclude(item_id__in=passed).order_by("claimed_at").first())
+    return QueueItem.objects.get(pk=held.item_id) if held is not None else None
 
 
 def _claim(item: QueueItem, user, lock_timeout_s: int) -> QueueItem:

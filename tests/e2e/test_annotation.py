@@ -58,6 +58,8 @@ def test_a_queue_fed_from_runs_is_reviewed_by_keyboard_only(page):
         page.goto(f"{base}/app/annotation")
         expect(page.get_by_role("table", name="Score configs")).to_contain_text("yes · partly · no")
         page.get_by_role("link", name="New queue").click()
+        # (the queues page has a "Name" field too: the score config form)
+        expect(page.get_by_role("heading", name="New queue")).to_be_visible()
         page.get_by_label("Name").fill("Support answers")
         page.get_by_label("Instructions").fill("Judge the **answer**, not the question.\n\n- `partly`: half right")
         page.get_by_role("button", name="Preview").click()

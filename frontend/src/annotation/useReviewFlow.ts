@@ -32,6 +32,7 @@ export function useReviewFlow(workspaceId: string, queueId: string): ReviewFlow 
   shown.current = item;
 
   const show = useCallback((next: Item | null) => {
+    shown.current = next; // at once: a claim answered before the next render must see it
     setItem(next);
     setState(next ? 'ready' : 'done');
   }, []);
@@ -41,7 +42,8 @@ export function useReviewFlow(workspaceId: string, queueId: string): ReviewFlow 
     (currentId: number) => {
       claimNext(workspaceId, queueId, [currentId])
         .then((next) => {
-          preloaded.current = next && next.id !== currentId && shown.current?.id === currentId ? next : null;
+          // Kept only while the item it follows is still the one shown (never the shown one itself).
+          if (shown.current?.id === currentId) preloaded.current = next && next.id !== currentId ? next : null;
         })
         .catch(() => {
           preloaded.current = null;
@@ -75,7 +77,7 @@ export function useReviewFlow(workspaceId: string, queueId: string): ReviewFlow 
     async (call: (id: number) => Promise<StepResult>): Promise<boolean> => {
       const previous = shown.current;
       if (!previous || busy) return false;
-      const ready = preloaded.current;
+      const ready = preloaded.current && preloaded.current.id !== previous.id ? preloaded.current : null;
       preloaded.current = null;
       setError(null);
       setNotice('');

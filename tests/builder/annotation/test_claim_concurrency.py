@@ -77,3 +77,44 @@ def test_simultaneous_first_claims_take_different_slots(member_factory):
         got = [item for item in pool.map(claim, reviewers) if item is not None]
     assert len(got) == 2  # nobody was told "nothing left" while a slot was free, nor got a third slot
     assert Review.objects.filter(status=ReviewStatus.CLAIMED).values("reviewer").distinct().count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reviewers_own_claim_in_flight_is_their_next_item(member_factory):
+    """The review screen claims the next item in advance while the reviewer submits the current one:
+    the submit's "next" must wait for that claim and answer it, not say the queue is done."""
+    owner = member_factory("owner")
+    correct, polite, _ = make_configs(owner.workspace)
+    queue = make_queue(owner.workspace, owner.user, [correct, polite], required_reviews=1)
+    app = make_app(owner.workspace)
+    services.items_add_runs(queue=queue, run_ids=[str(make_run(app, f"q{i}").pk) for i in range(2)])
+    current = services.item_claim_next(queue=queue, user=owner.user)
+    claiming, answered = threading.Event(), threading.Event()
+
+    def preload():  # the claim in advance, its transaction still open when the submit asks
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                claimed = services.item_claim_next(queue=queue, user=owner.user, exclude=[current.pk])
+                claiming.set()
+                answered.wait(timeout=0.5)  # the submit's "next" is blocked on this row meanwhile
+            return claimed
+        finally:
+            connection.close()
+
+    def submit_then_next():
+        try:
+            claiming.wait(timeout=10)
+            services.review_submit(item=current, user=owner.user,
+                                   scores={str(correct.pk): "yes", str(polite.pk): True})
+            following = services.item_claim_next(queue=queue, user=owner.user, exclude=[current.pk])
+            answered.set()
+            return following
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        preloaded, following = pool.submit(preload), pool.submit(submit_then_next)
+        preloaded, following = preloaded.result(), following.result()
+    assert preloaded is not None and following is not None and following.pk == preloaded.pk
