@@ -41,6 +41,23 @@ def test_sign_in_and_run_a_job_with_live_progress(page):
         page.screenshot(path=str(SCREENSHOTS / "app-shell-job.png"))
 
 
+def test_every_page_has_its_icon_and_nothing_it_loads_is_missing(page):
+    member = make_member()
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+
+    with web_server(Backends()) as base:
+        sign_in(page, base, member.user.username, PASSWORD)
+        expect(page).to_have_url(f"{base}/app/")
+        for path in ("/app/", "/accounts/login/"):
+            page.goto(base + path)
+            icon = page.locator("link[rel=icon]").get_attribute("href")
+            answer = page.request.get(base + icon)
+            assert answer.status == 200 and answer.headers["content-type"].startswith("image/svg")
+        page.wait_for_load_state("networkidle")
+    assert missing == []
+
+
 def test_a_wrong_password_shows_an_error_and_stays_on_the_login_page(page):
     member = make_member()
 
