@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +12,14 @@ from django.db import connection
 from django.utils import timezone
 
 from builder.health.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+_database_details: dict[str, Callable[[], dict[str, Any]]] = {}
+
+
+def database_detail_register(name: str, detail: Callable[[], dict[str, Any]]) -> None:
+    """A domain adds what it reads from the database to the check (knowledge: its search paths)."""
+    _database_details[name] = detail
 
 
 def check_database() -> dict[str, Any]:
@@ -21,7 +31,13 @@ def check_database() -> dict[str, Any]:
         return {"ok": False, "error": exc.__class__.__name__}
     if row is None:
         return {"ok": False, "error": "pgvector extension not installed (run migrations)"}
-    return {"ok": True, "pgvector": row[0], "embedded": connection.settings_dict.get("HOST", "").startswith("/")}
+    found = {"ok": True, "pgvector": row[0], "embedded": connection.settings_dict.get("HOST", "").startswith("/")}
+    for name, detail in _database_details.items():
+        try:
+            found[name] = detail()
+        except Exception:  # noqa: BLE001 - a detail never takes the check down
+            logger.warning("health detail %s failed", name, exc_info=True)
+    return found
 
 
 def check_broker() -> dict[str, Any]:

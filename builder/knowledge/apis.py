@@ -18,7 +18,7 @@ from builder.core.pagination import paginated_response
 from builder.knowledge import archive, selectors, services
 from builder.knowledge.embedders import embedder_for
 from builder.knowledge.models import EmbeddingProvider
-from builder.knowledge.search import SearchFilters, knowledge_search
+from builder.knowledge.search import SearchFilters, knowledge_search, search_paths
 from builder.knowledge.search_settings import SEARCH_MODES
 
 WRITE = {"POST": "build", "PATCH": "build", "DELETE": "build"}
@@ -138,6 +138,24 @@ class KnowledgeBaseReindexApi(WorkspaceScoped, APIView):
         kb = selectors.knowledge_base_get(workspace=self.workspace, knowledge_base_id=kb_id)
         job = services.knowledge_base_reindex(knowledge_base=kb, created_by=request.user)
         return Response({"job": JobRef(job).data if job else None}, status=status.HTTP_202_ACCEPTED)
+
+
+class SearchPathsApi(WorkspaceScoped, APIView):
+    """How this knowledge base's searches run on this database (settings page)."""
+
+    class PathsOutput(serializers.Serializer):
+        chunks = serializers.IntegerField()
+        server = serializers.CharField()
+        pgvector = serializers.CharField()
+        halfvec = serializers.BooleanField()
+        iterative_scan = serializers.BooleanField()
+        index_kind = serializers.CharField()
+        paths = serializers.DictField(child=serializers.CharField())
+
+    @extend_schema(responses=PathsOutput)
+    def get(self, request, workspace_id: int, kb_id: int):
+        kb = selectors.knowledge_base_get(workspace=self.workspace, knowledge_base_id=kb_id)
+        return Response(self.PathsOutput(search_paths(kb)).data)
 
 
 class DocumentListApi(WorkspaceScoped, APIView):

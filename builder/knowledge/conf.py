@@ -32,3 +32,8 @@ def max_archive_bytes() -> int:
 
 def embedding_batch_size() -> int:
     return int(settings.KNOWLEDGE_EMBEDDING_BATCH)
+
+
+def exact_search_below() -> int:
+    """Knowledge bases with fewer chunks are searched exactly (``LLMOPS_KNOWLEDGE_EXACT_SEARCH_BELOW``)."""
+    return int(settings.KNOWLEDGE_EXACT_SEARCH_BELOW)

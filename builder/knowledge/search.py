@@ -4,6 +4,12 @@ hybrid (reciprocal-rank fusion of the two), with top_k, a score threshold and me
 Every query is filtered by workspace *and* knowledge base, and only sees documents that are fully
 indexed. Scores are in 0..1 for every mode: cosine similarity for vector, ``ts_rank_cd``
 normalised as rank/(rank+1) for full-text, and the RRF sum divided by its maximum for hybrid.
+
+Paths (see :mod:`builder.knowledge.capabilities` for what the database decides): small or
+document-filtered searches scan exactly; larger ones walk the HNSW index of their vector size —
+iteratively where pgvector can, so a knowledge base that is a small share of all chunks still gets
+its own top-k — and re-rank half-precision candidates at full precision. Full-text search ranks a
+bounded set of chunks with all the query's words, then with its rarer words.
 """
 
 from __future__ import annotations
@@ -16,20 +22,25 @@ from typing import Any
 from django.db import connection
 from pgvector import Vector
 
+from builder.knowledge.capabilities import HALFVEC, search_capabilities
+from builder.knowledge.conf import exact_search_below
+from builder.knowledge.full_text import text_candidates, tsquery
+from builder.knowledge.indexes import distance_expression
 from builder.knowledge.models import TEXT_SEARCH_CONFIG, KnowledgeBase
 from builder.knowledge.search_settings import SearchMode
 
 RRF_K = 60
-#: Below this many chunks a knowledge base is searched exactly (no approximate index).
-EXACT_SEARCH_BELOW = 20_000
 #: Candidate list size of the HNSW scan (pgvector's hnsw.ef_search): higher is slower and more exact.
 #: Large knowledge bases get the larger one (recall@10 measured by builder/knowledge/bench.py).
-#: One index serves every knowledge base and the scan filters afterwards, so a knowledge base that
-#: is a small share of all chunks needs a proportionally longer list (capped at pgvector's 1000).
+#: One index serves every knowledge base and the scan filters afterwards: with iterative scans
+#: (pgvector 0.8) the scan goes on until the knowledge base's own rows are found; without them a
+#: knowledge base that is a small share of all chunks gets a proportionally longer list (up to 1000).
 HNSW_EF_SEARCH = 100
 HNSW_EF_SEARCH_LARGE = 400
 HNSW_EF_SEARCH_MAX = 1000
 LARGE_KNOWLEDGE_BASE = 300_000
+#: The furthest an iterative index scan may go for a knowledge base that is a small share of it.
+MAX_SCAN_TUPLES_CAP = 1_000_000
 _MARK_START, _MARK_END = "\u27e6", "\u27e7"
 _MARKED = re.compile(f"{_MARK_START}(.*?){_MARK_END}", re.S)
 
@@ -103,8 +114,8 @@ def knowledge_search(
             ranks.setdefault(chunk_id, {})["vector"] = rank
             if mode == "vector":
                 scored[chunk_id] = score
-    if mode in ("full_text", "hybrid") and scope.tsquery:
-        for rank, (chunk_id, score) in enumerate(_text_candidates(scope, pool), 1):
+    if mode in ("full_text", "hybrid") and scope.lexemes:
+        for rank, (chunk_id, score) in enumerate(text_candidates(scope.where, scope.params, scope.lexemes, pool), 1):
             ranks.setdefault(chunk_id, {})["full_text"] = rank
             if mode == "full_text":
                 scored[chunk_id] = score
@@ -115,7 +126,21 @@ def knowledge_search(
     if score_threshold is not None:
         ordered = [(cid, s) for cid, s in ordered if s >= score_threshold]
     parent_child = knowledge_base.chunking.get("mode") == "parent_child"
-    return _hydrate(knowledge_base, ordered[: top_k * 4 if parent_child else top_k], ranks, scope.tsquery, top_k)
+    return _hydrate(knowledge_base, ordered[: top_k * 4 if parent_child else top_k], ranks, scope.any_word_query, top_k)
+
+
+def search_paths(knowledge_base: KnowledgeBase) -> dict[str, Any]:
+    """How searches of ``knowledge_base`` run now, in words: its size decides exact or index."""
+    capabilities = search_capabilities()
+    paths = capabilities.paths
+    scope = _scope(knowledge_base, SearchFilters(), "x")
+    chunks = scope.indexed_chunks
+    if scope.exact:
+        paths["vector"] = (f"exact scan of its {chunks:,} chunks (the index takes over from "
+                           f"{exact_search_below():,}; any document, heading or page filter scans exactly too)")
+    return {"chunks": chunks, "server": capabilities.server, "pgvector": capabilities.pgvector,
+            "halfvec": capabilities.halfvec, "iterative_scan": capabilities.iterative_scan,
+            "index_kind": capabilities.index_kind, "paths": paths}
 
 
 @dataclass(frozen=True)
@@ -124,9 +149,15 @@ class _Scope:
 
     where: str
     params: list[Any]
-    indexed_chunks: int
-    tsquery: str
+    indexed_chunks: int  # of the knowledge base's fully indexed documents
+    exact: bool  # searched by an exact scan: small, or narrowed by a filter the index cannot apply
+    lexemes: tuple[str, ...]  # the query's words, as the text search configuration reduces them
     all_chunks: int = 0  # of every knowledge base (planner estimate)
+
+    @property
+    def any_word_query(self) -> str:
+        """Any of the query's words (ranking and highlighting)."""
+        return tsquery(self.lexemes, " | ")
 
 
 def _scope(knowledge_base: KnowledgeBase, filters: SearchFilters, query: str) -> _Scope:
@@ -174,72 +205,87 @@ def _scope(knowledge_base: KnowledgeBase, filters: SearchFilters, query: str) ->
     if filters.page_to is not None:
         clauses.append("c.page <= %s")
         params.append(filters.page_to)
-    tsquery = " | ".join("'" + lexeme.replace("'", "''").replace("\\", "\\\\") + "'" for lexeme in lexemes or [])
-    exact_needed = document_filtered or len(clauses) > 3 or indexed < EXACT_SEARCH_BELOW
-    return _Scope(" AND ".join(clauses), params, EXACT_SEARCH_BELOW - 1 if exact_needed else indexed, tsquery,
+    exact = document_filtered or len(clauses) > 3 or indexed < exact_search_below()
+    return _Scope(" AND ".join(clauses), params, indexed, exact, tuple(lexemes or ()),
                   max(int(all_chunks or 0), indexed))
 
 
-def ef_search_for(indexed_chunks: int, all_chunks: int) -> int:
+def ef_search_for(indexed_chunks: int, all_chunks: int, *, iterative: bool = False) -> int:
+    """pgvector's candidate list size for a knowledge base of ``indexed_chunks`` in an index of
+    ``all_chunks``. With iterative scans the scan itself goes on until the knowledge base's own
+    rows are found; without them the list grows with the share the filter drops."""
     base = HNSW_EF_SEARCH_LARGE if indexed_chunks >= LARGE_KNOWLEDGE_BASE else HNSW_EF_SEARCH
+    if iterative:
+        return base
     share = indexed_chunks / max(all_chunks, indexed_chunks, 1)
     return int(min(HNSW_EF_SEARCH_MAX, base / max(share, 1e-6)))
 
 
-def _ensure_ef_search(scope: _Scope) -> None:
-    """pgvector's candidate list size, set on the database session only when it changes."""
-    ef = ef_search_for(scope.indexed_chunks, scope.all_chunks)
+def max_scan_tuples_for(indexed_chunks: int, all_chunks: int, wanted: int) -> int:
+    """How far an iterative scan may go: far enough to meet ``wanted`` rows of this knowledge base
+    four times over at its share of the index (pgvector's default is 20,000)."""
+    share = indexed_chunks / max(all_chunks, indexed_chunks, 1)
+    return int(min(MAX_SCAN_TUPLES_CAP, max(20_000, 4 * wanted / max(share, 1e-6))))
+
+
+def _ensure_session(settings: tuple[tuple[str, str], ...]) -> None:
+    """pgvector's session settings for this scan, sent only when they change."""
     backend = connection.connection.info.backend_pid if connection.connection else None
-    if backend is not None and getattr(connection, "_knowledge_ef_search", None) == (backend, ef):
+    if backend is not None and getattr(connection, "_knowledge_search_settings", None) == (backend, settings):
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"SET hnsw.ef_search = {int(ef)}")
-    connection._knowledge_ef_search = (connection.connection.info.backend_pid, ef)
+        cursor.execute("; ".join(f"SET {name} = {value}" for name, value in settings))
+    connection._knowledge_search_settings = (connection.connection.info.backend_pid, settings)
 
 
 def _vector_candidates(knowledge_base, scope: _Scope, query_vector, limit) -> list[tuple[int, float]]:
     dims = int(knowledge_base.embedding_dimensions)
-    distance = f"(c.embedding::vector({dims}) <=> %s::vector({dims}))"
-    # "+ 0" hides the expression from the planner: small or filtered searches are exact scans
-    order = f"{distance} + 0" if scope.indexed_chunks < EXACT_SEARCH_BELOW else distance
-    sql = (f"SELECT c.id, 1 - {distance} FROM knowledge_chunk c WHERE {scope.where} AND c.dims = {dims} "
-           f"ORDER BY {order} LIMIT %s")
+    full = f"(c.embedding::vector({dims}) <=> %s::vector({dims}))"
     vector = Vector(query_vector).to_text()
     connection.ensure_connection()
-    _ensure_ef_search(scope)
+    if scope.exact:
+        # "+ 0" hides the expression from the planner: small or filtered searches are exact scans
+        sql = (f"SELECT c.id, 1 - {full} FROM knowledge_chunk c WHERE {scope.where} AND c.dims = {dims} "
+               f"ORDER BY {full} + 0, c.id LIMIT %s")
+        params = [vector, *scope.params, vector, limit]
+    else:
+        capabilities = search_capabilities()
+        kind = capabilities.index_kind
+        candidates = limit * 2 if kind == HALFVEC else limit  # re-ranked at full precision
+        indexed = f"({distance_expression(dims, kind, 'c.embedding')} <=> %s::{kind}({dims}))"
+        ef = max(candidates, ef_search_for(scope.indexed_chunks, scope.all_chunks,
+                                           iterative=capabilities.iterative_scan))
+        settings: tuple[tuple[str, str], ...] = (("hnsw.ef_search", str(ef)),)
+        if capabilities.iterative_scan:
+            scan = max_scan_tuples_for(scope.indexed_chunks, scope.all_chunks, candidates)
+            settings += (("hnsw.iterative_scan", "relaxed_order"), ("hnsw.max_scan_tuples", str(scan)))
+        _ensure_session(settings)
+        sql = (f"SELECT id, 1 - distance FROM (SELECT c.id, {full} AS distance FROM knowledge_chunk c "
+               f"WHERE {scope.where} AND c.dims = {dims} ORDER BY {indexed} LIMIT %s) AS candidates "
+               f"ORDER BY distance, id LIMIT %s")
+        params = [vector, *scope.params, vector, candidates, limit]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [vector, *scope.params, vector, limit])
-        return [(row[0], float(row[1])) for row in cursor.fetchall()]
-
-
-def _text_candidates(scope: _Scope, limit) -> list[tuple[int, float]]:
-    sql = (
-        f"SELECT c.id, ts_rank_cd(c.search_vector, q.query, 32) AS score "
-        f"FROM knowledge_chunk c, to_tsquery('simple', %s) AS q(query) "
-        f"WHERE {scope.where} AND c.search_vector @@ q.query ORDER BY score DESC, c.id LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [scope.tsquery, *scope.params, limit])
+        cursor.execute(sql, params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
 _HIGHLIGHT = f"HighlightAll=TRUE, StartSel={_MARK_START}, StopSel={_MARK_END}"
 
 
-def _hydrate(knowledge_base, ordered, ranks, tsquery, top_k) -> list[SearchHit]:
+def _hydrate(knowledge_base, ordered, ranks, highlight_query, top_k) -> list[SearchHit]:
     """Texts, documents and matched words of the best chunks; in parent-child mode each parent is
     returned once, for its best child."""
     if not ordered:
         return []
     headline = ("ts_headline(%s::regconfig, coalesce(p.text, c.text), to_tsquery('simple', %s), %s)"
-                if tsquery else "''")
+                if highlight_query else "''")
     sql = (
         f"SELECT c.id, c.document_id, d.name, c.text, c.page, c.heading, c.position, p.text, {headline} "
         "FROM knowledge_chunk c JOIN knowledge_document d ON d.id = c.document_id "
         "LEFT JOIN knowledge_chunk p ON p.document_id = c.document_id AND p.position = c.parent_position "
         "WHERE c.id = ANY(%s) AND c.knowledge_base_id = %s AND c.workspace_id = %s"
     )
-    params = ([TEXT_SEARCH_CONFIG, tsquery, _HIGHLIGHT] if tsquery else []) + [
+    params = ([TEXT_SEARCH_CONFIG, highlight_query, _HIGHLIGHT] if highlight_query else []) + [
         [cid for cid, _ in ordered], knowledge_base.pk, knowledge_base.workspace_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

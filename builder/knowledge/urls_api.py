@@ -12,6 +12,7 @@ urlpatterns = [
     path(ONE, apis.KnowledgeBaseDetailApi.as_view(), name="knowledge-base-detail"),
     path(ONE + "reindex/", apis.KnowledgeBaseReindexApi.as_view(), name="knowledge-base-reindex"),
     path(ONE + "search/", apis.SearchApi.as_view(), name="knowledge-base-search"),
+    path(ONE + "search-paths/", apis.SearchPathsApi.as_view(), name="knowledge-base-search-paths"),
     path(ONE + "export/", apis.KnowledgeBaseExportApi.as_view(), name="knowledge-base-export"),
     path(ONE + "import/", apis.KnowledgeBaseImportIntoApi.as_view(), name="knowledge-base-import-into"),
     path(ONE + "documents/", apis.DocumentListApi.as_view(), name="knowledge-document-list"),

@@ -1,11 +1,48 @@
 /** Chunking and search defaults, export, and deletion of a knowledge base. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useSession } from '../session';
-import { deleteKnowledgeBase, exportUrl, updateKnowledgeBase } from './api';
+import { deleteKnowledgeBase, exportUrl, getSearchPaths, updateKnowledgeBase } from './api';
 import { readSeparator, showSeparator } from './format';
-import type { ChunkingSettings, KnowledgeBase } from './types';
+import { MODE_LABELS, SEARCH_MODES, type ChunkingSettings, type KnowledgeBase, type SearchPaths } from './types';
+
+/** Which search path each mode takes on this database, and why (its size, pgvector's version). */
+function SearchPathsPanel({ kb }: { kb: KnowledgeBase }) {
+  const { workspaceId } = useSession();
+  const [found, setFound] = useState<SearchPaths | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    getSearchPaths(workspaceId, kb.id, controller.signal)
+      .then(setFound)
+      .catch((e: unknown) => {
+        if (!controller.signal.aborted) setError(e);
+      });
+    return () => controller.abort();
+  }, [workspaceId, kb.id, kb.indexed_count]);
+  return (
+    <section className="panel" aria-label="Search paths">
+      <h2>Search paths</h2>
+      {error !== null && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      {found && (
+        <>
+          <dl className="kb-paths">
+            {SEARCH_MODES.map((mode) => (
+              <div key={mode}>
+                <dt>{MODE_LABELS[mode]}</dt>
+                <dd>{found.paths[mode]}</dd>
+              </div>
+            ))}
+          </dl>
+          <p className="muted">
+            PostgreSQL {found.server} · pgvector {found.pgvector} · {found.chunks.toLocaleString()} searchable chunks
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
 
 export function SettingsPanel({ kb, editable, onSaved }: { kb: KnowledgeBase; editable: boolean; onSaved: (kb: KnowledgeBase) => void }) {
   const { workspaceId } = useSession();
@@ -74,6 +111,7 @@ export function SettingsPanel({ kb, editable, onSaved }: { kb: KnowledgeBase; ed
         </p>
         <p className="muted">Fixed at creation: every stored vector was made by this model.</p>
       </div>
+      <SearchPathsPanel kb={kb} />
       <div className="panel">
         <h2>Move this knowledge base</h2>
         <p className="muted">One archive with settings, documents, chunks and embeddings; importing it embeds nothing again.</p>

@@ -7,6 +7,7 @@ import type {
   KnowledgeBase,
   KnowledgeDocument,
   SearchMode,
+  SearchPaths,
   SearchResponse,
 } from './types';
 
@@ -21,6 +22,9 @@ export const listKnowledgeBases = (ws: Id, signal?: AbortSignal) =>
 
 export const getKnowledgeBase = (ws: Id, kb: Id, signal?: AbortSignal) =>
   apiFetch<KnowledgeBase>(kbUrl(ws, kb), { signal });
+
+export const getSearchPaths = (ws: Id, kb: Id, signal?: AbortSignal) =>
+  apiFetch<SearchPaths>(`${kbUrl(ws, kb)}search-paths/`, { signal });
 
 export interface KnowledgeBaseInput {
   name: string;

@@ -35,6 +35,17 @@ export interface KnowledgeBase {
   updated_at: string;
 }
 
+/** How this knowledge base's searches run on the database (GET …/search-paths/). */
+export interface SearchPaths {
+  chunks: number;
+  server: string;
+  pgvector: string;
+  halfvec: boolean;
+  iterative_scan: boolean;
+  index_kind: string;
+  paths: Record<SearchMode, string>;
+}
+
 export type DocumentState = 'queued' | 'parsing' | 'embedding' | 'indexed' | 'failed';
 
 export interface KnowledgeDocument {

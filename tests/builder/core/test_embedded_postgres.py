@@ -89,3 +89,23 @@ def test_a_killed_holder_does_not_keep_postgres_running_after_the_next_one_exits
     hold(pgdata, seconds=0).wait(timeout=30)
 
     assert wait_gone(pid), "the stale pid of the killed holder kept postgres running"
+
+
+def test_the_buffer_cache_is_sized_to_the_machine(tmp_path):
+    import psycopg
+
+    from builder.embedded_postgres import server_settings, socket_url
+
+    pgdata = tmp_path / "pg"
+    holder = hold(pgdata)
+    socket_dir = (pgdata / "postmaster.pid").read_text().splitlines()[4]
+    with psycopg.connect(socket_url(socket_dir, "app"), autocommit=True) as conn:
+        buffers = conn.execute("SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'"
+                               ).fetchone()[0]
+    holder.send_signal(signal.SIGTERM)
+    holder.wait(timeout=30)
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    expected = server_settings(memory)["shared_buffers"]
+    assert expected != "128MB" or memory < 4 * 2**30  # larger than PostgreSQL's default on this machine
+    assert f"{buffers}MB" == expected

@@ -33,3 +33,12 @@ def test_a_silent_worker_turns_health_degraded():
     body = Client().get("/healthz").json()
 
     assert body["status"] == "degraded" and body["checks"]["worker"]["ok"] is False
+
+
+def test_healthz_says_which_search_paths_the_database_gives():
+    search = Client().get("/healthz").json()["checks"]["database"]["search"]
+
+    # the embedded server's pgvector has half-precision indexes and iterative scans
+    assert search["halfvec"] is True and search["iterative_scan"] is True and search["index_kind"] == "halfvec"
+    assert "half-precision" in search["paths"]["vector"] and "iterative" in search["paths"]["vector"]
+    assert set(search["paths"]) == {"vector", "full_text", "hybrid"}

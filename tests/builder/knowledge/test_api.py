@@ -222,7 +222,8 @@ def test_another_workspace_cannot_reach_anything(owner, outsider):
 
     assert_isolated(outsider.client, [
         Call("GET", base), Call("PATCH", base, {"name": "pwned"}), Call("GET", base + "documents/"),
-        Call("POST", base + "search/", {"query": QUERY}), Call("GET", base + "export/"),
+        Call("POST", base + "search/", {"query": QUERY}), Call("GET", base + "search-paths/"),
+        Call("GET", base + "export/"),
         Call("POST", base + "reindex/"), Call("GET", doc), Call("GET", doc + "chunks/"),
         Call("POST", doc + "preview/", {}), Call("POST", doc + "retry/"), Call("DELETE", doc),
         Call("GET", foreign_doc_in_own_kb), Call("DELETE", foreign_doc_in_own_kb),
@@ -232,6 +233,20 @@ def test_another_workspace_cannot_reach_anything(owner, outsider):
     own_search = outsider.client.post(kb_url(outsider, mine["id"], "search/"),
                                       {"query": QUERY, "modes": ["vector", "full_text", "hybrid"]}, format="json")
     assert all(result["hits"] == [] for result in own_search.json()["results"])
+
+
+def test_the_search_paths_of_a_knowledge_base_name_its_size_and_the_database(owner):
+    kb = create_kb(owner)
+    upload_files(owner, kb["id"], [upload(*SAMPLES["md"])])
+    run_jobs()
+
+    found = owner.client.get(kb_url(owner, kb["id"], "search-paths/")).json()
+
+    chunks = Chunk.objects.filter(knowledge_base_id=kb["id"]).exclude(role="parent").count()
+    assert found["chunks"] == chunks > 0
+    assert found["paths"]["vector"].startswith(f"exact scan of its {chunks} chunks")
+    assert found["iterative_scan"] is True and found["index_kind"] == "halfvec" and found["pgvector"].startswith("0.8")
+    assert "all the words first" in found["paths"]["full_text"]
 
 
 def test_changing_chunking_keeps_the_other_settings_and_reindexes(owner):
