@@ -18,6 +18,7 @@ printed, not asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
@@ -185,15 +186,16 @@ class Corpus:
         return found
 
 
-def _load(workspace, corpus: Corpus, vectors: np.ndarray):
-    """The knowledge base of ``corpus`` (made once, with COPY; the HNSW index is built after)."""
+def _load(workspace, name: str, corpus: Corpus, vectors: np.ndarray):
+    """The knowledge base ``name`` holding ``corpus`` (made once, with COPY, index dropped);
+    returns it and the seconds the COPY took (None when it was there already)."""
     from django.db import connection, transaction
     from pgvector.psycopg import register_vector
 
+    from builder.knowledge.indexes import index_name
     from builder.knowledge.models import Chunk, Document, KnowledgeBase
     from builder.knowledge.services import knowledge_base_create
 
-    name = f"bench-{corpus.size}"
     kb = KnowledgeBase.objects.filter(workspace=workspace, name=name).first()
     if kb is not None and Chunk.objects.filter(knowledge_base=kb).count() == corpus.size:
         return kb, None
@@ -203,8 +205,9 @@ def _load(workspace, corpus: Corpus, vectors: np.ndarray):
     per_document = 1000
     documents = Document.objects.bulk_create([
         Document(workspace=workspace, knowledge_base=kb, name=f"synthetic-{d}.txt", file_type="txt", size_bytes=0,
-                 sha256="", storage_key=f"bench/{kb.pk}/{d}", state="indexed", chunk_count=per_document,
-                 chunks_done=per_document)
+                 sha256="", storage_key=f"bench/{kb.pk}/{d}", state="indexed",
+                 chunk_count=min(per_document, corpus.size - d * per_document),
+                 chunks_done=min(per_document, corpus.size - d * per_document))
         for d in range((corpus.size + per_document - 1) // per_document)
     ])
     started = time.perf_counter()
@@ -212,7 +215,7 @@ def _load(workspace, corpus: Corpus, vectors: np.ndarray):
         connection.ensure_connection()
         register_vector(connection.connection)
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP INDEX IF EXISTS knowledge_chunk_hnsw_{DIMS}")
+            cursor.execute(f"DROP INDEX IF EXISTS {index_name(DIMS)}")
         columns = "workspace_id, knowledge_base_id, document_id, position, role, text, heading, dims, embedding"
         with connection.connection.cursor() as raw, raw.copy(
                 f"COPY knowledge_chunk ({columns}) FROM STDIN WITH (FORMAT BINARY)") as copy:
@@ -222,17 +225,40 @@ def _load(workspace, corpus: Corpus, vectors: np.ndarray):
                 for i, text in zip(range(start, stop), corpus.texts(start, stop), strict=True):
                     copy.write_row((workspace.pk, kb.pk, documents[i // per_document].pk, i % per_document,
                                     "chunk", text, "", DIMS, vectors[i]))
-    copied = time.perf_counter() - started
-    started = time.perf_counter()
+    return kb, time.perf_counter() - started
+
+
+def _ensure_index() -> float | None:
+    """Build the chunk index when a load dropped it (memory sized to the rows); its seconds."""
+    from django.db import connection
+
+    from builder.knowledge.indexes import index_name, rebuild
+
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '2GB'")
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS knowledge_chunk_hnsw_{DIMS} ON knowledge_chunk USING hnsw "
-            f"((embedding::vector({DIMS})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) "
-            f"WHERE dims = {DIMS}")
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [index_name(DIMS)])
+        if cursor.fetchone():
+            return None
+    took = rebuild(DIMS)
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE knowledge_chunk")
         cursor.execute("ANALYZE knowledge_document")
-    return kb, (copied, time.perf_counter() - started)
+    return took
+
+
+def _sizes() -> str:
+    from django.db import connection
+
+    from builder.knowledge.indexes import index_name
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_relation_size(%s::regclass)), "
+                       "pg_size_pretty(pg_relation_size('knowledge_chunk_search_vector'::regclass)), "
+                       "pg_size_pretty(pg_total_relation_size('knowledge_chunk'::regclass)), "
+                       "(SELECT indexdef FROM pg_indexes WHERE indexname = %s)",
+                       [index_name(DIMS), index_name(DIMS)])
+        hnsw, gin, table, definition = cursor.fetchone()
+    kind = "halfvec" if "halfvec" in definition else "vector"
+    return f"HNSW ({kind}) {hnsw}, GIN {gin}, table with indexes {table}"
 
 
 def _ms(samples: list[float]) -> str:
@@ -241,49 +267,122 @@ def _ms(samples: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:7.2f} ms   p99 {p99 * 1000:7.2f} ms"
 
 
-def search_bench(workspace, size: int, query_count: int) -> None:
+def _measure(kb, corpus: Corpus, vectors: np.ndarray, queries, *, modes=("hybrid", "vector", "full_text"),
+             force_index: bool = False):
+    """Timings per mode and recall@10 of the vector list against numpy over ``vectors``."""
+    from django.test import override_settings
+
+    from builder.knowledge import search
+    from builder.knowledge.conf import exact_search_below
     from builder.knowledge.models import Chunk
-    from builder.knowledge.search import SearchFilters, _scope, ef_search_for, knowledge_search
 
-    corpus = Corpus(size)
-    vectors = corpus.vectors()
-    kb, load_times = _load(workspace, corpus, vectors)
-    scope = _scope(kb, SearchFilters(), "x")
-    ef_search = ef_search_for(scope.indexed_chunks, scope.all_chunks)
     first_id = Chunk.objects.filter(knowledge_base=kb).order_by("id").values_list("id", flat=True).first()
-    queries = corpus.queries(query_count)
-    for text, vector in queries[:10]:  # warm caches; not measured
-        knowledge_search(knowledge_base=kb, query=text, mode="hybrid", top_k=TOP_K, query_vector=list(vector))
-
-    timings: dict[str, list[float]] = {"hybrid": [], "vector": [], "full_text": [], "numpy": []}
-    recalls = []
-    for text, vector in queries:
-        started = time.perf_counter()
-        scores = vectors @ vector
-        exact = np.argpartition(-scores, TOP_K)[:TOP_K]
-        timings["numpy"].append(time.perf_counter() - started)
-        found = {}
-        for mode in ("hybrid", "vector", "full_text"):
+    # force_index: what the index path would give this knowledge base (the product scans it exactly)
+    with override_settings(KNOWLEDGE_EXACT_SEARCH_BELOW=0 if force_index else exact_search_below()):
+        # one unmeasured pass first: a running server has its index in memory, and without it the
+        # first mode of each query would pay for reading the query's part of the index
+        cold = []
+        for text, vector in queries:
             started = time.perf_counter()
-            found[mode] = knowledge_search(knowledge_base=kb, query=text, mode=mode, top_k=TOP_K,
-                                           query_vector=list(vector))
-            timings[mode].append(time.perf_counter() - started)
-        approx = {hit.chunk_id - first_id for hit in found["vector"]}
-        recalls.append(len(approx & set(exact.tolist())) / TOP_K)
+            search.knowledge_search(knowledge_base=kb, query=text, mode="hybrid", top_k=TOP_K,
+                                    query_vector=list(vector))
+            cold.append(time.perf_counter() - started)
+        timings: dict[str, list[float]] = {mode: [] for mode in (*modes, "numpy")}
+        timings["first pass"] = cold
+        recalls = []
+        for text, vector in queries:
+            started = time.perf_counter()
+            scores = vectors @ vector
+            exact = np.argpartition(-scores, TOP_K)[:TOP_K]
+            timings["numpy"].append(time.perf_counter() - started)
+            found = {}
+            for mode in modes:
+                started = time.perf_counter()
+                found[mode] = search.knowledge_search(knowledge_base=kb, query=text, mode=mode, top_k=TOP_K,
+                                                      query_vector=list(vector))
+                timings[mode].append(time.perf_counter() - started)
+            approx = {hit.chunk_id - first_id for hit in found["vector"]}
+            recalls.append(len(approx & set(exact.tolist())) / TOP_K)
+    return timings, statistics.mean(recalls)
+
+
+@contextlib.contextmanager
+def _ef_search(ef: int):
+    """Every knowledge base searched with candidate list ``ef`` (the sweep; not a product setting)."""
+    from builder.knowledge import search
+
+    saved = search.HNSW_EF_SEARCH, search.HNSW_EF_SEARCH_LARGE
+    search.HNSW_EF_SEARCH = search.HNSW_EF_SEARCH_LARGE = ef
+    try:
+        yield
+    finally:
+        search.HNSW_EF_SEARCH, search.HNSW_EF_SEARCH_LARGE = saved
+
+
+def search_bench(workspace, size: int, query_count: int) -> None:
+    from builder.knowledge.capabilities import search_capabilities
+    from builder.knowledge.conf import exact_search_below
+    from builder.knowledge.search import SearchFilters, _scope, ef_search_for, knowledge_search
+    from runtime.providers.embeddings import default_embedder
+
+    corpus, small = Corpus(size), Corpus(max(size // 100, 100), seed=29)
+    vectors, small_vectors = corpus.vectors(), small.vectors()
+    kb, copied = _load(workspace, f"bench-{size}", corpus, vectors)
+    small_kb, _ = _load(workspace, f"bench-{size}-share", small, small_vectors)
+    built = _ensure_index()
+    capabilities = search_capabilities()
+    scope = _scope(kb, SearchFilters(), "x")
+    ef = ef_search_for(scope.indexed_chunks, scope.all_chunks, iterative=capabilities.iterative_scan)
 
     print(f"== Search, {size:,} chunks ({DIMS}-d, {corpus.clusters} clusters), top-{TOP_K}, "
-          f"{len(queries)} queries, hnsw m=16 ef_construction=64 ef_search={ef_search}")
+          f"{query_count} queries, hnsw m=16 ef_construction=64 ef_search={ef}")
+    print(f"  PostgreSQL {capabilities.server}, pgvector {capabilities.pgvector}: index {capabilities.index_kind}, "
+          f"iterative scans {'on' if capabilities.iterative_scan else 'unavailable'}")
     print(f"  the index holds {scope.all_chunks:,} chunks of all knowledge bases; this one is "
           f"{size / max(scope.all_chunks, 1):.0%} of them")
-    if load_times:
-        print(f"  load: COPY {load_times[0]:.1f} s (with tsvector), HNSW build {load_times[1]:.1f} s")
+    if copied is not None:
+        print(f"  load: COPY {copied:.1f} s (with tsvector)")
+    if built is not None:
+        print(f"  HNSW build {built:.1f} s over every chunk, maintenance_work_mem sized to the rows")
+    print(f"  sizes: {_sizes()}")
+    timings, recall = _measure(kb, corpus, vectors, corpus.queries(query_count))
     print(f"  hybrid (RRF)      {_ms(timings['hybrid'])}   <- what the API and retrieval node run")
     print(f"  vector (HNSW)     {_ms(timings['vector'])}")
     print(f"  full-text (GIN)   {_ms(timings['full_text'])}")
     print(f"  numpy exact       {_ms(timings['numpy'])}   (same vectors, in memory)")
-    print(f"  recall@{TOP_K} HNSW vs exact: {statistics.mean(recalls):.3f}")
-    print("  (search timings include the SQL round trips, hydration and highlighting; the query is"
-          " embedded beforehand)")
+    print(f"  recall@{TOP_K} vector vs exact: {recall:.3f}")
+    print(f"  hybrid, first pass over the queries (index pages not yet in the server's cache) "
+          f"{_ms(timings['first pass'])}")
+
+    print(f"  ef_search sweep (vector, {min(query_count, 100)} queries):")
+    for sweep_ef in (100, 200, 400, 800):
+        with _ef_search(sweep_ef):
+            timings, recall = _measure(kb, corpus, vectors, corpus.queries(min(query_count, 100)), modes=("vector",))
+        print(f"    ef_search {sweep_ef:4d}   {_ms(timings['vector'])}   recall@{TOP_K} {recall:.3f}")
+
+    embed = default_embedder().embed
+    embed(["warm-up"])  # the model load is not a search
+    embedded = []
+    for text, _ in corpus.queries(min(query_count, 50)):
+        started = time.perf_counter()
+        knowledge_search(knowledge_base=kb, query=text, mode="hybrid", top_k=TOP_K)
+        embedded.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    for text, _ in corpus.queries(min(query_count, 50)):
+        embed([text])
+    print(f"  hybrid, query embedded here (the API's path)   {_ms(embedded)}; the embedding alone "
+          f"{(time.perf_counter() - started) * 1000 / min(query_count, 50):.1f} ms")
+
+    share_queries = small.queries(min(query_count, 100))
+    timings, recall = _measure(small_kb, small, small_vectors, share_queries, modes=("vector",))
+    print(f"  a knowledge base of {small.size:,} chunks ({small.size / max(scope.all_chunks, 1):.1%} of the index):")
+    print(f"    vector, exact scan (the product's path under {exact_search_below():,} chunks)  "
+          f"{_ms(timings['vector'])}   recall@{TOP_K} {recall:.3f}")
+    timings, recall = _measure(small_kb, small, small_vectors, share_queries, modes=("vector",), force_index=True)
+    print(f"    vector, through the shared index (iterative scan)        "
+          f"{_ms(timings['vector'])}   recall@{TOP_K} {recall:.3f}")
+    print("  (search timings include the SQL round trips, hydration and highlighting; the query vector is"
+          " given, except on the line that says so)")
     print()
 
 
