@@ -38,6 +38,8 @@ class VariantOutput(serializers.Serializer):
     prompt_id = serializers.IntegerField(source="prompt_version.prompt_id", allow_null=True, default=None)
     prompt_version_number = serializers.IntegerField(source="prompt_version.number", allow_null=True, default=None)
     app_version_id = serializers.IntegerField(allow_null=True)
+    app_id = serializers.IntegerField(source="app_version.app_id", allow_null=True, default=None)
+    app_version_number = serializers.IntegerField(source="app_version.number", allow_null=True, default=None)
     model = serializers.JSONField(allow_null=True)
 
 
@@ -254,24 +256,38 @@ class SummaryApi(WorkspaceScoped, APIView):
 
 
 class PromoteApi(WorkspaceScoped, APIView):
-    """Point a label (default ``production``) of the variant's prompt at its version."""
+    """Point a label (default ``production``) at the variant's version: its prompt's label for a
+    prompt version, its app's label for an app version. ``share`` (1–99, app versions) splits the
+    label instead: it keeps its version and sends that share of its traffic to the variant's."""
 
     capabilities = {"POST": "build"}
     parser_classes = [CheckedJSONParser]
 
     class PromoteInput(serializers.Serializer):
         label = serializers.CharField(required=False, default="production", max_length=40)
+        share = serializers.IntegerField(required=False, min_value=1, max_value=99,
+                                         help_text="Percent of the label's traffic for this version (A/B split).")
 
-    @extend_schema(request=PromoteInput, responses={200: dict})
+    class PromoteOutput(serializers.Serializer):
+        target = serializers.ChoiceField(choices=["prompt", "app"])
+        prompt_id = serializers.IntegerField(required=False)
+        app_id = serializers.IntegerField(required=False)
+        label = serializers.CharField()
+        version = serializers.IntegerField()
+        moved = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+        split = serializers.ListField(child=serializers.DictField(), help_text="The split set ([{version, weight}]).")
+
+    @extend_schema(request=PromoteInput, responses={200: PromoteOutput})
     def post(self, request, workspace_id: int, experiment_id: int, variant_id: int):
         experiment = selectors.experiment_get(workspace=self.workspace, experiment_id=experiment_id)
         variant = selectors.variant_get(experiment=experiment, variant_id=variant_id)
         data = self.PromoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        label, previous = services.variant_promote(variant=variant, label=data.validated_data["label"],
-                                                   user=request.user)
-        return Response({"prompt_id": label.prompt_id, "label": label.name, "version": label.version.number,
-                         "moved": {"from": previous, "to": label.version.number}})
+        promoted = services.variant_promote(variant=variant, label=data.validated_data["label"],
+                                            share=data.validated_data.get("share"), user=request.user)
+        return Response({"target": promoted.target, f"{promoted.target}_id": promoted.target_id,
+                         "label": promoted.label, "version": promoted.version,
+                         "moved": {"from": promoted.previous, "to": promoted.version}, "split": promoted.arms})
 
 
 class ExportApi(FileFormatParam, WorkspaceScoped, APIView):

@@ -21,3 +21,7 @@ class ExperimentStateConflict(Conflict):
 
 class NotAPromptVariant(Conflict):
     code = "not_a_prompt_variant"
+
+
+class ShareNeedsAppVersion(InvalidInput):
+    code = "share_needs_app_version"

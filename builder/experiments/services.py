@@ -3,6 +3,7 @@ resume, cancel, label a cell, promote a variant's prompt version."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from builder.experiments.errors import (
     EvaluatorInvalid,
     ExperimentStateConflict,
     NotAPromptVariant,
+    ShareNeedsAppVersion,
     VariantInvalid,
 )
 from builder.experiments.models import Cell, CellLabel, CellStatus, Experiment, ExperimentStatus, Variant
@@ -23,6 +25,9 @@ from builder.jobs.services import job_create
 from builder.prompts.models import PromptVersion
 from builder.prompts.selectors import prompt_resolve
 from builder.prompts.services import label_set
+from builder.publishing.errors import LabelNotFound
+from builder.publishing.selectors import labels_of
+from builder.publishing.services import label_move, label_split_set
 from runtime.evaluation.evaluators import evaluator_from_config
 from runtime.prompt_graph import prompt_graph
 
@@ -185,9 +190,48 @@ def cell_unlabel(*, cell: Cell, user) -> None:
     CellLabel.objects.filter(cell=cell, user=user).delete()
 
 
-def variant_promote(*, variant: Variant, label: str, user) -> tuple[Any, int | None]:
-    """Point ``label`` of the variant's prompt at its version (audited like any label move)."""
-    version = variant.prompt_version
-    if version is None:
-        raise NotAPromptVariant("Only a prompt version can be promoted from here; publish an app version instead.")
-    return label_set(prompt=version.prompt, name=label, number=version.number, user=user)
+@dataclass(frozen=True)
+class Promotion:
+    """What a promotion from the matrix moved: a prompt's label or an app's label (or its split)."""
+
+    target: str  # "prompt" or "app"
+    target_id: int
+    label: str
+    version: int  # the version the label shows now
+    previous: int | None  # the version it showed before
+    arms: list[dict[str, int]] = field(default_factory=list)  # the split it set, if any
+
+
+@transaction.atomic
+def variant_promote(*, variant: Variant, label: str, user, share: int | None = None) -> Promotion:
+    """Point ``label`` at the variant's version — its prompt's label for a prompt version, its app's
+    label for an app version. With ``share`` (an app version only) the label keeps serving its
+    version and sends ``share`` % of its traffic to the variant's: an A/B split, ended from the
+    Publish panel or the quality page. The move is audited with the experiment as its evidence."""
+    experiment = variant.experiment
+    evidence = {"experiment": experiment.pk, "experiment_name": experiment.name,
+                "variant": variant.pk, "variant_name": variant.name}
+    if variant.prompt_version is not None:
+        if share is not None:
+            raise ShareNeedsAppVersion("A traffic share splits an app's label: this variant is a prompt version. "
+                                       "Promote it to a label without a share, or compare an app version.")
+        version = variant.prompt_version
+        moved, previous = label_set(prompt=version.prompt, name=label, number=version.number, user=user,
+                                    evidence=evidence)
+        return Promotion("prompt", version.prompt_id, moved.name, moved.version.number, previous)
+    app_version = variant.app_version
+    if app_version is None:
+        raise NotAPromptVariant("This variant runs neither a prompt version nor an app version: nothing to promote.")
+    app = app_version.app
+    current = labels_of(app=app).filter(name=label).first()
+    previous = current.version.number if current is not None else None
+    if share is None:
+        moved = label_move(app=app, name=label, version=app_version, user=user, evidence=evidence)
+        return Promotion("app", app.pk, moved.name, moved.version.number, previous)
+    if current is None:
+        raise LabelNotFound(f"{app.name} has no label {label!r} to split: publish the app first, "
+                            f"or promote this version to {label!r} without a share.")
+    arms = [{"version": current.version.number, "weight": 100 - share},
+            {"version": app_version.number, "weight": share}]
+    moved = label_split_set(app=app, label=label, arms=arms, user=user, evidence=evidence)
+    return Promotion("app", app.pk, moved.name, moved.version.number, previous, arms)

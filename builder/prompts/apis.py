@@ -220,6 +220,8 @@ class PromptLabelMoveOutput(serializers.Serializer):
     label = serializers.CharField()
     from_version = serializers.IntegerField(source="from_number", allow_null=True)
     to_version = serializers.IntegerField(source="to_number", allow_null=True)
+    evidence = serializers.JSONField(help_text="Where the move came from ({experiment, experiment_name, variant, "
+                                               "variant_name}) when an experiment made it; else {}.")
     moved_by = PromptAuthorOutput(allow_null=True)
     moved_at = serializers.DateTimeField()
 

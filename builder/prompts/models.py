@@ -83,6 +83,11 @@ class PromptLabelMove(models.Model):
     label = models.CharField(max_length=40)
     from_number = models.PositiveIntegerField(null=True, blank=True)
     to_number = models.PositiveIntegerField(null=True, blank=True)
+    evidence = models.JSONField(
+        default=dict, blank=True,
+        help_text="Where the move came from when another part of the product made it (an experiment: "
+                  "its id, name and the variant), so a version's history links to its evidence; else empty.",
+    )
     moved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

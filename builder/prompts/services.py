@@ -131,9 +131,10 @@ def _clean_label(name: str) -> str:
 
 
 @transaction.atomic
-def label_set(*, prompt: Prompt, name: str, number: int, user) -> tuple[PromptLabel, int | None]:
+def label_set(*, prompt: Prompt, name: str, number: int, user,
+              evidence: dict[str, Any] | None = None) -> tuple[PromptLabel, int | None]:
     """Point label ``name`` at version ``number`` (created if new); returns it and the number it
-    left. Every move is audited."""
+    left. Every move is audited, with ``evidence`` when another part of the product made it."""
     name = _clean_label(name)
     version = prompt.versions.filter(number=number).first()
     if version is None:
@@ -146,7 +147,8 @@ def label_set(*, prompt: Prompt, name: str, number: int, user) -> tuple[PromptLa
         label = PromptLabel(prompt=prompt, name=name)
     label.version, label.updated_by = version, user
     label.save()
-    PromptLabelMove.objects.create(prompt=prompt, label=name, from_number=previous, to_number=number, moved_by=user)
+    PromptLabelMove.objects.create(prompt=prompt, label=name, from_number=previous, to_number=number, moved_by=user,
+                                   evidence=evidence or {})
     return label, previous
 
 

@@ -45,6 +45,8 @@ class LabelMoveOutput(serializers.Serializer):
     from_version = serializers.IntegerField(source="from_number", allow_null=True)
     to_version = serializers.IntegerField(source="to_number", allow_null=True)
     arms = SplitArmOutput(many=True, help_text="The split this move set (split) or ended (other kinds).")
+    evidence = serializers.JSONField(help_text="Where the move came from ({experiment, experiment_name, variant, "
+                                               "variant_name}) when an experiment made it; else {}.")
     moved_by = serializers.CharField(source="moved_by.username", default=None)
     moved_at = serializers.DateTimeField()
 

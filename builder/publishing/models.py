@@ -95,6 +95,11 @@ class LabelMove(models.Model):
         default=list, blank=True,
         help_text="The split set by this move ([{version, weight}]), or the split it ended; else empty.",
     )
+    evidence = models.JSONField(
+        default=dict, blank=True,
+        help_text="Where the move came from when another part of the product made it (an experiment: "
+                  "its id, name and the variant), so a version's history links to its evidence; else empty.",
+    )
     moved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

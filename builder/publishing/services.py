@@ -153,10 +153,11 @@ def _chat_token() -> str:
 
 
 @transaction.atomic
-def label_move(*, app: App, name: str, version: AppVersion, user) -> Label:
+def label_move(*, app: App, name: str, version: AppVersion, user, evidence: dict[str, Any] | None = None) -> Label:
     """Create ``name`` or point it at ``version`` (recorded as a move, or a rollback when the
     version is older than the one it leaves). A version that cannot run here (a backup of a
-    draft, a model no longer available) is refused with ``app_invalid``."""
+    draft, a model no longer available) is refused with ``app_invalid``. ``evidence`` says where the
+    move came from (an experiment), kept in the audit list."""
     name = _clean_label(name)
     current = Label.objects.select_for_update().filter(app=app, name=name).first()
     # A split label moved onto one of its versions ends its split: not unchanged.
@@ -166,7 +167,7 @@ def label_move(*, app: App, name: str, version: AppVersion, user) -> Label:
     kind = LabelMoveKind.MOVE
     if current is not None and version.number < current.version.number:
         kind = LabelMoveKind.ROLLBACK
-    return _label_set(app=app, name=name, version=version, user=user, kind=kind)
+    return _label_set(app=app, name=name, version=version, user=user, kind=kind, evidence=evidence)
 
 
 @transaction.atomic
@@ -205,7 +206,8 @@ def label_delete(*, app: App, name: str, user) -> None:
     cache_bus.bump()
 
 
-def _label_set(*, app: App, name: str, version: AppVersion, user, kind: str) -> Label:
+def _label_set(*, app: App, name: str, version: AppVersion, user, kind: str,
+               evidence: dict[str, Any] | None = None) -> Label:
     """Point ``name`` at ``version`` alone: a split the label carried ends (recorded with the move)."""
     label = Label.objects.select_for_update().select_related("version").filter(app=app, name=name).first()
     from_number = label.version.number if label is not None else None
@@ -218,7 +220,8 @@ def _label_set(*, app: App, name: str, version: AppVersion, user, kind: str) -> 
     label.version, label.updated_by = version, user
     label.save()
     LabelMove.objects.create(
-        app=app, label=name, kind=kind, from_number=from_number, to_number=version.number, arms=ended, moved_by=user
+        app=app, label=name, kind=kind, from_number=from_number, to_number=version.number, arms=ended, moved_by=user,
+        evidence=evidence or {},
     )
     transaction.on_commit(cache_bus.bump)
     return label
@@ -228,7 +231,7 @@ def _label_set(*, app: App, name: str, version: AppVersion, user, kind: str) -> 
 
 
 @transaction.atomic
-def label_split_set(*, app: App, label: str, arms: Any, user) -> Label:
+def label_split_set(*, app: App, label: str, arms: Any, user, evidence: dict[str, Any] | None = None) -> Label:
     """Split ``label``'s traffic between versions: ``arms`` is ``[{"version": <number>, "weight":
     <percent>}, …]`` — at least two arms, distinct versions of the app that can run here, whole
     percents from 1 to 99 adding up to 100. Replaces a split the label had.
@@ -252,7 +255,7 @@ def label_split_set(*, app: App, label: str, arms: Any, user) -> Label:
     current.updated_by = user
     current.save()
     LabelMove.objects.create(app=app, label=label, kind=LabelMoveKind.SPLIT, from_number=from_number,
-                             to_number=current.version.number, arms=new, moved_by=user)
+                             to_number=current.version.number, arms=new, moved_by=user, evidence=evidence or {})
     transaction.on_commit(cache_bus.bump)
     return current
 

@@ -141,9 +141,13 @@ def test_grid_dataset_experiment_keyboard_labels_matrix_and_promote(page, openai
         shot(page, "results")
 
         # 5. Promote the winner to production.
-        page.once("dialog", lambda dialog: dialog.accept("production"))
         best.get_by_role("button", name="Promote v2").click()
+        dialog = page.get_by_test_id("promote-dialog")
+        dialog.get_by_role("textbox", name="Label").fill("production")
+        dialog.get_by_role("button", name="Promote").click()
         expect(page.get_by_role("status")).to_contain_text("production → v2")
+        opened = page.get_by_role("link", name="Open the prompt")
+        expect(opened).to_have_attribute("href", f"/app/prompts/{prompt.pk}?v=2")
         assert PromptLabel.objects.get(prompt=prompt, name="production").version.number == 2
         assert CellLabel.objects.filter(user=member.user).count() == 5
 

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { AddToQueue } from '../annotation/AddToQueue';
-import { errorMessage, isAbortError } from '../api/client';
+import { isAbortError } from '../api/client';
 import type { JobEvent } from '../api/types';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { canBuild } from '../prompts/parts';
@@ -16,7 +16,6 @@ import {
   getSummary,
   labelCell,
   listResultRows,
-  promoteVariant,
   stepExperiment,
   unlabelCell,
 } from './api';
@@ -24,7 +23,9 @@ import './evaluations.css';
 import { percent, ProgressBar, StatusChip } from './parts';
 import { CostQualityChart, RatioChart } from './RatioChart';
 import { ResultsGrid, type LabelChange } from './ResultsGrid';
-import type { CellLabel, ExperimentDetail, ExperimentSummary, ResultCell, ResultRow } from './types';
+import { PromoteDialog, PromotedNotice } from './PromoteDialog';
+import type { Promotion } from './api';
+import type { CellLabel, ExperimentDetail, ExperimentSummary, ResultCell, ResultRow, Variant } from './types';
 
 const FILTERS = [
   ['', 'All rows'],
@@ -47,7 +48,8 @@ export function ExperimentPage() {
   const [blind, setBlind] = useState(false);
   const [diff, setDiff] = useState<[number, number] | null>(null);
   const [progress, setProgress] = useState('');
-  const [notice, setNotice] = useState('');
+  const [promoting, setPromoting] = useState<Variant | null>(null);
+  const [promoted, setPromoted] = useState<Promotion | null>(null);
   const [error, setError] = useState<unknown>(null);
   const undo = useRef<{ cell: ResultCell; before: CellLabel | null }[]>([]);
   const editable = canBuild(role);
@@ -118,12 +120,9 @@ export function ExperimentPage() {
 
   const step = (which: 'pause' | 'resume' | 'cancel') =>
     stepExperiment(workspaceId, experimentId, which).then(setExperiment).catch(setError);
-  const promote = (variantId: number) => {
-    const label = window.prompt('Label to point at this version', 'staging');
-    if (!label) return;
-    promoteVariant(workspaceId, experimentId, variantId, label)
-      .then((moved) => setNotice(`${label} → v${moved.version} (was ${moved.moved.from ? `v${moved.moved.from}` : 'unset'})`))
-      .catch((e: unknown) => setNotice(errorMessage(e)));
+  const onPromoted = (promotion: Promotion) => {
+    setPromoting(null);
+    setPromoted(promotion);
   };
 
   if (!experiment) return <section className="page">{error !== null ? <ErrorNotice error={error} /> : <p className="muted">Loading…</p>}</section>;
@@ -171,10 +170,13 @@ export function ExperimentPage() {
         </div>
       </header>
       {error !== null && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
-      {notice && (
+      {promoted && (
         <p className="notice" role="status">
-          {notice}
+          <PromotedNotice workspaceId={workspaceId} promotion={promoted} />
         </p>
+      )}
+      {promoting && (
+        <PromoteDialog workspaceId={workspaceId} experimentId={experimentId} variant={promoting} onClose={() => setPromoting(null)} onPromoted={onPromoted} />
       )}
       {editable && !live && experiment.cells_done > 0 && <AddToQueue experimentId={experiment.id} />}
       {summary && (
@@ -214,9 +216,9 @@ export function ExperimentPage() {
                     <td>{v.cost_per_cell === null ? '–' : v.cost_per_cell === 0 ? '$0' : `$${v.cost_per_cell.toFixed(6)}`}</td>
                     <td>{v.latency_p50_ms !== null ? `${Math.round(v.latency_p50_ms)} ms` : '–'}</td>
                     <td>
-                      {editable && variant?.prompt_version_id && (
-                        <button type="button" className="button-small" onClick={() => promote(v.id)}>
-                          Promote v{variant.prompt_version_number}
+                      {editable && variant && (variant.prompt_version_id || variant.app_version_id) && (
+                        <button type="button" className="button-small" onClick={() => setPromoting(variant)}>
+                          Promote v{variant.prompt_version_number ?? variant.app_version_number}…
                         </button>
                       )}
                     </td>

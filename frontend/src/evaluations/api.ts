@@ -90,11 +90,18 @@ export const labelCell = (w: Id, id: Id, cell: number, body: { good: boolean; sc
   apiFetch<ResultCell>(`${experimentUrl(w, id)}cells/${cell}/label/`, { method: 'PUT', body });
 export const unlabelCell = (w: Id, id: Id, cell: number) =>
   apiFetch<void>(`${experimentUrl(w, id)}cells/${cell}/label/`, { method: 'DELETE' });
-export const promoteVariant = (w: Id, id: Id, variant: number, label: string) =>
-  apiFetch<{ prompt_id: number; label: string; version: number; moved: { from: number | null; to: number } }>(
-    `${experimentUrl(w, id)}variants/${variant}/promote/`,
-    { method: 'POST', body: { label } },
-  );
+/** What a promotion moved: a prompt's label, or an app's label (or its split, by version number). */
+export interface Promotion {
+  target: 'prompt' | 'app';
+  prompt_id?: number;
+  app_id?: number;
+  label: string;
+  version: number;
+  moved: { from: number | null; to: number };
+  split: { version: number; weight: number }[];
+}
+export const promoteVariant = (w: Id, id: Id, variant: number, body: { label: string; share?: number }) =>
+  apiFetch<Promotion>(`${experimentUrl(w, id)}variants/${variant}/promote/`, { method: 'POST', body });
 export const exportExperimentUrl = (w: Id, id: Id, format: 'json' | 'csv') => `${experimentUrl(w, id)}export/?format=${format}`;
 export const listEvaluatorTypes = async (w: Id, signal?: AbortSignal) =>
   (await apiFetch<{ results: EvaluatorType[] }>(`${ws(w)}/evaluator-types/`, { signal })).results;

@@ -64,6 +64,8 @@ export interface Variant {
   prompt_id: number | null;
   prompt_version_number: number | null;
   app_version_id: number | null;
+  app_id: number | null;
+  app_version_number: number | null;
   model: Record<string, unknown> | null;
 }
 

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { ModelOption } from '../apps/types';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { EvidenceLink } from '../components/EvidenceLink';
 import { TextDiff } from '../editor/versions/TextDiff';
 import { useSession } from '../session';
 import {
@@ -145,6 +146,7 @@ function LabelsPanel({
             <strong>{m.label}</strong> {m.from_version === null ? 'set to' : `v${m.from_version} →`}{' '}
             {m.to_version === null ? 'removed' : `v${m.to_version}`} · {m.moved_by?.username ?? 'someone'} ·{' '}
             {new Date(m.moved_at).toLocaleString()}
+            <EvidenceLink evidence={m.evidence} />
           </li>
         ))}
       </ol>

@@ -1,4 +1,5 @@
 /** Shapes of the prompt library API (builder/prompts/apis.py). */
+import type { MoveEvidence } from '../components/EvidenceLink';
 
 export type MessageRole = 'system' | 'user' | 'assistant';
 export type VariableType = 'text' | 'number' | 'boolean' | 'choice' | 'json';
@@ -83,6 +84,8 @@ export interface LabelMove {
   to_version: number | null;
   moved_by: Author | null;
   moved_at: string;
+  /** The experiment a promotion came from; {} for moves made by hand. */
+  evidence?: MoveEvidence;
 }
 
 export interface VersionDiff {

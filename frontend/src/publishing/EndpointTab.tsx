@@ -5,6 +5,7 @@ import { listVersions } from '../apps/api';
 import { ActionFeedback } from './ActionFeedback';
 import { CopyButton } from './copy';
 import { deleteLabel, listLabelMoves, moveLabel, rollbackLabel, setEndpointEnabled } from './api';
+import { EvidenceLink } from '../components/EvidenceLink';
 import { describeMove, labelNameProblem, labelRows, relativeTime, type LabelRow } from './model';
 import { LabelSplit } from './SplitTraffic';
 import type { EndpointInfo, LabelMove } from './types';
@@ -308,7 +309,10 @@ export function EndpointTab({ workspaceId, appId, canEdit, pub, endpoint }: Prop
           {moves.map((m, i) => (
             <li key={i} className={`audit-item kind-${m.kind}`}>
               <span className={`audit-kind kind-${m.kind}`}>{m.kind}</span>
-              <span className="audit-what">{describeMove(m)}</span>
+              <span className="audit-what">
+                {describeMove(m)}
+                <EvidenceLink evidence={m.evidence} />
+              </span>
               <span className="muted small audit-who" title={new Date(m.moved_at).toLocaleString()}>
                 {m.moved_by ?? 'someone'} · {relativeTime(m.moved_at)}
               </span>

@@ -1,4 +1,5 @@
 /** Shapes of the publishing API (builder/publishing/apis.py). */
+import type { MoveEvidence } from '../components/EvidenceLink';
 
 /** One arm of a label's A/B traffic split: `weight` percent of its calls run `version`. */
 export interface LabelArm {
@@ -49,6 +50,8 @@ export interface LabelMove {
   arms?: LabelArm[];
   moved_by: string | null;
   moved_at: string;
+  /** The experiment a promotion came from; {} for moves made by hand. */
+  evidence?: MoveEvidence;
 }
 
 export interface EndpointSnippets {

@@ -158,6 +158,82 @@ def test_promote_points_the_prompts_label_at_the_winning_version(lab):
 
     assert promoted.status_code == 200 and promoted.json()["moved"] == {"from": None, "to": 2}
     assert PromptLabel.objects.get(prompt=lab.prompt, name="staging").version.number == 2
+    moves = lab.client.get(f"/api/workspaces/{lab.workspace.pk}/prompts/{lab.prompt.pk}/label-moves/").json()["results"]
+    assert moves[0]["evidence"] == {"experiment": experiment["id"], "experiment_name": "v1 vs v2",
+                                    "variant": winner["id"], "variant_name": winner["name"]}
+    split = lab.client.post(f"/api/workspaces/{lab.workspace.pk}/experiments/{experiment['id']}/variants/"
+                            f"{winner['id']}/promote/", {"label": "production", "share": 10}, format="json")
+    assert_error_shape(split, 400, "share_needs_app_version")
+
+
+def capitals_app(lab, *templates: str):
+    """An app with one version per template (the first one published on production)."""
+    from builder.flows.models import App
+    from builder.flows.services import app_create, version_create
+    from builder.publishing.services import app_publish
+
+    def graph(template: str) -> dict:
+        return {
+            "inputs": [{"name": "country", "type": "string"}],
+            "nodes": [
+                {"id": "start", "type": "start"},
+                {"id": "llm", "type": "prompt", "config": {"model": MODEL, "messages": [
+                    {"role": "user", "template": template}]}},
+                {"id": "answer", "type": "answer", "config": {"template": "{{ llm.text }}"}},
+            ],
+            "edges": [{"id": "e1", "source": "start", "target": "llm"},
+                      {"id": "e2", "source": "llm", "target": "answer"}],
+        }
+
+    app = app_create(workspace=lab.workspace, name="Capitals app", user=lab.user, graph=graph(templates[0]))
+    app_publish(app=app, user=lab.user)
+    for template in templates[1:]:
+        App.objects.filter(pk=app.pk).update(draft=graph(template))
+        version_create(app=app, message=template, user=lab.user)
+    return app
+
+
+def test_an_app_version_goes_from_the_matrix_to_staging_and_then_to_a_share_of_production(lab):
+    app = capitals_app(lab, "What is the capital of {{ inputs.country }}?",
+                       "Name only the capital of {{ inputs.country }}.")
+    experiment = start(lab, variants=[{"app_id": app.pk, "app_version": 1}, {"app_id": app.pk, "app_version": 2}])
+    challenger = experiment["variants"][1]
+    promote = f"/api/workspaces/{lab.workspace.pk}/experiments/{experiment['id']}/variants/{challenger['id']}/promote/"
+    labels = f"/api/workspaces/{lab.workspace.pk}/apps/{app.pk}/labels/"
+
+    staged = lab.client.post(promote, {"label": "staging"}, format="json")
+    assert staged.status_code == 200, staged.content
+    assert staged.json() == {"target": "app", "app_id": app.pk, "label": "staging", "version": 2,
+                             "moved": {"from": None, "to": 2}, "split": []}
+
+    canary = lab.client.post(promote, {"label": "production", "share": 10}, format="json")
+    assert canary.status_code == 200, canary.content
+    assert canary.json()["split"] == [{"version": 1, "weight": 90}, {"version": 2, "weight": 10}]
+    shown = {label["name"]: label for label in lab.client.get(labels).json()}
+    assert shown["staging"]["version"] == 2 and shown["production"]["version"] == 1
+    assert [(arm["version"], arm["weight"]) for arm in shown["production"]["split"]] == [(1, 90), (2, 10)]
+
+    audit = lab.client.get(labels + "audit/").json()["results"]
+    evidence = {"experiment": experiment["id"], "experiment_name": "v1 vs v2", "variant": challenger["id"],
+                "variant_name": "Capitals app v2"}
+    assert [(m["label"], m["kind"], m["evidence"]) for m in audit] == [
+        ("production", "split", evidence), ("staging", "move", evidence), ("production", "publish", {})]
+
+
+def test_a_share_needs_a_label_to_split_and_a_valid_percent(lab):
+    app = capitals_app(lab, "What is the capital of {{ inputs.country }}?",
+                       "Name only the capital of {{ inputs.country }}.")
+    experiment = start(lab, variants=[{"app_id": app.pk, "app_version": 2}])
+    promote = (f"/api/workspaces/{lab.workspace.pk}/experiments/{experiment['id']}/variants/"
+               f"{experiment['variants'][0]['id']}/promote/")
+
+    missing = lab.client.post(promote, {"label": "canary", "share": 10}, format="json")
+    assert_error_shape(missing, 404, "label_not_found")
+    for share in (0, 100, "ten"):
+        assert_error_shape(lab.client.post(promote, {"label": "production", "share": share}, format="json"), 400)
+    same = lab.client.post(promote, {"label": "production", "share": 10}, format="json")
+    assert same.status_code == 200  # production is v1, the variant v2
+    assert_error_shape(lab.client.post(promote, {"label": "production", "share": 10}, format="json"), 409)
 
 
 def test_pause_resume_and_cancel(lab):
