@@ -25,6 +25,7 @@ api_patterns = [
     path("", include("builder.replies.urls_api")),
     path("", include("builder.telemetry.urls_api")),
     path("", include("builder.knowledge.urls_api")),
+    path("", include("builder.lineage.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
 ]

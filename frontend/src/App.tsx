@@ -25,6 +25,7 @@ import { TelemetryPage } from './settings/TelemetryPage';
 const EditorPage = lazy(() => import('./editor/EditorPage').then((m) => ({ default: m.EditorPage })));
 const AnnotationRoutes = lazy(() => import('./annotation/AnnotationRoutes').then((m) => ({ default: m.AnnotationRoutes })));
 const FineTuneRoutes = lazy(() => import('./finetune/FineTuneRoutes').then((m) => ({ default: m.FineTuneRoutes })));
+const LineagePage = lazy(() => import('./lineage/LineagePage').then((m) => ({ default: m.LineagePage })));
 const ExperimentPage = lazy(() => import('./evaluations/ExperimentPage').then((m) => ({ default: m.ExperimentPage })));
 
 /** Routes under /app (the router's basename). */
@@ -42,6 +43,14 @@ export function App() {
           }
         />
         <Route element={<BuilderOnly />}>
+          <Route
+            path="apps/:appId/versions/:number/lineage"
+            element={
+              <Suspense fallback={<p className="muted">Opening the lineage…</p>}>
+                <LineagePage />
+              </Suspense>
+            }
+          />
           <Route
             path="apps/:appId"
             element={

@@ -17,6 +17,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from runtime.finetune.methods import Method
+
 EPILOG = """\
 examples:
   llmops validate fixtures/apps/support_triage.yaml
@@ -83,6 +85,55 @@ examples:
 exit codes: 0 done, 1 refused by the platform, 2 unreadable file or no token
 """
 
+QUEUE_EPILOG = """\
+Turns the queue's completed items (reviewers' corrections as the expected output) into a new
+dataset, or into the next version of --dataset (appended to its rows).
+
+examples:
+  LLMOPS_TOKEN=llm_... llmops queue export 4 --workspace 1
+  LLMOPS_TOKEN=llm_... llmops queue export 4 --workspace 1 --dataset 3
+
+exit codes: 0 exported, 1 refused by the platform (e.g. nothing completed yet), 2 no token
+"""
+
+FINETUNE_EPILOG = """\
+Starts a fine-tuning job on a dataset's rows that have an expected output; what is not given takes
+the platform's defaults (the bundled model, LoRA, 3 epochs, the dataset's latest version).
+With --wait, follows the job (step, validation loss) on stderr and prints the tuned model's name
+(BASE+NAME, what apps and experiments call it) on stdout when it has succeeded.
+
+examples:
+  LLMOPS_TOKEN=llm_... llmops finetune start --workspace 1 --dataset 3 --name support-tone
+  LLMOPS_TOKEN=llm_... llmops finetune start --workspace 1 --dataset 3 --dataset-version 2 \\
+      --name support-tone-v2 --method ia3 --epochs 5 --wait
+
+exit codes: 0 started (with --wait: succeeded), 1 refused by the platform (with --wait: the job
+failed or was cancelled), 2 no token or bad arguments, 130 stopped waiting (the job goes on)
+"""
+
+EXPERIMENT_EPILOG = """\
+Points a label at an experiment's variant: its prompt's label for a prompt version, its app's label
+for an app version. --share (app versions) splits the label instead: it keeps its version and
+sends that percent of its traffic to the variant's (an A/B split; see `llmops split`).
+
+examples:
+  LLMOPS_TOKEN=llm_... llmops experiment promote 12 31 --workspace 1 --label staging
+  LLMOPS_TOKEN=llm_... llmops experiment promote 12 31 --workspace 1 --share 10
+
+exit codes: 0 promoted, 1 refused by the platform, 2 no token
+"""
+
+SPLIT_EPILOG = """\
+Ends an app label's A/B split: `promote` sends all its traffic to the winning version, `end` to the
+version the label shows (or --keep VERSION).
+
+examples:
+  LLMOPS_TOKEN=llm_... llmops split promote 7 production 4 --workspace 1
+  LLMOPS_TOKEN=llm_... llmops split end 7 production --workspace 1
+
+exit codes: 0 done, 1 refused by the platform (e.g. the label has no split), 2 no token
+"""
+
 EVAL_EPILOG = """\
 Local mode (FILE and --dataset): runs every dataset row on every variant in this process, with
 the providers `llmops run` uses (--provider, LLMOPS_OPENAI_BASE_URL), judges each answer (the app's
@@ -127,6 +178,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
     return value
 
 
@@ -238,6 +299,65 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("label", metavar="LABEL", help="production, staging or a label of your own")
     label.add_argument("version", type=_positive, metavar="VERSION", help="the version number")
 
+    queue = commands.add_parser(
+        "queue", help="an annotation queue of a running platform: export its reviews to a dataset",
+        epilog=QUEUE_EPILOG, formatter_class=formatter, description="Export a queue's completed items to a dataset.")
+    queue_commands = queue.add_subparsers(dest="action", metavar="ACTION")
+    queue_commands.required = True
+    export = queue_commands.add_parser("export", parents=[server_options], epilog=QUEUE_EPILOG,
+                                       formatter_class=formatter, help="completed items → a dataset (version)")
+    export.add_argument("queue", type=_positive, metavar="QUEUE_ID", help="the annotation queue's id")
+    export.add_argument("--dataset", type=_positive, metavar="ID",
+                        help="append to this dataset as its next version (default: a new dataset)")
+    export.add_argument("--name", help="the new dataset's name (default: the queue's name + ' (reviewed)')")
+
+    finetune = commands.add_parser(
+        "finetune", help="fine-tuning on a running platform: start a job (and wait for it)",
+        epilog=FINETUNE_EPILOG, formatter_class=formatter, description="Start a fine-tuning job on a dataset.")
+    finetune_commands = finetune.add_subparsers(dest="action", metavar="ACTION")
+    finetune_commands.required = True
+    tune = finetune_commands.add_parser("start", parents=[server_options], epilog=FINETUNE_EPILOG,
+                                        formatter_class=formatter, help="start a job on a dataset")
+    tune.add_argument("--dataset", type=_positive, required=True, metavar="ID", help="the training dataset's id")
+    tune.add_argument("--dataset-version", type=_positive, metavar="N", help="its version (default: the latest)")
+    tune.add_argument("--name", required=True,
+                      help="the adapter's name (letters, digits, - and _): the model is served as BASE+NAME")
+    tune.add_argument("--method", choices=[m.value for m in Method], help="the method (default: lora)")
+    tune.add_argument("--base-model", metavar="MODEL", help="the base model (default: the bundled model)")
+    tune.add_argument("--epochs", type=_positive, metavar="N", help="passes over the data (default: 3)")
+    tune.add_argument("--wait", action="store_true", help="follow the job until it ends; print the tuned model")
+    tune.add_argument("--poll", type=_seconds, default=2.0, metavar="SECONDS",
+                      help="with --wait: seconds between looks at the job (default 2)")
+
+    experiment = commands.add_parser(
+        "experiment", help="experiments on a running platform: promote a variant to a label or a share of it",
+        epilog=EXPERIMENT_EPILOG, formatter_class=formatter, description="Promote an experiment's variant.")
+    experiment_commands = experiment.add_subparsers(dest="action", metavar="ACTION")
+    experiment_commands.required = True
+    promote = experiment_commands.add_parser("promote", parents=[server_options], epilog=EXPERIMENT_EPILOG,
+                                             formatter_class=formatter, help="point a label at a variant's version")
+    promote.add_argument("experiment", type=_positive, metavar="EXPERIMENT_ID", help="the experiment's id")
+    promote.add_argument("variant", type=_positive, metavar="VARIANT_ID", help="the variant's id")
+    promote.add_argument("--label", default="production", help="the label to move or split (default: production)")
+    promote.add_argument("--share", type=_positive, metavar="PERCENT",
+                         help="split the label instead: this percent (1-99) of its traffic to the variant")
+
+    split = commands.add_parser(
+        "split", help="an app label's A/B split on a running platform: promote the winner or end it",
+        epilog=SPLIT_EPILOG, formatter_class=formatter, description="End an app label's A/B traffic split.")
+    split_commands = split.add_subparsers(dest="action", metavar="ACTION")
+    split_commands.required = True
+    winner = split_commands.add_parser("promote", parents=[server_options], epilog=SPLIT_EPILOG,
+                                       formatter_class=formatter, help="serve one arm's version to everyone")
+    ended = split_commands.add_parser("end", parents=[server_options], epilog=SPLIT_EPILOG,
+                                      formatter_class=formatter, help="end the split: serve the label's own version")
+    for action in (winner, ended):
+        action.add_argument("app", type=_positive, metavar="APP_ID", help="the app's id")
+        action.add_argument("label", metavar="LABEL", help="the split label, e.g. production")
+    winner.add_argument("version", type=_positive, metavar="VERSION", help="the winning arm's version number")
+    ended.add_argument("--keep", type=_positive, metavar="VERSION",
+                       help="serve this arm instead (default: the version the label shows)")
+
     evaluate = commands.add_parser(
         "eval",
         help="test an app or prompt file on a dataset with evaluators (locally or on a platform)",
@@ -305,6 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from runtime.cli.publish import cmd_publish as command
     elif args.command == "prompt":
         from runtime.cli.prompts import cmd_prompt as command
+    elif args.command in ("queue", "finetune", "experiment", "split"):
+        from runtime.cli.loop import cmd_loop as command
     elif args.command == "eval":
         from runtime.cli.evaluate import cmd_eval as command
     else:

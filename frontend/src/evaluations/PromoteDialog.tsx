@@ -5,6 +5,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Modal } from '../components/Modal';
+import { lineagePath } from '../lineage/api';
 import { qualityLink } from '../publishing/split';
 import { promoteVariant, type Promotion } from './api';
 import type { Variant } from './types';
@@ -120,13 +121,15 @@ export function PromotedNotice({ workspaceId, promotion }: { workspaceId: string
       <span data-testid="promoted">
         {promotion.label} split: {split}.{' '}
         <a href={qualityLink(workspaceId, appId, promotion.label)}>Compare on the Quality page</a> ·{' '}
+        <Link to={lineagePath(appId, promotion.split[promotion.split.length - 1]?.version ?? promotion.version)}>Lineage</Link> ·{' '}
         <Link to={`/apps/${appId}`}>Open the app</Link>
       </span>
     );
   }
   return (
     <span data-testid="promoted">
-      {promotion.label} → v{promotion.version} (was {was}). <Link to={`/apps/${appId}`}>Open the app</Link>
+      {promotion.label} → v{promotion.version} (was {was}). <Link to={lineagePath(appId, promotion.version)}>Lineage</Link> ·{' '}
+      <Link to={`/apps/${appId}`}>Open the app</Link>
     </span>
   );
 }

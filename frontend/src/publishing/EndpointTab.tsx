@@ -1,11 +1,13 @@
 /** Endpoint tab: on/off switch, URLs, labels (move, one-click rollback, A/B traffic split, new
  * label) and the audit list. */
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { listVersions } from '../apps/api';
+import { EvidenceLink } from '../components/EvidenceLink';
+import { lineagePath } from '../lineage/api';
 import { ActionFeedback } from './ActionFeedback';
 import { CopyButton } from './copy';
 import { deleteLabel, listLabelMoves, moveLabel, rollbackLabel, setEndpointEnabled } from './api';
-import { EvidenceLink } from '../components/EvidenceLink';
 import { describeMove, labelNameProblem, labelRows, relativeTime, type LabelRow } from './model';
 import { LabelSplit } from './SplitTraffic';
 import type { EndpointInfo, LabelMove } from './types';
@@ -51,6 +53,9 @@ function LabelItem({ workspaceId, appId, row, canEdit, busy, act }: LabelItemPro
         <strong className="label-version" data-testid={`label-${row.name}-version`}>
           v{row.version}
         </strong>
+        <Link className="small" to={lineagePath(appId, row.version)} title={`Where v${row.version} came from`}>
+          lineage
+        </Link>
         {row.latest ? <span className="badge">latest</span> : <span className="badge badge-warn" title="A newer version exists">behind</span>}
         <span className="muted small label-when" title={new Date(row.updatedAt).toLocaleString()}>
           {row.updatedBy ? `${row.updatedBy} · ` : ''}

@@ -1,8 +1,8 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Issue } from '../apps/types';
-import { jsonResponse } from '../test/render';
+import { jsonResponse, renderWithShell } from '../test/render';
 import { PublishDrawer } from './PublishDrawer';
 import type { PublishingState } from './types';
 import { usePublish } from './usePublish';
@@ -68,7 +68,7 @@ describe('Publish panel', () => {
     const calls = mockApi(common(UNPUBLISHED));
     const focus = vi.fn();
     const issue: Issue = { code: 'unreachable', message: 'Nothing reaches this node.', node_id: 'answer', edge_id: null, field: null };
-    render(<Harness issues={[issue]} onFocusIssue={focus} />);
+    renderWithShell(<Harness issues={[issue]} onFocusIssue={focus} />);
     await userEvent.click(screen.getByRole('button', { name: 'Publish' }));
 
     const blocked = await screen.findByTestId('publish-blocked');
@@ -80,7 +80,7 @@ describe('Publish panel', () => {
 
   it('publishes in one click and shows the endpoint URL', async () => {
     const calls = mockApi([['POST', `${BASE}/publish/`, () => jsonResponse(201, LIVE_V2)], ...common(UNPUBLISHED)]);
-    render(<Harness />);
+    renderWithShell(<Harness />);
     expect(await screen.findByText('Not published yet')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Publish' }));
 
@@ -105,7 +105,7 @@ describe('Publish panel', () => {
       ['POST', `${BASE}/publish/`, () => jsonResponse(409, { error: { code: 'app_invalid', message: 'The app cannot go live: 1 problem to fix first.', details: { issues: [issue], warnings: [] } } })],
       ...common(UNPUBLISHED),
     ]);
-    render(<Harness onFocusIssue={focus} />);
+    renderWithShell(<Harness onFocusIssue={focus} />);
     await userEvent.click(screen.getByRole('button', { name: 'Publish' }));
 
     const blocked = await screen.findByTestId('publish-blocked');
@@ -119,7 +119,7 @@ describe('Publish panel', () => {
   it('warnings do not stop publishing, and the ones the server returns are shown with the success', async () => {
     const warning: Issue = { code: 'model_not_listed', message: 'model remote/other is not one of the models offered', node_id: 'llm', edge_id: null, field: 'model', severity: 'warning' };
     const calls = mockApi([['POST', `${BASE}/publish/`, () => jsonResponse(201, { ...LIVE_V2, warnings: [warning] })], ...common(UNPUBLISHED)]);
-    render(<Harness issues={[warning]} />);
+    renderWithShell(<Harness issues={[warning]} />);
     await userEvent.click(screen.getByRole('button', { name: 'Publish' }));
 
     const success = await screen.findByTestId('publish-success');
@@ -137,7 +137,7 @@ describe('Publish panel', () => {
       ['GET', `${BASE}/publish/`, () => jsonResponse(200, state)],
       ...common(LIVE_V2).slice(1),
     ]);
-    render(<Harness />);
+    renderWithShell(<Harness />);
     await userEvent.click(await screen.findByRole('button', { name: '↶ Roll back to v1' }));
     await userEvent.click(screen.getByRole('button', { name: 'Confirm rollback' }));
 
@@ -148,7 +148,7 @@ describe('Publish panel', () => {
 
   it('turning the endpoint off asks first, then PATCHes enabled=false', async () => {
     const calls = mockApi([['PATCH', `${BASE}/publish/`, () => jsonResponse(200, { ...LIVE_V2, published: false, enabled: false })], ...common(LIVE_V2)]);
-    render(<Harness />);
+    renderWithShell(<Harness />);
     const toggle = await screen.findByRole('switch', { name: 'Endpoint enabled' });
     expect(toggle).toHaveAttribute('aria-checked', 'true');
     await userEvent.click(toggle);
@@ -166,7 +166,7 @@ describe('Publish panel', () => {
       ['DELETE', '/api/workspaces/1/api-keys/3/', () => ((keys = [{ ...created, revoked_at: '2026-01-01T12:01:00Z' }]), jsonResponse(200, keys[0]))],
       ...common(LIVE_V2),
     ]);
-    render(<Harness />);
+    renderWithShell(<Harness />);
     await userEvent.click(screen.getByRole('tab', { name: 'API keys' }));
     await userEvent.type(screen.getByLabelText('Key name'), 'backend');
     await userEvent.type(screen.getByLabelText('Requests per minute'), '60');
@@ -193,7 +193,7 @@ describe('Publish panel', () => {
     const run = { id: 'r-1', source: 'chat', status: 'succeeded', version: 2, label: 'production', api_key: 'ab12cd34', end_user: '', inputs: {}, outputs: { answer: 'Hello, Ada!' }, error_code: '', tokens_in: 0, tokens_out: 0, cost: 0, latency_ms: 12.4, created_at: new Date().toISOString() };
     mockApi([['GET', /\/publish\/runs\/\?/, () => jsonResponse(200, { results: [run] })], ...common(LIVE_V2)]);
     const open = vi.fn();
-    render(<Harness onOpenRun={open} />);
+    renderWithShell(<Harness onOpenRun={open} />);
     await userEvent.click(screen.getByRole('tab', { name: 'API runs' }));
     const row = await screen.findByTestId('api-run');
     expect(row).toHaveTextContent('production · v2');

@@ -1,10 +1,12 @@
 /** Version history: save with a message, list, open read-only, restore, compare any two. */
 import { memo, useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { errorMessage } from '../../api/client';
 import { diffVersions, getVersion, listVersions, restoreVersion, saveVersion } from '../../apps/api';
 import type { Draft, GraphSpec, VersionDetail, VersionSummary } from '../../apps/types';
 import { buildDiffModel, type DiffModel } from '../model/diffModel';
 import { normalizeGraph } from '../model/graph';
+import { lineagePath } from '../../lineage/api';
 import { DiffList } from './DiffList';
 
 export interface VersionsDrawerProps {
@@ -153,6 +155,9 @@ function VersionsDrawerInner(p: VersionsDrawerProps) {
                   <button type="button" className="button-small" onClick={() => void act(async () => p.onOpen(await getVersion(workspaceId, appId, v.number)))}>
                     Open
                   </button>
+                  <Link className="button button-small" to={lineagePath(appId, v.number)} title={`Where v${v.number}'s prompt, model and data came from`}>
+                    Lineage
+                  </Link>
                   {p.canEdit &&
                     (confirmRestore === v.number ? (
                       <span className="confirm-inline" role="alertdialog" aria-label={`Restore version ${v.number}?`}>
