@@ -97,6 +97,9 @@ class ExperimentListApi(WorkspaceScoped, APIView):
         evaluators = serializers.ListField(child=serializers.DictField(), required=False, default=list)
         primary_evaluator = serializers.CharField(required=False, allow_blank=True, default="")
         concurrency = serializers.IntegerField(required=False, min_value=1, max_value=64, default=4)
+        row_ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1), required=False, allow_empty=False, max_length=10_000,
+            help_text="Only these rows of the dataset version (e.g. a fine-tune's held-out rows); default: all.")
 
     @extend_schema(parameters=[OpenApiParameter("dataset", int)], responses=ExperimentOutput(many=True))
     def get(self, request, workspace_id: int):
@@ -122,7 +125,7 @@ class ExperimentListApi(WorkspaceScoped, APIView):
         experiment = services.experiment_create(
             workspace=self.workspace, user=request.user, name=body["name"], description=body["description"],
             dataset_version=version, variants=body["variants"], evaluators=body["evaluators"],
-            primary_evaluator=body["primary_evaluator"], concurrency=body["concurrency"],
+            primary_evaluator=body["primary_evaluator"], concurrency=body["concurrency"], row_ids=body.get("row_ids"),
         )
         experiment = selectors.experiment_get(workspace=self.workspace, experiment_id=experiment.pk)
         return Response(_detail(experiment), status=status.HTTP_201_CREATED)

@@ -25,3 +25,7 @@ class NotAPromptVariant(Conflict):
 
 class ShareNeedsAppVersion(InvalidInput):
     code = "share_needs_app_version"
+
+
+class RowsInvalid(InvalidInput):
+    code = "rows_invalid"

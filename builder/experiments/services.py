@@ -14,6 +14,7 @@ from builder.experiments.errors import (
     EvaluatorInvalid,
     ExperimentStateConflict,
     NotAPromptVariant,
+    RowsInvalid,
     ShareNeedsAppVersion,
     VariantInvalid,
 )
@@ -62,6 +63,9 @@ def experiment_create(
         if row_ids is not None:
             version_rows = version_rows.filter(pk__in=row_ids)
         rows = list(version_rows.values_list("pk", flat=True))
+        if row_ids is not None and len(rows) < len(set(row_ids)):
+            raise RowsInvalid(f"{len(set(row_ids)) - len(rows)} of the row ids are not rows of dataset version "
+                              f"{dataset_version.number}.", details={"field": "row_ids"})
         for position, variant in enumerate(checked):
             saved = Variant.objects.create(experiment=experiment, position=position, **variant)
             Cell.objects.bulk_create(

@@ -9,7 +9,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { getPrompt, listPrompts } from '../prompts/api';
 import type { PromptDetail, PromptRow } from '../prompts/types';
 import { useSession } from '../session';
-import { createExperiment, getDataset, listDatasets, listEvaluatorTypes, type ExperimentInput } from './api';
+import { createExperiment, getDataset, getExperiment, listDatasets, listEvaluatorTypes, listResultRows, type ExperimentInput } from './api';
 import './evaluations.css';
 import type { DatasetDetail, DatasetRow, EvaluatorType } from './types';
 
@@ -68,6 +68,9 @@ export function NewExperimentPage() {
   const [concurrency, setConcurrency] = useState(4);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // ?rows_of=<experiment>: only the rows that experiment ran on (a fine-tune's held-out rows).
+  const rowsOf = params.get('rows_of');
+  const [subset, setSubset] = useState<{ ids: number[]; from: string } | null>(null);
 
   useEffect(() => {
     listDatasets(workspaceId).then((p) => setDatasets(p.results)).catch(setError);
@@ -77,11 +80,18 @@ export function NewExperimentPage() {
     listEvaluatorTypes(workspaceId).then(setTypes).catch(() => setTypes([]));
   }, [workspaceId]);
   useEffect(() => {
+    if (!rowsOf) return;
+    Promise.all([getExperiment(workspaceId, rowsOf), listResultRows(workspaceId, rowsOf)])
+      .then(([x, rows]) => setSubset({ ids: rows.results.map((r) => r.row.id), from: x.name }))
+      .catch(setError);
+  }, [workspaceId, rowsOf]);
+  useEffect(() => {
     if (datasetId === null) return;
     getDataset(workspaceId, datasetId)
       .then((d) => {
         setDataset(d);
-        setDatasetVersion(d.latest_version);
+        const asked = Number(params.get('version'));
+        setDatasetVersion(d.versions.some((v) => v.number === asked) ? asked : d.latest_version);
         setName((n) => n || `${d.name} experiment`);
       })
       .catch(setError);
@@ -118,6 +128,7 @@ export function NewExperimentPage() {
     evaluators: evaluators.map((e) => ({ name: e.name || e.type, type: e.type, ...(JSON.parse(e.settings || '{}') as object) })),
     primary_evaluator: primary,
     concurrency,
+    row_ids: subset?.ids,
   });
 
   const submit = (e: React.FormEvent) => {
@@ -170,6 +181,14 @@ export function NewExperimentPage() {
                 ))}
               </select>
             </label>
+          )}
+          {subset && (
+            <p className="notice small" data-testid="row-subset">
+              Only the {subset.ids.length} rows “{subset.from}” ran on (held out from training).{' '}
+              <button type="button" className="button-small" onClick={() => setSubset(null)}>
+                Use every row
+              </button>
+            </p>
           )}
           <label>
             Cells at once per provider

@@ -73,6 +73,8 @@ export interface ExperimentInput {
   evaluators: Record<string, unknown>[];
   primary_evaluator?: string;
   concurrency?: number;
+  /** Only these rows of the dataset version (e.g. a fine-tune's held-out rows). */
+  row_ids?: number[];
 }
 export const createExperiment = (w: Id, body: ExperimentInput) =>
   apiFetch<ExperimentDetail>(experiments(w), { method: 'POST', body });

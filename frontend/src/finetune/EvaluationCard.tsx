@@ -98,9 +98,17 @@ export function EvaluationCard({ job, editable, onJob }: { job: FineTuneJob; edi
       <div className="panel-header">
         <h2 id="evaluation-title">Base vs tuned on held-out rows</h2>
         {e && (
-          <Link to={`/evaluations/experiments/${e.experiment_id}`} className="small">
-            Open as experiment
-          </Link>
+          <span className="small">
+            <Link to={`/evaluations/experiments/${e.experiment_id}`}>Open as experiment</Link>
+            {!evaluationRunning(e) && job.dataset_id !== null && (
+              <>
+                {' · '}
+                <Link to={`/evaluations/experiments/new?dataset=${job.dataset_id}&version=${job.dataset_version ?? ''}&rows_of=${e.experiment_id}`}>
+                  Compare app versions on these rows
+                </Link>
+              </>
+            )}
+          </span>
         )}
       </div>
       {!e ? (

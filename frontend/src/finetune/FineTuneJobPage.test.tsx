@@ -145,6 +145,10 @@ describe('A fine-tune’s page', () => {
     expect(screen.getByTestId('ratio-tuned')).toHaveTextContent('90 %');
     expect(screen.getByTestId('ratio-tuned')).toHaveTextContent('95 % interval 60 %–98 %');
     expect(screen.getByRole('link', { name: 'Open as experiment' })).toHaveAttribute('href', '/evaluations/experiments/31');
+    expect(screen.getByRole('link', { name: 'Compare app versions on these rows' })).toHaveAttribute(
+      'href',
+      '/evaluations/experiments/new?dataset=5&version=2&rows_of=31',
+    );
 
     await waitFor(() => expect(screen.getByRole('option', { name: 'exact match' })).toBeInTheDocument());
     expect(screen.queryByRole('option', { name: 'regex' })).not.toBeInTheDocument();

@@ -57,7 +57,7 @@ def test_the_demo_workspace_gets_a_tagged_dataset_for_the_example_prompt_once():
     assert all(row.expected for row in version.rows.all())
 
 
-def test_the_demo_workspace_gets_a_review_queue_that_samples_published_runs_once():
+def test_the_demo_workspace_gets_a_review_queue_that_samples_published_runs_and_takes_every_thumbs_down_once():
     from builder.annotation.models import AnnotationQueue, ScoreConfig
 
     admin = UserFactory()
@@ -68,5 +68,6 @@ def test_the_demo_workspace_gets_a_review_queue_that_samples_published_runs_once
     assert queue.name == "Support answers" and queue.blind and queue.instructions.startswith("Read")
     assert [c.name for c in queue.score_configs.order_by("name")] == ["Correct", "Helpful", "Note", "Polite"]
     assert ScoreConfig.objects.filter(workspace=workspace).count() == 4
-    rule = queue.rules.get()
-    assert (rule.sample_percent, rule.app_id, rule.enabled) == (10, None, True)
+    rules = queue.rules.order_by("pk")
+    assert [(r.sample_percent, r.negative_feedback, r.app_id, r.enabled) for r in rules] == [
+        (10, False, None, True), (100, True, None, True)]  # a share of every run, and every thumbs down

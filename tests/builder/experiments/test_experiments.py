@@ -280,6 +280,17 @@ def test_a_row_without_a_variable_the_prompt_needs_fails_its_cell_only(lab):
     assert get(lab, experiment, "summary/")["variants"][0]["n"] == 2  # a failed cell counts as bad
 
 
+def test_an_experiment_can_run_on_some_rows_only_such_as_a_held_out_split(lab):
+    rows = list(lab.dataset.versions.get().rows.order_by("position").values_list("pk", "inputs"))
+    experiment = start(lab, row_ids=[rows[1][0], rows[3][0]])
+    assert experiment["cells_total"] == 4  # 2 rows × 2 variants
+
+    run_job(experiment)
+
+    answered = {tuple(sorted(r["row"]["inputs"].items())) for r in get(lab, experiment, "rows/")["results"]}
+    assert answered == {tuple(sorted(rows[1][1].items())), tuple(sorted(rows[3][1].items()))}
+
+
 @pytest.mark.parametrize("overrides, code", [
     ({"variants": []}, "invalid"),
     ({"variants": [{"prompt_version_id": 999999}]}, "variant_invalid"),
@@ -290,6 +301,9 @@ def test_a_row_without_a_variable_the_prompt_needs_fails_its_cell_only(lab):
     ({"evaluators": [{"name": "a", "type": "json_valid"}], "primary_evaluator": "b"}, "evaluator_invalid"),
     ({"dataset_version": 7}, "dataset_version_not_found"),
     ({"concurrency": 0}, "invalid"),
+    ({"row_ids": []}, "invalid"),
+    ({"row_ids": [999999]}, "rows_invalid"),
+    ({"row_ids": [-1]}, "invalid"),
 ])
 def test_a_bad_experiment_is_refused_before_anything_runs(lab, overrides, code):
     body = {"name": "x", "dataset_id": lab.dataset.pk, "variants": [{"prompt_version_id": lab.versions[0].pk}],
