@@ -1,5 +1,6 @@
 """What completed items become: records for CSV/JSONL downloads, and dataset rows (the run's
-inputs, the final corrected output as the expected output, tags) for experiments and fine-tuning.
+inputs, the final corrected output as the expected output, the app's name as the row's one task
+tag) for experiments and fine-tuning.
 
 An item without a correction keeps the output the reviewers saw: they read it and left it as it
 was, so it stands as the expected output."""
@@ -36,7 +37,8 @@ def item_record(item: QueueItem, config_names: dict[str, str]) -> dict[str, Any]
         "reviewers": [r.reviewer.username for r in submitted_reviews(item)],
         "comments": [r.comment for r in submitted_reviews(item) if r.comment],
         "adjudicated": final["adjudicated_at"] is not None,
-        "tags": [t for t in (subject["app_name"], item.queue.name) if t],
+        "queue": item.queue.name,
+        "tags": [subject["app_name"]] if subject["app_name"] else [],  # the task: the matrix groups by it
     }
 
 
@@ -75,7 +77,8 @@ def _cell(value: Any) -> str:
 
 def dataset_rows(records: list[dict[str, Any]]) -> list[Row]:
     return [Row(inputs=r["inputs"] or {"input": ""}, expected=r["expected"], tags=r["tags"],
-                metadata={"item_id": r["item_id"], "scores": r["scores"], "reviewers": r["reviewers"]},
+                metadata={"item_id": r["item_id"], "queue": r["queue"], "scores": r["scores"],
+                          "reviewers": r["reviewers"]},
                 source_run_id=r["run_id"])
             for r in records]
 

@@ -17,9 +17,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from scipy.stats import binomtest
 
+from builder.annotation.models import Score
 from builder.monitoring.models import BIN_BASE, MINUTE_RETENTION, Budget, Grain
 
 PUBLISHED_SOURCES = ("api", "chat", "web")
@@ -296,25 +298,22 @@ def versions_compared(scope: Scope, version_ids: Sequence[int]) -> list[dict[str
 def annotation_scores(scope: Scope) -> list[dict[str, Any]]:
     """Reviewers' scores of the scope's runs per score config: n and mean (booleans as the share
     true, categorical options as their position from 0 over the last). Scores are few (people
-    write them), so they are read from their table, joined to runs by primary key."""
-    clauses = ["c.workspace_id = %s", "r.created_at >= %s", "r.created_at < %s"]
-    params: list[Any] = [scope.workspace_id, scope.since, scope.until]
-    for column, value in (("r.app_id", scope.app_id), ("r.version_id", scope.version_id), ("r.source", scope.source)):
+    write them), so they are read from their table, joined to runs by primary key — through the
+    ORM, which decodes their JSON values (a raw cursor hands jsonb back as text)."""
+    runs = {"review__item__run__created_at__gte": scope.since, "review__item__run__created_at__lt": scope.until}
+    for field, value in (("app_id", scope.app_id), ("version_id", scope.version_id), ("source", scope.source)):
         if value is not None:
-            clauses.append(f"{column} = %s")
-            params.append(value)
-    rows = _rows(
-        "SELECT c.id, c.name, c.kind, c.options, c.min_value, c.max_value, s.value FROM annotation_score s "
-        "JOIN annotation_scoreconfig c ON c.id = s.config_id JOIN annotation_review v ON v.id = s.review_id "
-        "JOIN annotation_queueitem i ON i.id = v.item_id JOIN runs_run r ON r.id = i.run_id "
-        f"WHERE {' AND '.join(clauses)}", params)
+            runs[f"review__item__run__{field}"] = value
+    rows = Score.objects.filter(config__workspace_id=scope.workspace_id, **runs).values(
+        "value", config_pk=F("config_id"), name=F("config__name"), kind=F("config__kind"),
+        options=F("config__options"))
     per: dict[int, dict[str, Any]] = {}
     for row in rows:
         value = _score_number(row)
         if value is None:
             continue
-        entry = per.setdefault(row["id"], {"config_id": row["id"], "name": row["name"], "kind": row["kind"],
-                                           "n": 0, "total": 0.0})
+        entry = per.setdefault(row["config_pk"], {"config_id": row["config_pk"], "name": row["name"],
+                                                  "kind": row["kind"], "n": 0, "total": 0.0})
         entry["n"] += 1
         entry["total"] += value
     return [{**{k: v for k, v in e.items() if k != "total"}, "mean": e["total"] / e["n"]}
@@ -325,7 +324,7 @@ def _score_number(row: dict[str, Any]) -> float | None:
     value = row["value"]
     if row["kind"] == "boolean":
         return 1.0 if value is True else 0.0 if value is False else None
-    if row["kind"] == "numeric" and isinstance(value, (int, float)):
+    if row["kind"] == "numeric" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if row["kind"] == "categorical" and value in (row["options"] or []):
         options = row["options"]

@@ -176,7 +176,7 @@ export function ExperimentPage() {
         </p>
       )}
       {promoting && (
-        <PromoteDialog workspaceId={workspaceId} experimentId={experimentId} variant={promoting} onClose={() => setPromoting(null)} onPromoted={onPromoted} />
+        <PromoteDialog workspaceId={workspaceId} experimentId={experimentId} variant={promoting} summary={summary} onClose={() => setPromoting(null)} onPromoted={onPromoted} />
       )}
       {editable && !live && experiment.cells_done > 0 && <AddToQueue experimentId={experiment.id} />}
       {summary && (

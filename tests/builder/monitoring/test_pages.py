@@ -178,3 +178,32 @@ def test_each_evaluators_pass_rate_per_version_counts_every_verdict_of_the_exper
     assert rates == {(1, "contains"): (3, 4), (1, "length"): (1, 3), (2, "contains"): (3, 4), (2, "length"): (4, 4)}
     assert selectors.evaluator_pass_rates(member.workspace.pk, app_id=app.pk, since=now - timedelta(minutes=30),
                                           until=now) == []  # finished before the range
+
+
+def test_reviewers_scores_of_every_kind_are_averaged_from_their_values(member_factory):
+    """Yes/no as the share true, numbers as themselves, options as their position (first 0, last
+    1); text is not a number. Three reviewed runs: every kind is counted, none from its text."""
+    from builder.annotation import services as annotation
+
+    owner = member_factory("owner")
+    correct = annotation.score_config_create(workspace=owner.workspace, name="Correct", kind="categorical",
+                                             options=["yes", "partly", "no"])
+    polite = annotation.score_config_create(workspace=owner.workspace, name="Polite", kind="boolean")
+    stars = annotation.score_config_create(workspace=owner.workspace, name="Stars", kind="numeric",
+                                           min_value=1, max_value=5)
+    note = annotation.score_config_create(workspace=owner.workspace, name="Note", kind="text")
+    queue = annotation.queue_create(workspace=owner.workspace, user=owner.user, name="Answers",
+                                    score_config_ids=[c.pk for c in (correct, polite, stars, note)])
+    app = make_app(owner.workspace)
+    at = timezone.now() - timedelta(hours=1)
+    runs = [published_run(app, at=at) for _ in range(3)]
+    annotation.items_add_runs(queue=queue, run_ids=[str(r.pk) for r in runs])
+    for said in (("yes", True, 5), ("yes", False, 4), ("no", True, 3)):
+        item = annotation.item_claim_next(queue=queue, user=owner.user)
+        annotation.review_submit(item=item, user=owner.user, scores={
+            str(correct.pk): said[0], str(polite.pk): said[1], str(stars.pk): said[2], str(note.pk): "fine"})
+    scores = {s["name"]: (s["n"], round(s["mean"], 4))
+              for s in selectors.annotation_scores(Scope(owner.workspace.pk, at - timedelta(hours=1), timezone.now()))}
+    assert scores == {"Correct": (3, round(1 / 3, 4)), "Polite": (3, round(2 / 3, 4)), "Stars": (3, 4.0)}
+    elsewhere = Scope(owner.workspace.pk, at - timedelta(days=3), at - timedelta(days=2))
+    assert selectors.annotation_scores(elsewhere) == []  # runs outside the range are not counted
