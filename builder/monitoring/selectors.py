@@ -296,10 +296,11 @@ def versions_compared(scope: Scope, version_ids: Sequence[int]) -> list[dict[str
 
 
 def annotation_scores(scope: Scope) -> list[dict[str, Any]]:
-    """Reviewers' scores of the scope's runs per score config: n and mean (booleans as the share
-    true, categorical options as their position from 0 over the last). Scores are few (people
-    write them), so they are read from their table, joined to runs by primary key — through the
-    ORM, which decodes their JSON values (a raw cursor hands jsonb back as text)."""
+    """Reviewers' scores of the scope's runs per score config: ``n`` and ``mean`` — numbers as
+    their mean, yes/no as the share yes, options as the share of the first option (``first``: the
+    best one, as score configs list them: yes · partly · no). Text scores are not figures. Scores
+    are few (people write them), so they are read from their table, joined to runs by primary key
+    — through the ORM, which decodes their JSON values (a raw cursor hands jsonb back as text)."""
     runs = {"review__item__run__created_at__gte": scope.since, "review__item__run__created_at__lt": scope.until}
     for field, value in (("app_id", scope.app_id), ("version_id", scope.version_id), ("source", scope.source)):
         if value is not None:
@@ -312,12 +313,20 @@ def annotation_scores(scope: Scope) -> list[dict[str, Any]]:
         value = _score_number(row)
         if value is None:
             continue
+        first = row["options"][0] if row["kind"] == "categorical" else "yes" if row["kind"] == "boolean" else None
         entry = per.setdefault(row["config_pk"], {"config_id": row["config_pk"], "name": row["name"],
-                                                  "kind": row["kind"], "n": 0, "total": 0.0})
+                                                  "kind": row["kind"], "first": first, "n": 0, "total": 0.0})
         entry["n"] += 1
         entry["total"] += value
     return [{**{k: v for k, v in e.items() if k != "total"}, "mean": e["total"] / e["n"]}
             for e in sorted(per.values(), key=lambda e: e["name"])]
+
+
+def score_figure(score: dict[str, Any]) -> str:
+    """A score config's figure in words: ``4.00`` for numbers, ``67 % yes`` for yes/no and options."""
+    if score["first"] is None:
+        return f"{score['mean']:.2f}"
+    return f"{round(score['mean'] * 100)} % {score['first']}"
 
 
 def _score_number(row: dict[str, Any]) -> float | None:
@@ -326,9 +335,8 @@ def _score_number(row: dict[str, Any]) -> float | None:
         return 1.0 if value is True else 0.0 if value is False else None
     if row["kind"] == "numeric" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if row["kind"] == "categorical" and value in (row["options"] or []):
-        options = row["options"]
-        return options.index(value) / (len(options) - 1) if len(options) > 1 else 1.0
+    if row["kind"] == "categorical" and row["options"] and value in row["options"]:
+        return 1.0 if value == row["options"][0] else 0.0
     return None
 
 

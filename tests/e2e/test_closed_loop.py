@@ -314,13 +314,16 @@ def test_the_closed_loop_from_a_bad_answer_in_production_to_a_better_version_in_
         expect(summary.get_by_test_id("variant-summary")).to_have_count(2)
         for row in summary.get_by_test_id("variant-summary").all():
             expect(row).to_contain_text(re.compile(rf"\d+ %.*\(\d+/{total}\)"))
-        expect(page.get_by_test_id("matrix-row").first).to_be_visible()
+        matrix = page.get_by_test_id("matrix-row")  # one task: every reviewed row is tagged with its app
+        expect(matrix).to_have_count(1)
+        expect(matrix).to_contain_text(f"{APP_NAME} ({total})")
         shot(page, "13-experiment")
 
         # 7. From the matrix: v2 to staging, then 10 % of production's traffic.
         summary.get_by_role("button", name="Promote v2…").click()
         dialog = page.get_by_test_id("promote-dialog")
         expect(dialog.get_by_role("textbox", name="Label")).to_have_value("staging")
+        expect(dialog.get_by_test_id("promote-standing")).to_contain_text("good")  # where v2 stands, said first
         shot(page, "14-promote-dialog")
         dialog.get_by_role("button", name="Promote", exact=True).click()
         promoted = page.get_by_test_id("promoted")

@@ -179,10 +179,18 @@ def test_each_evaluators_pass_rate_per_version_counts_every_verdict_of_the_exper
     assert selectors.evaluator_pass_rates(member.workspace.pk, app_id=app.pk, since=now - timedelta(minutes=30),
                                           until=now) == []  # finished before the range
 
+    # the good-result chart spans the range picked (Last 24 hours), not the instant of its one experiment
+    client = Client()
+    client.force_login(member.user)
+    response = update(client, member.workspace.pk, "quality-good-ratio.figure", {**FILTERS, "f-app": app.pk})
+    axis = response.json()["response"]["quality-good-ratio"]["figure"]["layout"]["xaxis"]["range"]
+    shown = [datetime.fromisoformat(str(end)).replace(tzinfo=UTC) for end in axis]
+    assert timedelta(hours=23) < shown[1] - shown[0] <= timedelta(hours=26)
+
 
 def test_reviewers_scores_of_every_kind_are_averaged_from_their_values(member_factory):
-    """Yes/no as the share true, numbers as themselves, options as their position (first 0, last
-    1); text is not a number. Three reviewed runs: every kind is counted, none from its text."""
+    """Yes/no as the share yes, numbers as their mean, options as the share of the first (best)
+    option; text is not a figure. Three reviewed runs: every kind is counted, none from its text."""
     from builder.annotation import services as annotation
 
     owner = member_factory("owner")
@@ -204,6 +212,9 @@ def test_reviewers_scores_of_every_kind_are_averaged_from_their_values(member_fa
             str(correct.pk): said[0], str(polite.pk): said[1], str(stars.pk): said[2], str(note.pk): "fine"})
     scores = {s["name"]: (s["n"], round(s["mean"], 4))
               for s in selectors.annotation_scores(Scope(owner.workspace.pk, at - timedelta(hours=1), timezone.now()))}
-    assert scores == {"Correct": (3, round(1 / 3, 4)), "Polite": (3, round(2 / 3, 4)), "Stars": (3, 4.0)}
+    assert scores == {"Correct": (3, round(2 / 3, 4)), "Polite": (3, round(2 / 3, 4)), "Stars": (3, 4.0)}
+    words = {s["name"]: selectors.score_figure(s) for s in selectors.annotation_scores(
+        Scope(owner.workspace.pk, at - timedelta(hours=1), timezone.now()))}
+    assert words == {"Correct": "67 % yes", "Polite": "67 % yes", "Stars": "4.00"}
     elsewhere = Scope(owner.workspace.pk, at - timedelta(days=3), at - timedelta(days=2))
     assert selectors.annotation_scores(elsewhere) == []  # runs outside the range are not counted

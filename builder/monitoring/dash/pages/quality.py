@@ -90,10 +90,11 @@ def register(app: Dash) -> None:
             feedback_fig = figures.empty(theme, "Share of positive ratings", "No ratings in this range.")
         if scores:
             scores_fig = go.Figure(go.Bar(x=[s["name"] for s in scores], y=[s["mean"] for s in scores],
-                                          customdata=[[s["n"], s["kind"]] for s in scores],
-                                          hovertemplate="%{x}: %{y:.2f} (n = %{customdata[0]})<extra></extra>"))
+                                          customdata=[[s["n"], selectors.score_figure(s)] for s in scores],
+                                          hovertemplate="%{x}: %{customdata[1]} (n = %{customdata[0]})<extra></extra>"))
             scores_fig.update_yaxes(range=[0, None])
-            scores_fig = figures.styled(scores_fig, theme, title="Annotation scores by config (mean; yes/no as share)")
+            scores_fig = figures.styled(scores_fig, theme, title="Annotation scores by config "
+                                        "(numbers: mean; yes/no and options: share of yes or the first option)")
         else:
             scores_fig = figures.empty(theme, "Annotation scores", "No reviewed runs in this range.")
         experiments = selectors.good_result_ratios(workspace_id, app_id=scope.app_id, since=scope.since,
@@ -109,7 +110,7 @@ def register(app: Dash) -> None:
                                          hovertemplate="%{text}: %{y:.0%}<extra>" + v + "</extra>")
                               for v, rows in per.items()])
             good.update_yaxes(tickformat=".0%", range=[0, 1.05])
-            good = figures.styled(good, theme, title="Good-result ratio per version (experiments)")
+            good = figures.styled(good, theme, title="Good-result ratio per version (experiments)", window=scope)
         else:
             good = figures.empty(theme, "Good-result ratio per version", "No experiments of app versions in range.")
         traffic = [r for r in selectors.breakdown(scope, "version") if r["key"]]
@@ -146,7 +147,7 @@ def register(app: Dash) -> None:
                 html.Td(figures.interval(arm["error_rate"])), html.Td(figures.interval(arm["positive_share"])),
                 html.Td(figures.ms(arm["p50"])), html.Td(figures.ms(arm["p95"])),
                 html.Td(figures.money(arm["cost_per_run"])),
-                *[html.Td(f"{by_name[n]['mean']:.2f} (n = {by_name[n]['n']})" if n in by_name else "—")
+                *[html.Td(f"{selectors.score_figure(by_name[n])} (n = {by_name[n]['n']})" if n in by_name else "—")
                   for n in config_names],
             ]))
         table = html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
