@@ -1,6 +1,6 @@
 """What completed items become: records for CSV/JSONL downloads, and dataset rows (the run's
 inputs, the final corrected output as the expected output, the app's name as the row's one task
-tag) for experiments and fine-tuning.
+tag, the messages the model was given in the metadata) for experiments and fine-tuning.
 
 An item without a correction keeps the output the reviewers saw: they read it and left it as it
 was, so it stands as the expected output."""
@@ -18,7 +18,7 @@ from django.db import transaction
 from builder.annotation.errors import NothingToExport
 from builder.annotation.models import AnnotationQueue, QueueItem
 from builder.annotation.selectors import completed_items, final_result, submitted_reviews
-from builder.annotation.subjects import subject_input, subject_output, subject_summary
+from builder.annotation.subjects import subject_input, subject_output, subject_prompt, subject_summary
 from builder.datasets.models import Dataset, DatasetVersion
 from builder.datasets.services import dataset_create, version_create
 from runtime.evaluation.rows import Row
@@ -38,6 +38,7 @@ def item_record(item: QueueItem, config_names: dict[str, str]) -> dict[str, Any]
         "comments": [r.comment for r in submitted_reviews(item) if r.comment],
         "adjudicated": final["adjudicated_at"] is not None,
         "queue": item.queue.name,
+        "prompt": subject_prompt(item),
         "tags": [subject["app_name"]] if subject["app_name"] else [],  # the task: the matrix groups by it
     }
 
@@ -76,9 +77,11 @@ def _cell(value: Any) -> str:
 
 
 def dataset_rows(records: list[dict[str, Any]]) -> list[Row]:
+    """A row per record; its metadata keeps the messages the model was given (``prompt``), which
+    fine-tuning trains on."""
     return [Row(inputs=r["inputs"] or {"input": ""}, expected=r["expected"], tags=r["tags"],
                 metadata={"item_id": r["item_id"], "queue": r["queue"], "scores": r["scores"],
-                          "reviewers": r["reviewers"]},
+                          "reviewers": r["reviewers"], **({"prompt": r["prompt"]} if r["prompt"] else {})},
                 source_run_id=r["run_id"])
             for r in records]
 

@@ -56,6 +56,26 @@ def subject_expected(item: QueueItem) -> str | None:
     return None
 
 
+def subject_prompt(item: QueueItem) -> list[dict[str, str]] | None:
+    """The messages the model was given for a run's answer: those of the model call whose text is
+    the answer, else of the run's last model call (None: no model call, or the item is a node —
+    whose input already holds its messages — or a cell). What fine-tuning trains on, so a tuned
+    model learns the prompt the app will give it: its system message included."""
+    if item.kind != ItemKind.RUN:
+        return None
+    traces = getattr(item.run, "prefetched_traces", None)
+    if traces is None:
+        traces = list(item.run.traces.order_by("sequence"))
+    calls = [t for t in traces if isinstance((t.inputs or {}).get("messages"), list)]
+    if not calls:
+        return None
+    answer = item.run.answer
+    said = [t for t in calls if answer is not None and answer_of(t.outputs or {}) == answer]
+    messages = (said or calls)[-1].inputs["messages"]
+    return [{"role": str(m.get("role", "user")), "content": str(m.get("content", ""))}
+            for m in messages if isinstance(m, dict)]
+
+
 def subject_summary(item: QueueItem) -> dict[str, Any]:
     run = item.run
     return {

@@ -1,5 +1,6 @@
 """Base vs tuned on the held-out rows: an experiment with two variants — the base model and the
-tuned one, the same prompt made from each row's inputs as in training — over the rows the job
+tuned one, the same prompt made from each row's inputs as in training (with the app's system message
+when the rows came from an app's runs) — over the rows the job
 did not train on, judged by the Prompt IDE's evaluators (and by people, on the experiment's page).
 
 It starts by itself when a job succeeds with held-out rows, and again on request with other
@@ -33,12 +34,30 @@ def heldout_row_ids(job: FineTuneJob) -> list[int]:
     return split(ids, validation_share=job.validation_share, seed=job.seed)[1]
 
 
-def _prompt(input_names: list[str]) -> list[dict[str, str]]:
-    """The user's message as training made it (services.chat_of): one input alone, or ``name:
+def _prompt(input_names: list[str], system: str | None = None) -> list[dict[str, str]]:
+    """The prompt as training made it (services.chat_of): the system message the app gave the
+    model, when the held-out rows share one; the user's message as one input alone, or ``name:
     value`` lines."""
+    if system and any(mark in system for mark in ("{{", "{%", "{#")):
+        system = "{% raw %}" + system + "{% endraw %}"  # the app's words, not a template
+    head = [{"role": "system", "template": system}] if system else []
     if len(input_names) == 1:
-        return [{"role": "user", "template": f"{{{{ inputs.{input_names[0]} }}}}"}]
-    return [{"role": "user", "template": "\n".join(f"{name}: {{{{ inputs.{name} }}}}" for name in input_names)}]
+        return [*head, {"role": "user", "template": f"{{{{ inputs.{input_names[0]} }}}}"}]
+    return [*head, {"role": "user", "template": "\n".join(f"{name}: {{{{ inputs.{name} }}}}" for name in input_names)}]
+
+
+def shared_system(metadata: list[dict[str, Any]]) -> str | None:
+    """The system message every row's prompt (the messages the app gave the model) starts with, if
+    they all start with the same one."""
+    systems = set()
+    for meta in metadata:
+        prompt = (meta or {}).get("prompt")
+        first = prompt[0] if isinstance(prompt, list) and prompt and isinstance(prompt[0], dict) else {}
+        if first.get("role") != "system":
+            return None
+        systems.add(str(first.get("content", "")))
+    system = systems.pop() if len(systems) == 1 else None
+    return system if system and "endraw" not in system else None
 
 
 @transaction.atomic
@@ -59,6 +78,7 @@ def evaluation_start(*, job: FineTuneJob, user, evaluators: list[dict[str, Any]]
                            "models in an experiment with a prompt of the library.", code="finetune_no_heldout",
                            details={"field": "dataset_id"})
     variables = [{"name": name, "type": "text"} for name in names]
+    system = shared_system(list(job.dataset_version.rows.filter(pk__in=rows).values_list("metadata", flat=True)))
     longest = max(len(answer or "") for answer in job.dataset_version.rows.filter(pk__in=rows)
                   .values_list("expected", flat=True))
     # Room for answers about twice as long as the longest expected one (~4 characters a token).
@@ -68,9 +88,9 @@ def evaluation_start(*, job: FineTuneJob, user, evaluators: list[dict[str, Any]]
         description=f"{job.model_name} against {job.base_model} on the {len(rows)} rows held out from training "
                     f"(dataset {job.dataset_version.dataset.name} v{job.dataset_version.number}).",
         dataset_version=job.dataset_version, row_ids=rows,
-        variants=[{"name": f"Base · {job.base_model}", "messages": _prompt(names), "variables": variables,
+        variants=[{"name": f"Base · {job.base_model}", "messages": _prompt(names, system), "variables": variables,
                    "model": {**model, "model": job.base_model}},
-                  {"name": f"Tuned · {job.model_name}", "messages": _prompt(names), "variables": variables,
+                  {"name": f"Tuned · {job.model_name}", "messages": _prompt(names, system), "variables": variables,
                    "model": {**model, "model": job.model_name}}],
         evaluators=evaluators or DEFAULT_EVALUATORS, primary_evaluator=primary_evaluator, concurrency=1)
     FineTuneJob.objects.filter(pk=job.pk).update(evaluation=experiment)

@@ -91,8 +91,8 @@ def _train(tune: FineTuneJob, progress: Progress) -> dict[str, Any]:
     examples = []
     for index, row in enumerate(answered_rows(tune.dataset_version)):
         try:
-            examples.append(encode_chat(tokenizer, chat_of(row.inputs, row.expected or ""), tune.max_length,
-                                        index=index))
+            examples.append(encode_chat(tokenizer, chat_of(row.inputs, row.expected or "", row.metadata),
+                                        tune.max_length, index=index))
         except ExampleError as exc:
             raise TuneFailed("finetune_data_invalid", str(exc)) from None
     train_set, val_set = split(examples, validation_share=tune.validation_share, seed=tune.seed)

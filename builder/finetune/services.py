@@ -92,12 +92,18 @@ def manifest_of(*, model: str, base_model: str) -> dict[str, Any]:
     return {"model": model, "base": base_model, "base_path": str(base_path) if base_path else None}
 
 
-def chat_of(inputs: dict[str, Any], expected: str) -> list[dict[str, str]]:
-    """A dataset row as a chat: its ``messages`` input if it has one, else its inputs as the user's
-    message (one input alone, or ``name: value`` lines); the expected output is the answer."""
+def chat_of(inputs: dict[str, Any], expected: str, metadata: dict[str, Any] | None = None) -> list[dict[str, str]]:
+    """A dataset row as a chat whose answer is the expected output. The prompt is the row's
+    ``messages`` input if it has one; else the messages the app gave the model (``prompt`` in the
+    metadata of a row exported from a review queue: system message included, so the tuned model
+    learns what it will be asked); else its inputs as the user's message (one input alone, or
+    ``name: value`` lines)."""
     messages = inputs.get("messages")
+    given = (metadata or {}).get("prompt")
     if isinstance(messages, list) and all(isinstance(m, dict) for m in messages):
         prompt = [{"role": str(m.get("role", "user")), "content": str(m.get("content", ""))} for m in messages]
+    elif isinstance(given, list) and given and all(isinstance(m, dict) for m in given):
+        prompt = [{"role": str(m.get("role", "user")), "content": str(m.get("content", ""))} for m in given]
     elif len(inputs) == 1:
         prompt = [{"role": "user", "content": str(next(iter(inputs.values())))}]
     else:

@@ -104,3 +104,28 @@ def test_an_approved_answer_becomes_a_reply_of_its_app(reviewed):
     reply = Reply.objects.get(pk=answer.json()["id"])
     assert (reply.question, reply.answer) == ("question 0", "better answer 0")  # the reviewer's correction
     assert (reply.app_id, reply.source, reply.source_item_id) == (runs[0].app_id, "annotation", item.pk)
+
+
+def test_an_exported_run_keeps_the_messages_its_answer_was_written_from(member_factory):
+    """The messages of the model call whose text is the run's answer (not an earlier classifier's)
+    go into the row's metadata: fine-tuning trains on what the app really asked."""
+    from builder.runs.models import NodeTrace
+
+    owner = member_factory("owner")
+    correct, _, _ = make_configs(owner.workspace)
+    queue = make_queue(owner.workspace, owner.user, [correct])
+    run = make_run(make_app(owner.workspace), "Is roaming free?", "Yes, everywhere.", traced=False)
+    asked = [{"role": "system", "content": "You are the helpdesk."}, {"role": "user", "content": "Is roaming free?"}]
+    for sequence, (node, messages, text) in enumerate((
+            ("classify", [{"role": "user", "content": "Topic of: Is roaming free?"}], "billing"),
+            ("reply", asked, "Yes, everywhere."),
+            ("tidy", [{"role": "user", "content": "Tidy this"}], "Yes, everywhere!")), start=1):
+        NodeTrace.objects.create(run=run, app=run.app, sequence=sequence, node_id=node, node_type="llm",
+                                 status="succeeded", inputs={"model": "local/x", "messages": messages},
+                                 outputs={"text": text})
+    services.items_add_runs(queue=queue, run_ids=[str(run.pk)])
+    review(owner, queue, {str(correct.pk): "no"}, corrected="Yes, in every Zarnovian Union country.")
+    url = f"/api/workspaces/{owner.workspace.pk}/annotation/queues/{queue.pk}/export-dataset/"
+    dataset_id = owner.client.post(url, {"name": "Roaming"}, format="json").json()["dataset_id"]
+    row = DatasetRow.objects.get(version__dataset_id=dataset_id)
+    assert row.inputs == {"question": "Is roaming free?"} and row.metadata["prompt"] == asked
