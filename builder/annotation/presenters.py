@@ -64,8 +64,11 @@ def item_full(item: QueueItem, membership: Membership, progress: dict[str, int] 
     """The item as the review screen shows it; ``progress`` is the caller's (worked out when not given)."""
     reviews = list(item.reviews.all())
     mine = next((r for r in reviews if r.reviewer_id == membership.user_id), None)
-    sees_others = (membership.can("build") or not item.queue.blind
-                   or (mine is not None and mine.status == ReviewStatus.SUBMITTED))
+    # Blind holds for anyone reviewing the item, owners included; builders and owners who are not
+    # (they watch the queue, adjudicate) see every review.
+    reviewing = mine is not None and mine.status == ReviewStatus.CLAIMED
+    sees_others = (not item.queue.blind or (mine is not None and mine.status == ReviewStatus.SUBMITTED)
+                   or (membership.can("build") and not reviewing))
     others = [_review_data(r) for r in submitted_reviews(item) if r.reviewer_id != membership.user_id]
     claim = None
     if mine is not None and mine.status == ReviewStatus.CLAIMED:

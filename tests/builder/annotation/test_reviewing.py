@@ -104,6 +104,25 @@ def test_an_item_wanting_two_reviews_goes_to_two_people_and_blind_hides_the_firs
     assert third.status_code == 204
 
 
+def test_blind_holds_for_an_owner_who_reviews_and_lifts_for_one_who_adjudicates(setup):
+    owner, ann, _, (correct, polite, _), _, runs = setup
+    queue = make_queue(owner.workspace, owner.user, [correct, polite], required_reviews=2, blind=True)
+    add_runs(owner, queue, runs[:1])
+    item = ann.client.post(url(ann, f"queues/{queue.pk}/next/"), {}, format="json").json()
+    ann.client.post(url(ann, f"queues/{queue.pk}/items/{item['id']}/review/"),
+                    {"scores": {str(correct.pk): "yes", str(polite.pk): True}}, format="json")
+    watching = owner.client.get(url(owner, f"queues/{queue.pk}/items/{item['id']}/")).json()
+    assert [r["reviewer"] for r in watching["reviews"]] == [ann.user.username]
+    claimed = owner.client.post(url(owner, f"queues/{queue.pk}/next/"), {}, format="json").json()
+    assert claimed["id"] == item["id"] and claimed["reviews"] == [] and claimed["reviews_submitted"] is None
+    while_reviewing = owner.client.get(url(owner, f"queues/{queue.pk}/items/{item['id']}/")).json()
+    assert while_reviewing["reviews"] == [] and while_reviewing["final"] is None
+    owner.client.post(url(owner, f"queues/{queue.pk}/items/{item['id']}/review/"),
+                      {"scores": {str(correct.pk): "no", str(polite.pk): True}}, format="json")
+    after = owner.client.get(url(owner, f"queues/{queue.pk}/items/{item['id']}/")).json()
+    assert [r["reviewer"] for r in after["reviews"]] == [ann.user.username]
+
+
 def test_an_expired_claim_returns_the_item_and_the_late_reviewer_is_told(setup):
     owner, ann, bob, (correct, polite, _), _, runs = setup
     queue = make_queue(owner.workspace, owner.user, [correct, polite], lock_timeout_s=60)
