@@ -40,6 +40,7 @@ from tests.e2e.test_platform_shell import sign_in
 from tests.factories import PASSWORD, UserFactory
 from tests.support.members import make_member
 from tests.support.processes import Backends, celery_worker, web_server
+from tests.support.screens import whole_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow,
               pytest.mark.timeout(900)]
@@ -76,16 +77,7 @@ FACTS = dict(zip(ANSWERS, ["4040", "5 working days", "red button", "free", "bill
 
 
 def shot(page, name: str) -> None:
-    """The whole page: the app's shell scrolls its content pane (#main), not the document, so
-    full_page alone would cut a long page at the window's height; the window grows for the picture."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    hidden = page.evaluate("() => { const m = document.getElementById('main');"
-                           " return m ? Math.max(0, m.scrollHeight - m.clientHeight) : 0; }")
-    if hidden:
-        page.set_viewport_size({**VIEWPORT, "height": min(VIEWPORT["height"] + hidden, 4000)})
-    page.screenshot(path=str(SCREENSHOTS / f"loop-{name}.png"), full_page=True)
-    if hidden:
-        page.set_viewport_size(VIEWPORT)
+    whole_page(page, SCREENSHOTS / f"loop-{name}.png")
 
 
 def wait_for(condition, what: str, timeout: float = 15) -> None:

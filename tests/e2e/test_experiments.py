@@ -24,6 +24,7 @@ from tests.factories import PASSWORD
 from tests.runtime.support.openai_stand_in import Reply
 from tests.support.members import make_member
 from tests.support.processes import Backends, celery_worker, web_server
+from tests.support.screens import whole_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
@@ -32,8 +33,7 @@ CAPITALS = {"France": "Paris", "Japan": "Tokyo"}
 
 
 def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"experiments-{name}.png"), full_page=True)
+    whole_page(page, SCREENSHOTS / f"experiments-{name}.png")
 
 
 def wait_for(condition, what: str, timeout: float = 15) -> None:

@@ -21,6 +21,7 @@ from tests.e2e.test_platform_shell import sign_in
 from tests.factories import PASSWORD
 from tests.support.members import make_member
 from tests.support.processes import Backends, web_server
+from tests.support.screens import whole_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
@@ -31,8 +32,7 @@ QUESTIONS = ["What is the capital of Zarnovia?", "Name Zarnovia's capital.", "Wh
 
 
 def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"finetune-{name}.png"), full_page=True)
+    whole_page(page, SCREENSHOTS / f"finetune-{name}.png")
 
 
 def test_start_a_fine_tune_from_a_dataset_see_field_errors_cancel_and_delete(page):

@@ -12,6 +12,7 @@ from tests.e2e.test_platform_shell import sign_in
 from tests.factories import PASSWORD
 from tests.support.members import make_member
 from tests.support.processes import Backends, celery_worker, web_server
+from tests.support.screens import whole_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
@@ -68,4 +69,4 @@ def test_upload_watch_indexing_and_test_retrieval(page, tmp_path):
             expect(column.get_by_test_id("hit").first).to_contain_text("bicycle allowance of 25 EUR", timeout=60_000)
             expect(column.get_by_test_id("hit-source").first).to_contain_text("05-offices-and-facilities.pdf")
         expect(page.get_by_test_id("mode-hybrid").locator("mark").first).to_be_visible()
-        page.screenshot(path=str(SCREENSHOTS / "knowledge-retrieval-test.png"), full_page=True)
+        whole_page(page, SCREENSHOTS / "knowledge-retrieval-test.png")

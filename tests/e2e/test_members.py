@@ -15,6 +15,7 @@ from tests.e2e.test_platform_shell import sign_in
 from tests.factories import PASSWORD
 from tests.support.members import make_member
 from tests.support.processes import Backends, web_server
+from tests.support.screens import whole_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
@@ -41,8 +42,7 @@ def test_an_owner_invites_an_annotator_who_lands_in_annotation_only(browser, pag
         link = link_box.input_value()
         assert "/accounts/invite/" in link
         expect(page.get_by_test_id("invitation-ann@example.test")).to_be_visible()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "members-invited.png"), full_page=True)
+        whole_page(page, SCREENSHOTS / "members-invited.png")
 
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         try:

@@ -82,20 +82,22 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def celery_worker(backends: Backends, *, queue_suffix: str = "", **extra_env: str) -> Iterator[subprocess.Popen]:
-    """A worker in its own process; ready once its heartbeat reaches the database. ``queue_suffix``:
-    serve a dedicated queue instead of the default one (``.finetune``: the fine-tuning worker)."""
+    """A worker in its own process; ready once its own heartbeat reaches the database (not another
+    worker's: a second worker started beside a first is waited for too). ``queue_suffix``: serve a
+    dedicated queue instead of the default one (``.finetune``: the fine-tuning worker)."""
     from builder.health.models import WorkerHeartbeat
 
     env = {**backends.env(), **extra_env}
     queues = ["--queues", env["LLMOPS_QUEUE"] + queue_suffix] if queue_suffix else []
+    name = f"test-worker{queue_suffix}-{os.getpid()}@"
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "builder", "worker", "--pool", "solo", "--loglevel", "WARNING",
-         "--hostname", f"test-worker{queue_suffix}-{os.getpid()}@%h", *queues],
+         "--hostname", f"{name}%h", *queues],
         env=env,
     )
     try:
         deadline = time.monotonic() + 60
-        while not WorkerHeartbeat.objects.exists():
+        while not WorkerHeartbeat.objects.filter(hostname__startswith=name).exists():
             assert proc.poll() is None, "the worker exited during start-up"
             assert time.monotonic() < deadline, "the worker did not report a heartbeat within 60 s"
             time.sleep(0.2)
