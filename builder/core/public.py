@@ -17,7 +17,8 @@ PUBLIC_ROUTE_NAMES = frozenset(
 
 # The public API (/v1/: run, runs, chat completions, models) is not in Django's URLconf:
 # builder.asgi sends it to builder.publishing.gateway, which authenticates every request by API
-# key (401 without one) — except /v1/share/<token>, the web chat, where the link's token is the
-# credential (404 chat_not_found when it is unknown or off). An app whose endpoint is turned off answers
-# 404 app_not_found on every keyed route (runs, a run's status, events and feedback, chat completions)
-# and is left out of /v1/models. tests/builder/publishing cover all of it.
+# key (401 without one) — except /v1/share/<token>/…, the web chat (its page's info, its answers and
+# their ratings), where the link's token is the credential (404 chat_not_found when it is unknown or
+# off). An app whose endpoint is turned off answers 404 app_not_found on every keyed route (runs, a
+# run's status, events and feedback, chat completions) and is left out of /v1/models.
+# tests/builder/publishing cover all of it.

@@ -51,6 +51,13 @@ class RunNotFound(NotFound):
     code = "run_not_found"
 
 
+class FeedbackGiven(Conflict):
+    """A web chat answer already rated by a visitor: the link is public, so one vote per answer
+    keeps a visitor from tipping a run's verdict by voting again."""
+
+    code = "feedback_given"
+
+
 class RequestTooLarge(ApplicationError):
     code = "request_too_large"
     status = 413

@@ -21,6 +21,7 @@ from builder.flows.services import version_create, version_from_graph
 from builder.publishing import cache_bus
 from builder.publishing.errors import (
     AppInvalid,
+    FeedbackGiven,
     KeyScopeInvalid,
     LabelNotFound,
     LabelNotSplit,
@@ -29,6 +30,7 @@ from builder.publishing.errors import (
     NothingToRollBack,
     NotPublishedYet,
     PromptsCurrent,
+    RunNotFound,
     SplitInvalid,
 )
 from builder.publishing.models import (
@@ -42,6 +44,7 @@ from builder.publishing.models import (
     LabelMoveKind,
     Publication,
 )
+from builder.runs.models import Run, RunSource
 
 KEY_PREFIX = "lsk_"
 SPLIT_TOTAL = 100  # a split's weights are whole percents
@@ -413,6 +416,21 @@ def feedback_create(
         run_id=run_id, api_key_id=api_key_id, rating=rating, score=score, comment=comment[:10_000],
         end_user=end_user[:200],
     )
+
+
+@transaction.atomic
+def visitor_feedback_create(*, run_id: str, workspace_id: int, app_id: int, rating: int, comment: str) -> Feedback:
+    """A web chat visitor's thumbs up or down on an answer of the app ``app_id``. Only a ``web``
+    run of that app takes one (else :class:`RunNotFound`: a link's token opens its own chat, not
+    other runs), and only one (else :class:`FeedbackGiven`). The run's row stays locked until the
+    vote is stored, so two clicks at once store one vote."""
+    run = (Run.objects.select_for_update().filter(pk=run_id, workspace_id=workspace_id, app_id=app_id,
+                                                  source=RunSource.WEB).only("pk").first())
+    if run is None:
+        raise RunNotFound("Run not found.")
+    if Feedback.objects.filter(run=run, api_key__isnull=True).exists():
+        raise FeedbackGiven("This answer was already rated.", details={"run_id": str(run.pk)})
+    return feedback_create(run_id=run.pk, api_key_id=None, rating=rating, score=None, comment=comment, end_user="")
 
 
 def api_key_touch(*, used: dict[int, Any]) -> None:

@@ -3,7 +3,8 @@ local model (SmolLM2-135M on CPU): from bad answers in production to a better ve
 production, inside the product, with evidence at each step.
 
 The owner publishes "Zarnovia helpdesk" and makes an API key; an outside visitor asks it six
-questions over /v1 and gives four answers a thumbs down (real HTTP calls to the web server). The
+questions over /v1 and gives four answers a thumbs down (real HTTP calls to the web server), and a
+customer on the web chat (turned on in the Share tab, not signed in) rates an answer down there. The
 "Support answers" queue's rules take those runs (Scan now); the owner asks for two reviews per
 item, and two reviewers score them blind by keyboard, each in their own browser, writing the
 right answers; they disagree on one item, which the owner settles. The queue becomes a dataset (Export to dataset), the
@@ -70,6 +71,7 @@ ANSWERS = {
         "Call 0800 700 700, every day from 8:00 to 20:00; it is free from any Zarnovia phone.",
 }
 THUMBS_DOWN = list(ANSWERS)[:4]
+CHAT_QUESTION = "What does roaming cost in Vellmark?"  # asked again on the web chat, and rated down there
 DISPUTED = "When will my refund arrive?"  # one reviewer says "partly", the other "no"
 # The fact a right answer gives: the visitor rates the answers of the split by it.
 FACTS = dict(zip(ANSWERS, ["4040", "5 working days", "red button", "free", "billing address", "0800 700 700"],
@@ -181,6 +183,30 @@ def test_the_closed_loop_from_a_bad_answer_in_production_to_a_better_version_in_
             rate(base, secret, asked[question], "down" if question in THUMBS_DOWN else "up", user=f"customer-{i}")
         wait_for(lambda: Run.objects.filter(pk__in=asked.values()).count() == len(asked), "the visitor's runs stored")
 
+        # … and a customer on the web chat (the Share tab's public link, not signed in) rates an answer down.
+        page.get_by_role("tab", name="Share").click()
+        page.get_by_role("switch", name="Web chat enabled").click()
+        expect(page.get_by_test_id("share-notice")).to_have_text("The web chat is on.")
+        link = page.get_by_test_id("web-chat-url").inner_text().strip()
+        visitor = browser.new_context(viewport=VIEWPORT)
+        try:
+            chat = visitor.new_page()
+            chat.goto(link)
+            box = chat.get_by_role("textbox", name="Message")
+            box.fill(CHAT_QUESTION)
+            box.press("Enter")
+            answer = chat.get_by_test_id("chat-message").nth(1)
+            expect(answer).to_have_attribute("data-state", "done", timeout=MODEL_MS)
+            answer.get_by_role("button", name="Bad answer").click()
+            expect(answer.get_by_role("status")).to_have_text("Thanks for the feedback")
+            expect(answer.get_by_role("button", name="Bad answer")).to_have_attribute("aria-pressed", "true")
+            shot(chat, "01b-web-chat")
+        finally:
+            visitor.close()
+        wait_for(lambda: Run.objects.filter(app=app, source="web").exists(), "the chat's run stored")
+        chatted = Run.objects.get(app=app, source="web")
+        assert list(chatted.feedback.values_list("rating", flat=True)) == [-1]
+
         # 2. The owner asks for two reviews per item; the queue's rules take the thumbs-down runs.
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Annotation").click()
         page.get_by_role("link", name="Support answers").click()
@@ -195,7 +221,7 @@ def test_the_closed_loop_from_a_bad_answer_in_production_to_a_better_version_in_
         page.get_by_role("button", name="Scan now").click()
         expect(page.get_by_role("status")).to_contain_text(re.compile(r"Scanned: \d+ runs? added"))
         queued = set(QueueItem.objects.filter(queue=queue).values_list("run_id", flat=True))
-        thumbs_down = {asked[q] for q in THUMBS_DOWN}
+        thumbs_down = {asked[q] for q in THUMBS_DOWN} | {str(chatted.pk)}
         assert {str(r) for r in queued} >= {str(r) for r in thumbs_down}, "every thumbs down is in the queue"
         total = len(queued)  # and whatever the 10 % rule took of the rest
         shot(page, "02-scanned")
@@ -343,7 +369,8 @@ def test_the_closed_loop_from_a_bad_answer_in_production_to_a_better_version_in_
                 right = FACTS[question].lower() in answer["outputs"]["answer"].lower()
                 rate(base, secret, answer["run_id"], "up" if right else "down", user=user)
         assert served == {**{u: 1 for u in on_v1}, **{u: 2 for u in on_v2}}
-        wait_for(lambda: ApiRun.objects.filter(run__app=app, label="production").count() == len(ANSWERS) + 5,
+        wait_for(lambda: ApiRun.objects.filter(run__app=app, run__source="api", label="production").count()
+                 == len(ANSWERS) + 5,
                  "the split's runs stored")
 
         promoted.get_by_role("link", name="Compare on the Quality page").click()

@@ -54,6 +54,7 @@ ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
     (re.compile(r"^/v1/models/?$"), {"GET": _chat.models}),
     (re.compile(r"^/v1/share/([^/]{1,200})/?$"), {"GET": _share.info}),
     (re.compile(r"^/v1/share/([^/]{1,200})/chat/?$"), {"POST": _share.chat}),
+    (re.compile(r"^/v1/share/([^/]{1,200})/runs/([^/]{1,64})/feedback/?$"), {"POST": _share.feedback}),
 ]
 _PREFLIGHT = [
     *CORS_HEADERS,

@@ -70,12 +70,22 @@ class RunBody(_Body):
         return self
 
 
+def _rating_number(value: Any) -> int:
+    """1 (thumbs up) or -1 (thumbs down), whichever way the caller writes it."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or value not in _RATINGS:
+        raise ValueError("'up' or 'down' (or 1 / -1)")
+    return _RATINGS[value]
+
+
+Comment = Annotated[StrictStr, Field(max_length=10_000)]
+
+
 class FeedbackBody(_Body):
     """``POST /v1/runs/{id}/feedback``: a rating, a score or a comment (at least one)."""
 
     rating: int | None = None
     score: int | float | None = None
-    comment: Annotated[StrictStr, Field(max_length=10_000)] = ""
+    comment: Comment = ""
     user: UserText = ""
 
     _none_is_empty = field_validator("comment", "user", mode="before")(_empty_if_none)
@@ -83,11 +93,7 @@ class FeedbackBody(_Body):
     @field_validator("rating", mode="before")
     @classmethod
     def _rating(cls, value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (str, int)) or value not in _RATINGS:
-            raise ValueError("'up' or 'down' (or 1 / -1)")
-        return _RATINGS[value]
+        return None if value is None else _rating_number(value)
 
     @field_validator("score", mode="before")
     @classmethod
@@ -102,6 +108,18 @@ class FeedbackBody(_Body):
         if self.rating is None and self.score is None and not self.comment:
             raise ValueError("send a 'rating', a 'score' or a 'comment'")
         return self
+
+
+class VisitorFeedbackBody(_Body):
+    """``POST /v1/share/{token}/runs/{id}/feedback``: a web chat visitor's thumbs up or down on an
+    answer, with an optional comment. The rating is required: it is what a review queue's
+    negative feedback rule reads."""
+
+    rating: int
+    comment: Comment = ""
+
+    _none_is_empty = field_validator("comment", mode="before")(_empty_if_none)
+    _up_or_down = field_validator("rating", mode="before")(_rating_number)
 
 
 ROLES = ("system", "developer", "user", "assistant", "tool")

@@ -12,6 +12,20 @@ function renderChat() {
 
 const messages = () => screen.queryAllByTestId('chat-message');
 const posts = (gateway: ReturnType<typeof fakeGateway>) => gateway.calls.filter((c) => c.method === 'POST');
+const thumbs = (answer: HTMLElement) => ({
+  good: within(answer).getByRole('button', { name: 'Good answer' }),
+  bad: within(answer).getByRole('button', { name: 'Bad answer' }),
+});
+
+/** Asks `question` and lets the fake gateway answer it in one piece. */
+async function askAndAnswer(gateway: ReturnType<typeof fakeGateway>, question: string, answer: string) {
+  const before = posts(gateway).length;
+  await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), `${question}{Enter}`);
+  await waitFor(() => expect(posts(gateway)).toHaveLength(before + 1));
+  gateway.answer().finish(answer);
+  await waitFor(() => expect(messages().at(-1)).toHaveAttribute('data-state', 'done'));
+  return messages().at(-1)!;
+}
 
 describe('the web chat page', () => {
   afterEach(() => {
@@ -101,7 +115,7 @@ describe('the web chat page', () => {
     first.unmount();
 
     renderChat();
-    expect(messages().map((m) => m.textContent)).toEqual(['You:Hi', 'Answer:Hello there.']);
+    expect(messages().map((m) => m.querySelector('.chat-bubble')?.textContent)).toEqual(['Hi', 'Hello there.']);
     await userEvent.click(screen.getByRole('button', { name: 'New conversation' }));
     expect(messages()).toHaveLength(0);
     expect(window.sessionStorage.getItem(`llmops.chat.${TOKEN}`)).toBeNull();
@@ -149,5 +163,62 @@ describe('the web chat page', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Send' }));
     await waitFor(() => expect(posts(gateway)).toHaveLength(1));
     expect(posts(gateway)[0]!.body?.inputs).toEqual({ tone: 'formal' });
+  });
+
+  it('Bad answer rates the answer thumbs down; the choice shows, stays after a reload, and cannot change', async () => {
+    const gateway = fakeGateway();
+    const first = renderChat();
+    await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), 'Hi{Enter}');
+    await waitFor(() => expect(posts(gateway)).toHaveLength(1));
+    expect(screen.queryByRole('group', { name: 'Rate this answer' })).not.toBeInTheDocument(); // still being written
+    gateway.answer().finish('Hello there.');
+    await waitFor(() => expect(messages()[1]).toHaveAttribute('data-state', 'done'));
+    expect(within(messages()[0]!).queryByRole('group', { name: 'Rate this answer' })).not.toBeInTheDocument();
+    const { good, bad } = thumbs(messages()[1]!);
+    for (const thumb of [good, bad]) {
+      expect(thumb).toHaveAttribute('aria-pressed', 'false');
+      expect(thumb).toBeEnabled();
+    }
+
+    await userEvent.click(bad);
+
+    expect(await within(messages()[1]!).findByRole('status')).toHaveTextContent('Thanks for the feedback');
+    expect(posts(gateway)[1]).toEqual({ method: 'POST', url: `/v1/share/${TOKEN}/runs/run-1/feedback`, body: { rating: 'down' } });
+    expect(bad).toHaveAttribute('aria-pressed', 'true');
+    expect(good).toHaveAttribute('aria-pressed', 'false');
+    expect(good).toBeDisabled();
+    expect(bad).toBeDisabled();
+    first.unmount();
+
+    renderChat();
+    const reloaded = thumbs(messages()[1]!);
+    expect(reloaded.bad).toHaveAttribute('aria-pressed', 'true');
+    expect(reloaded.good).toBeDisabled();
+    expect(reloaded.bad).toBeDisabled();
+    expect(within(messages()[1]!).getByRole('status')).toHaveTextContent('Thanks for the feedback');
+    expect(posts(gateway)).toHaveLength(2);
+  });
+
+  it('an answer rated already counts as rated; a refused rating says why and can be sent again from the keyboard', async () => {
+    const gateway = fakeGateway();
+    renderChat();
+    const earlier = await askAndAnswer(gateway, 'Hi', 'Hello.');
+    gateway.refuseNextRating(409, 'feedback_given', 'This answer was already rated.');
+    await userEvent.click(thumbs(earlier).good);
+    expect(await within(earlier).findByRole('status')).toHaveTextContent('Already rated');
+    expect(thumbs(earlier).good).toBeDisabled();
+    expect(thumbs(earlier).good).toHaveAttribute('aria-pressed', 'false');
+
+    const answer = await askAndAnswer(gateway, 'And parking?', 'Behind the building.');
+    gateway.refuseNextRating(429, 'rate_limited', 'Slow down.', { 'Retry-After': '5' });
+    await userEvent.click(thumbs(answer).bad);
+    expect(await within(answer).findByRole('alert')).toHaveTextContent('Too many ratings. Try again in 5 s.');
+    expect(thumbs(answer).bad).toBeEnabled();
+
+    thumbs(answer).bad.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(await within(answer).findByRole('status')).toHaveTextContent('Thanks for the feedback');
+    expect(within(answer).queryByRole('alert')).not.toBeInTheDocument();
+    expect(posts(gateway).at(-1)).toEqual({ method: 'POST', url: `/v1/share/${TOKEN}/runs/run-2/feedback`, body: { rating: 'down' } });
   });
 });

@@ -1,13 +1,23 @@
 /**
  * The public web chat of a published app: the conversation, a message box (Enter sends,
  * Shift+Enter adds a line), a typing indicator until the first piece of the answer arrives, then
- * the answer streamed as it is written, Stop, New conversation, and the
- * app's other inputs when it declares some. `embed` is the compact layout used inside an iframe.
+ * the answer streamed as it is written, Stop, New conversation, thumbs up / down under each answer
+ * (one rating per answer; a thumbs down takes the run into review), and the app's other inputs
+ * when it declares some. `embed` is the compact layout used inside an iframe.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../api/client';
-import { ChatError, getChatInfo, sendChat, type ChatInfo, type ChatInput } from './client';
-import { loadConversation, messageId, saveConversation, turnsFor, type ChatMessage, type Conversation } from './conversation';
+import { LineIcon } from '../components/LineIcon';
+import { ChatError, getChatInfo, rateAnswer, sendChat, type ChatInfo, type ChatInput, type Rating } from './client';
+import {
+  loadConversation,
+  messageId,
+  saveConversation,
+  turnsFor,
+  type AnswerRating,
+  type ChatMessage,
+  type Conversation,
+} from './conversation';
 import { inputValues } from './inputs';
 
 export interface ChatPageProps {
@@ -36,7 +46,84 @@ export function Unavailable() {
   );
 }
 
-function Message({ m }: { m: ChatMessage }) {
+/** A thumb raised: a palm with its thumb up (drawn here: an emoji needs a font many machines lack). */
+const THUMB = 'M7 11v9H4v-9h3zM7 11l4-7a2 2 0 0 1 3.4 1.6L13.5 10H19a2 2 0 0 1 2 2.4l-1.4 6A2 2 0 0 1 17.7 20H7';
+
+const THUMBS: { rating: Rating; label: string; className?: string }[] = [
+  { rating: 'up', label: 'Good answer' },
+  { rating: 'down', label: 'Bad answer', className: 'chat-thumb-down' },
+];
+
+/** What a visitor is told when their rating was not stored (they may try again). */
+function ratingProblem(err: unknown): string {
+  if (err instanceof ChatError && err.status === 429) return `Too many ratings. Try again in ${err.retryAfter ?? 10} s.`;
+  if (err instanceof ChatError && err.code === 'run_not_found') return 'This answer can no longer be rated.';
+  return 'The rating was not sent. Try again.';
+}
+
+interface RateAnswerProps {
+  token: string;
+  runId: string;
+  rating: AnswerRating | undefined;
+  onRated: (rating: AnswerRating) => void;
+}
+
+/** Thumbs up / down under an answer: one click sends it, then both stay disabled with the choice shown. */
+function RateAnswer({ token, runId, rating, onRated }: RateAnswerProps) {
+  const [sending, setSending] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const rate = async (choice: Rating) => {
+    setSending(true);
+    setProblem(null);
+    try {
+      await rateAnswer(token, runId, choice);
+      onRated(choice);
+    } catch (err) {
+      if (err instanceof ChatError && err.code === 'feedback_given') onRated('earlier');
+      else setProblem(ratingProblem(err));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <div className="chat-rate" role="group" aria-label="Rate this answer" data-testid="chat-rating">
+      {THUMBS.map((t) => (
+        <button
+          key={t.rating}
+          type="button"
+          className="chat-thumb"
+          aria-label={t.label}
+          title={t.label}
+          aria-pressed={rating === t.rating}
+          disabled={sending || rating !== undefined}
+          onClick={() => void rate(t.rating)}
+        >
+          <LineIcon d={THUMB} size={18} className={t.className} />
+        </button>
+      ))}
+      {rating !== undefined && (
+        <span className="chat-rate-note" role="status">
+          {rating === 'earlier' ? 'Already rated — thanks for the feedback' : 'Thanks for the feedback'}
+        </span>
+      )}
+      {problem && (
+        <span className="chat-rate-note error" role="alert">
+          {problem}
+        </span>
+      )}
+    </div>
+  );
+}
+
+interface MessageProps {
+  m: ChatMessage;
+  token: string;
+  onRated: (id: string, rating: AnswerRating) => void;
+}
+
+function Message({ m, token, onRated }: MessageProps) {
   return (
     <li className={`chat-msg ${m.role}`} data-testid="chat-message" data-role={m.role} data-state={m.state}>
       <span className="sr-only">{m.role === 'user' ? 'You:' : 'Answer:'}</span>
@@ -53,6 +140,9 @@ function Message({ m }: { m: ChatMessage }) {
         )}
         {m.state === 'streaming' && m.content && <span className="chat-caret" aria-hidden="true" />}
       </div>
+      {m.role === 'assistant' && m.state === 'done' && m.runId && (
+        <RateAnswer token={token} runId={m.runId} rating={m.rating} onRated={(rating) => onRated(m.id, rating)} />
+      )}
       {m.state === 'stopped' && <div className="chat-msg-note">Stopped</div>}
       {m.state === 'failed' && (
         <div className="chat-msg-note error" role="alert">
@@ -140,7 +230,7 @@ export function ChatPage({ token, name, description, embed }: ChatPageProps) {
     abort.current = ctl;
     try {
       const result = await sendChat(token, { messages: turns, inputs: extra.values }, (text) => update((m) => ({ ...m, content: m.content + text })), ctl.signal);
-      update((m) => ({ ...m, content: m.content || result.answer, state: 'done' }));
+      update((m) => ({ ...m, content: m.content || result.answer, state: 'done', ...(result.runId && { runId: result.runId }) }));
     } catch (err) {
       if (ctl.signal.aborted) {
         update((m) => ({ ...m, state: 'stopped' }));
@@ -163,6 +253,12 @@ export function ChatPage({ token, name, description, embed }: ChatPageProps) {
   }, [draft, busy, rateUntil, declared, conversation, token]);
 
   const stop = () => abort.current?.abort();
+
+  const rated = useCallback(
+    (id: string, rating: AnswerRating) =>
+      setConversation((c) => ({ ...c, messages: c.messages.map((m) => (m.id === id ? { ...m, rating } : m)) })),
+    [],
+  );
 
   const restart = () => {
     abort.current?.abort();
@@ -207,7 +303,7 @@ export function ChatPage({ token, name, description, embed }: ChatPageProps) {
         ) : (
           <ol className="chat-list" role="log" aria-label="Conversation" aria-live="polite">
             {messages.map((m) => (
-              <Message key={m.id} m={m} />
+              <Message key={m.id} m={m} token={token} onRated={rated} />
             ))}
           </ol>
         )}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChatError, readSse, sendChat, visitorId } from './client';
+import { ChatError, rateAnswer, readSse, sendChat, visitorId } from './client';
 import { fakeGateway } from './testing';
 
 function streamOf(...pieces: string[]): ReadableStream<Uint8Array> {
@@ -71,5 +71,16 @@ describe('web chat client', () => {
     gateway.answer().fail('The model timed out.');
     const error = (await done) as ChatError;
     expect([error.code, error.message]).toEqual(['run_failed', 'The model timed out.']);
+  });
+
+  it('rates an answer by its run id; a second rating rejects with feedback_given', async () => {
+    const gateway = fakeGateway();
+    await rateAnswer('tok123456', 'run-1', 'down');
+    gateway.refuseNextRating(409, 'feedback_given', 'This answer was already rated.');
+    const again = await rateAnswer('tok123456', 'run-1', 'up').catch((e: unknown) => e);
+
+    expect(gateway.calls[0]).toEqual({ method: 'POST', url: '/v1/share/tok123456/runs/run-1/feedback', body: { rating: 'down' } });
+    expect(again).toBeInstanceOf(ChatError);
+    expect([(again as ChatError).status, (again as ChatError).code]).toEqual([409, 'feedback_given']);
   });
 });

@@ -4,9 +4,10 @@
  *   GET  /v1/share/<token>       → {name, description, inputs, rate_limit_per_minute}
  *   POST /v1/share/<token>/chat  {messages, inputs, stream: true} → Server-Sent Events:
  *        `delta` {text}…, then `run.finished` {run_id, answer} or `run.failed` {message}
+ *   POST /v1/share/<token>/runs/<run_id>/feedback  {rating: 'up' | 'down'} → 201 {run_id, rating}
  *
  * Failures become an ApiError with the gateway's code (`chat_not_found`, `rate_limited` with
- * `retryAfter`, `inputs_invalid`, `run_failed`, …) and a message fit to show a visitor.
+ * `retryAfter`, `inputs_invalid`, `run_failed`, `feedback_given`, …) and a message fit to show a visitor.
  */
 import { ApiError, isAbortError, toApiError } from '../api/client';
 
@@ -34,6 +35,9 @@ export interface ChatAnswer {
   runId: string | null;
   answer: string;
 }
+
+/** A visitor's verdict on an answer: thumbs up or thumbs down. */
+export type Rating = 'up' | 'down';
 
 export class ChatError extends ApiError {
   /** Seconds to wait before trying again (429 only). */
@@ -170,4 +174,23 @@ export async function sendChat(
     networkError(err);
   }
   throw new ChatError(new ApiError(0, 'stream_ended', 'The answer was cut off. Try again.'));
+}
+
+/**
+ * Rates an answer (the run that `run.finished` named). An answer takes one rating: a second one
+ * rejects with a ChatError whose code is `feedback_given`.
+ */
+export async function rateAnswer(token: string, runId: string, rating: Rating, signal?: AbortSignal): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${base(token)}/runs/${encodeURIComponent(runId)}/feedback`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ rating }),
+      signal,
+    });
+  } catch (err) {
+    networkError(err);
+  }
+  if (!response.ok) throw await failure(response);
 }

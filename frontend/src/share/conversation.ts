@@ -3,9 +3,14 @@
  * not the closing of the tab) — the server keeps runs, not conversations. Each question sends the
  * earlier turns along as history.
  */
-import type { ChatTurn } from './client';
+import type { ChatTurn, Rating } from './client';
 
 export type MessageState = 'done' | 'streaming' | 'stopped' | 'failed';
+
+/** How the visitor rated an answer; `earlier` when the gateway had a rating already (another tab). */
+export type AnswerRating = Rating | 'earlier';
+
+const RATINGS: readonly unknown[] = ['up', 'down', 'earlier'] satisfies AnswerRating[];
 
 export interface ChatMessage {
   id: string;
@@ -14,6 +19,9 @@ export interface ChatMessage {
   state: MessageState;
   /** Why an answer failed, shown under it. */
   error?: string;
+  /** The run that gave the answer: what a rating names. */
+  runId?: string;
+  rating?: AnswerRating;
 }
 
 export interface Conversation {
@@ -31,9 +39,8 @@ export function loadConversation(token: string): Conversation {
     if (!raw) return EMPTY;
     const parsed = JSON.parse(raw) as Partial<Conversation>;
     const messages = Array.isArray(parsed.messages) ? parsed.messages.filter(isMessage) : [];
-    // An answer that was streaming when the page went away is kept as far as it got.
     return {
-      messages: messages.map((m) => (m.state === 'streaming' ? { ...m, state: 'stopped' as const } : m)),
+      messages: messages.map(restored),
       inputs: parsed.inputs && typeof parsed.inputs === 'object' ? (parsed.inputs as Record<string, string>) : {},
     };
   } catch {
@@ -56,6 +63,18 @@ export function saveConversation(token: string, conversation: Conversation): voi
 function isMessage(m: unknown): m is ChatMessage {
   const v = m as ChatMessage;
   return !!v && (v.role === 'user' || v.role === 'assistant') && typeof v.content === 'string' && typeof v.id === 'string';
+}
+
+/** A message as stored, made fit to show again: an answer that was streaming when the page went
+ * away is kept as far as it got; a run id or rating that is not one is left out (not rateable). */
+function restored(m: ChatMessage): ChatMessage {
+  const { runId, rating, ...rest } = m;
+  return {
+    ...rest,
+    state: m.state === 'streaming' ? 'stopped' : m.state,
+    ...(typeof runId === 'string' && { runId }),
+    ...(RATINGS.includes(rating) && { rating }),
+  };
 }
 
 /** What the app receives: every earlier question with its answer (failed or empty answers are

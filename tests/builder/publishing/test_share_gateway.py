@@ -1,17 +1,32 @@
 """The web chat's public API on a real server: a link's token (no API key) runs the app's
 production version — answered as JSON or streamed — and every message is stored as a run with
 source ``web`` and its node traces; links turned off, replaced or unknown answer one 404; each
-visitor of a link has a rate limit."""
+visitor of a link has a rate limit. A visitor rates each answer of the link once, thumbs up or
+down, and a thumbs down feeds a review queue's negative feedback rule."""
 
 import time
+import uuid
 
 import httpx
 import pytest
 
+from builder.annotation import sampling
+from builder.annotation.models import QueueItem, SamplingRule
+from builder.publishing.models import Feedback
 from builder.publishing.services import publication_set, web_chat_rotate, web_chat_update
+from tests.builder.annotation.support import make_configs, make_queue
 from tests.builder.publishing.graphs import chat_graph, greeting_graph, prompt_graph
-from tests.builder.publishing.support import gateway_server, parse_sse, published, republish, wait_for_run
+from tests.builder.publishing.support import (
+    bearer,
+    gateway_server,
+    key_for,
+    parse_sse,
+    published,
+    republish,
+    wait_for_run,
+)
 from tests.runtime.support.openai_stand_in import Reply
+from tests.support.errors import assert_error_shape
 from tests.support.members import make_member
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -29,10 +44,22 @@ def ask(server, token, *messages, stream=False, **extra) -> httpx.Response:
                       timeout=20)
 
 
-def eventually_status(server, token, status: int, timeout: float = 6.0) -> httpx.Response:
+def rate(server, token, run_id, rating="down", **extra) -> httpx.Response:
+    return httpx.post(f"{server}/v1/share/{token}/runs/{run_id}/feedback", json={"rating": rating, **extra},
+                      timeout=20)
+
+
+def answered_run(server, token) -> str:
+    response = ask(server, token, "Ada")
+    assert response.status_code == 200, response.text
+    return response.json()["run_id"]
+
+
+def eventually_status(server, token, status: int, timeout: float = 6.0, call=None) -> httpx.Response:
     """Other processes see a change of the link within seconds (their cache)."""
+    call = call or (lambda: ask(server, token, "Ada"))
     deadline = time.monotonic() + timeout
-    while (response := ask(server, token, "Ada")).status_code != status:
+    while (response := call()).status_code != status:
         assert time.monotonic() < deadline, f"still {response.status_code}: {response.text}"
         time.sleep(0.2)
     return response
@@ -165,3 +192,94 @@ def test_requests_a_chat_cannot_answer_are_refused_with_the_reason(server):
     assert (unknown_input.status_code, unknown_input.json()["error"]["code"]) == (400, "inputs_invalid")
     assert too_large.status_code == 413
     assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
+
+
+def test_a_thumbs_down_from_the_chat_is_stored_on_the_run_and_takes_it_into_review(server):
+    member = make_member()
+    app, token = shared(member, greeting_graph())
+    disliked, unrated = answered_run(server, token), answered_run(server, token)
+
+    answer = rate(server, token, disliked, "down", comment="It got my name wrong.")
+
+    assert answer.status_code == 201, answer.text
+    assert answer.json() == {"run_id": disliked, "rating": "down"}
+    feedback = Feedback.objects.get(run_id=disliked)
+    assert (feedback.rating, feedback.api_key_id, feedback.score, feedback.comment, feedback.end_user) == (
+        -1, None, None, "It got my name wrong.", "")
+    queue = make_queue(member.workspace, member.user, [make_configs(member.workspace)[0]])
+    SamplingRule.objects.create(queue=queue, app=app, negative_feedback=True, sample_percent=100)
+    assert sampling.queue_scan(queue) == 1
+    assert [str(i.run_id) for i in QueueItem.objects.filter(queue=queue)] == [disliked] != [unrated]
+
+
+def test_each_answer_takes_one_visitor_rating_besides_what_api_callers_say(server):
+    member = make_member()
+    _, token = shared(member, greeting_graph())
+    run_id = answered_run(server, token)
+    by_key = httpx.post(f"{server}/v1/runs/{run_id}/feedback", json={"rating": "down"},
+                        headers=bearer(key_for(member)))
+    assert by_key.status_code == 201, by_key.text
+
+    first = rate(server, token, run_id, 1)
+    again = rate(server, token, run_id, "down")
+
+    assert (first.status_code, first.json()["rating"]) == (201, "up")
+    error = assert_error_shape(again, 409, "feedback_given")
+    assert error["details"] == {"run_id": run_id}
+    visitors = Feedback.objects.filter(run_id=run_id, api_key__isnull=True)
+    assert list(visitors.values_list("rating", flat=True)) == [1]
+
+
+def test_only_answers_of_the_links_own_chat_can_be_rated(server):
+    member = make_member()
+    app, token = shared(member, greeting_graph())
+    _, other_token = shared(member, greeting_graph())
+    _, foreign_token = shared(make_member(), greeting_graph())
+    api_run = httpx.post(f"{server}/v1/apps/{app.slug}/run", json={"inputs": {"name": "Ada"}},
+                         headers=bearer(key_for(member))).json()["run_id"]
+    other_apps = answered_run(server, other_token)
+    other_workspaces = answered_run(server, foreign_token)
+    wait_for_run(api_run)
+
+    for run_id in (api_run, other_apps, other_workspaces, str(uuid.uuid4()), "not-a-run", "%00"):
+        assert_error_shape(rate(server, token, run_id), 404, "run_not_found")
+    assert not Feedback.objects.exists()
+
+
+def test_a_turned_off_link_takes_no_rating(server):
+    member = make_member()
+    app, token = shared(member, greeting_graph())
+    run_id = answered_run(server, token)
+
+    web_chat_update(app=app, enabled=False)
+    refused = eventually_status(server, token, 404, call=lambda: rate(server, token, run_id))
+
+    error = assert_error_shape(refused, 404, "chat_not_found")
+    assert error["message"] == "This chat is not available."
+
+
+def test_a_rating_is_up_or_down(server):
+    member = make_member()
+    _, token = shared(member, greeting_graph())
+    run_id = answered_run(server, token)
+    url = f"{server}/v1/share/{token}/runs/{run_id}/feedback"
+
+    answers = [rate(server, token, run_id, "meh"), rate(server, token, run_id, None),
+               httpx.post(url, json={"comment": "Nice."})]
+
+    for answer in answers:
+        error = assert_error_shape(answer, 400, "invalid_request")
+        assert [d["field"] for d in error["details"]] == ["rating"], error
+    assert not Feedback.objects.exists()
+
+
+def test_ratings_count_against_the_visitors_limit_apart_from_their_messages(server):
+    member = make_member()
+    _, token = shared(member, greeting_graph(), rate_limit_per_minute=2)
+    run_id = answered_run(server, token)
+
+    answers = [rate(server, token, run_id) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [201, 409, 429]
+    assert answers[2].json()["error"]["code"] == "rate_limited"
+    assert ask(server, token, "Ada").status_code == 200, "the visitor's second message of the minute"

@@ -63,11 +63,13 @@ def test_bodies_that_are_not_json_answer_415_and_bodies_too_large_413_on_v1_and_
     first = httpx.post(f"{server}/v1/apps/{app.slug}/run", json={"inputs": {"name": "Ada"}}, headers=key)
     run_id = wait_for_run(first.json()["run_id"]).pk
     ada = [{"role": "user", "content": "Ada"}]
+    web_run = httpx.post(f"{server}/v1/share/{chat}/chat", json={"messages": ada}).json()["run_id"]
     json_routes = [
         (f"/v1/apps/{app.slug}/run", key, {"inputs": {"name": "Ada"}}),
         (f"/v1/runs/{run_id}/feedback", key, {"rating": "up"}),
         ("/v1/chat/completions", key, {"model": app.slug, "messages": ada}),
         (f"/v1/share/{chat}/chat", {}, {"messages": ada}),
+        (f"/v1/share/{chat}/runs/{web_run}/feedback", {}, {"rating": "up"}),
         (f"/api/workspaces/{member.workspace.pk}/apps/", token, {"name": "Helper"}),
     ]
 

@@ -93,8 +93,7 @@ def register(app: Dash) -> None:
                                           customdata=[[s["n"], selectors.score_figure(s)] for s in scores],
                                           hovertemplate="%{x}: %{customdata[1]} (n = %{customdata[0]})<extra></extra>"))
             scores_fig.update_yaxes(range=[0, None])
-            scores_fig = figures.styled(scores_fig, theme, title="Annotation scores by config "
-                                        "(numbers: mean; yes/no and options: share of yes or the first option)")
+            scores_fig = figures.styled(scores_fig, theme, title="Scores: mean, or share of yes / first option")
         else:
             scores_fig = figures.empty(theme, "Annotation scores", "No reviewed runs in this range.")
         experiments = selectors.good_result_ratios(workspace_id, app_id=scope.app_id, since=scope.since,
