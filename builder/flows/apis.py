@@ -99,6 +99,7 @@ class AppListApi(WorkspaceScoped, APIView):
     class AppCreateInput(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         description = serializers.CharField(required=False, allow_blank=True, default="")
+        graph = serializers.JSONField(required=False, help_text="The first draft (default: Start → Answer).")
 
     @extend_schema(
         parameters=[OpenApiParameter("search", str, required=False)], responses=AppOutput(many=True)

@@ -29,6 +29,18 @@ def test_a_new_app_starts_with_a_runnable_draft(owner):
     assert draft["issues"] == [] and draft["revision"] == 1
 
 
+def test_an_app_created_with_a_graph_starts_from_it_and_a_broken_graph_is_refused(owner):
+    url = f"/api/workspaces/{owner.workspace.pk}/apps/"
+    created = owner.client.post(url, {"name": "Greeter", "graph": greeting_graph("Hi")}, format="json")
+    assert created.status_code == 201, created.content
+    draft = owner.client.get(app_url(owner, created.json(), "draft/")).json()
+    assert [n["id"] for n in draft["graph"]["nodes"]] == ["start", "greet", "answer"] and draft["issues"] == []
+
+    broken = owner.client.post(url, {"name": "Broken", "graph": {"nodes": "none"}}, format="json")
+    assert broken.status_code == 400 and broken.json()["error"]["code"]
+    assert not App.objects.filter(workspace=owner.workspace, name="Broken").exists()
+
+
 def test_app_list_searches_by_name(owner):
     create_app(owner, "Support bot")
     create_app(owner, "Research helper")
