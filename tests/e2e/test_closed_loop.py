@@ -271,6 +271,9 @@ def test_the_closed_loop_from_a_bad_answer_in_production_to_a_better_version_in_
         assert len(rows) == total
         assert all(row.expected == ANSWERS[row.inputs["question"]] for row in rows)
         expect(page.get_by_role("table", name="Rows")).to_contain_text(ANSWERS[THUMBS_DOWN[0]])
+        # each row links to the run it was taken from
+        run_links = page.get_by_role("table", name="Rows").get_by_role("link", name=re.compile(r"^run "))
+        expect(run_links).to_have_count(total)
         shot(page, "08-dataset")
 
         # 5. Fine-tune on this: LoRA at its own learning rate, two short epochs of a row a step (a

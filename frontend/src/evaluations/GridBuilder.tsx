@@ -2,6 +2,7 @@
  * the rows are every combination or a seeded sample; derived fields are templates over a row;
  * one variable can name the task. The preview shows the count and the first rows first. */
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useSession } from '../session';
 import { previewGrid } from './api';
@@ -141,8 +142,10 @@ export function GridBuilder({ onCreate }: { onCreate: (grid: GridSpec, replace: 
   );
 }
 
+/** Rows as a table; rows taken from runs (a review queue's export) link to the run they came from. */
 export function RowsTable({ rows, label = 'Rows' }: { rows: Row[]; label?: string }) {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r.inputs)))];
+  const fromRuns = rows.some((r) => r.source_run_id);
   return (
     <div className="rows-scroll">
       <table className="prompt-table rows-table" aria-label={label}>
@@ -154,6 +157,7 @@ export function RowsTable({ rows, label = 'Rows' }: { rows: Row[]; label?: strin
             ))}
             <th>expected</th>
             <th>tags</th>
+            {fromRuns && <th>source</th>}
           </tr>
         </thead>
         <tbody>
@@ -171,6 +175,17 @@ export function RowsTable({ rows, label = 'Rows' }: { rows: Row[]; label?: strin
                   </span>
                 ))}
               </td>
+              {fromRuns && (
+                <td>
+                  {r.source_run_id ? (
+                    <Link to={`/runs/${r.source_run_id}`} title="The run this row was taken from">
+                      run {r.source_run_id.slice(0, 8)}
+                    </Link>
+                  ) : (
+                    <span className="muted">–</span>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
