@@ -279,6 +279,7 @@ class PromoteApi(WorkspaceScoped, APIView):
         version = serializers.IntegerField()
         moved = serializers.DictField(child=serializers.IntegerField(allow_null=True))
         split = serializers.ListField(child=serializers.DictField(), help_text="The split set ([{version, weight}]).")
+        standing = serializers.DictField(help_text="Where the variant stood in the experiment: {warn, text}.")
 
     @extend_schema(request=PromoteInput, responses={200: PromoteOutput})
     def post(self, request, workspace_id: int, experiment_id: int, variant_id: int):
@@ -288,9 +289,13 @@ class PromoteApi(WorkspaceScoped, APIView):
         data.is_valid(raise_exception=True)
         promoted = services.variant_promote(variant=variant, label=data.validated_data["label"],
                                             share=data.validated_data.get("share"), user=request.user)
+        results = experiment_results(experiment=experiment, variants=list(selectors.variants_of(experiment=experiment)),
+                                     cells=list(selectors.cells_of(experiment=experiment)))
+        standing = next(v["standing"] for v in results["variants"] if v["id"] == variant.pk)
         return Response({"target": promoted.target, f"{promoted.target}_id": promoted.target_id,
                          "label": promoted.label, "version": promoted.version,
-                         "moved": {"from": promoted.previous, "to": promoted.version}, "split": promoted.arms})
+                         "moved": {"from": promoted.previous, "to": promoted.version}, "split": promoted.arms,
+                         "standing": standing})
 
 
 class ExportApi(FileFormatParam, WorkspaceScoped, APIView):

@@ -97,6 +97,9 @@ def _experiment_promote(platform: Platform, args: argparse.Namespace) -> int:
     if args.share is not None:
         body["share"] = args.share
     promoted = platform.call("POST", f"/experiments/{args.experiment}/variants/{args.variant}/promote/", json=body)
+    standing = promoted.get("standing") or {}
+    if standing.get("warn"):  # promoted all the same: the owner decides, as in the browser's dialog
+        err(f"warning: {standing['text']}")
     target = f"{promoted['target']} {promoted[promoted['target'] + '_id']}"
     if promoted["split"]:
         print(f"{target}: {promoted['label']} split {_split_text(promoted['split'])}")

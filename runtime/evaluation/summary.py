@@ -101,7 +101,39 @@ def experiment_summary(variants: Sequence[tuple[int, str]], cells: Sequence[Judg
         matrix.append({"task": task, "rows": len(rows), "variants": tallies,
                        **_comparison(ids, tallies, per_row, rows)})
     overall = _comparison(ids, {str(s["id"]): s for s in summary}, per_row, list(row_tasks))
+    for variant in summary:
+        variant["standing"] = standing(variant, summary, overall)
     return {"variants": summary, "tasks": matrix, **overall}
+
+
+def _percent(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{round(ratio * 100)} %"
+
+
+def standing(variant: dict[str, Any], variants: Sequence[dict[str, Any]], overall: dict[str, Any]) -> dict[str, Any]:
+    """Where a variant stands, in one sentence, before it is promoted: ``warn`` when the results do
+    not back promoting it — nothing judged, a tie, another variant ahead, or a lead within chance."""
+    by_id = {v["id"]: v for v in variants}
+    best = overall["best_variant_id"]
+    if not variant["n"] or best is None:
+        return {"warn": True, "text": "Nothing is judged for this variant yet: the experiment does not back "
+                                      "promoting it."}
+    ratio = variant["ratio"]
+    if overall["tied"] and ratio == by_id[best]["ratio"]:
+        others = [v["name"] for v in variants if v["id"] != variant["id"] and v["n"] and v["ratio"] == ratio]
+        return {"warn": True, "text": f"A tie: {', '.join(others)} did as well ({_percent(ratio)} good). "
+                                      "The experiment shows no winner."}
+    if best != variant["id"]:
+        return {"warn": True, "text": f"{by_id[best]['name']} did better: {_percent(by_id[best]['ratio'])} good "
+                                      f"against {_percent(ratio)}."}
+    close = [c for c in overall["comparisons"] if not c["significant"]]
+    if close:
+        other = by_id[close[0]["other_id"]]
+        return {"warn": True, "text": f"Best at {_percent(ratio)} good, but not clearly ahead of {other['name']} "
+                                      f"({_percent(other['ratio'])}; p = {close[0]['p_value']:.2f} on "
+                                      f"{close[0]['pairs']} paired rows)."}
+    return {"warn": False, "text": f"Best at {_percent(ratio)} good (n = {variant['n']}), ahead of every other "
+                                   "variant beyond chance."}
 
 
 def _variant_summary(vid: int, name: str, f: _Figures) -> dict[str, Any]:

@@ -181,6 +181,7 @@ def test_an_app_version_goes_to_staging_then_to_a_share_of_production_and_the_wi
 
     assert staged.returncode == 0, staged.stderr
     assert staged.stdout == f"app {app.pk}: staging → v2 (new label)\n"
+    assert staged.stderr.startswith("warning: Nothing is judged")  # what the experiment said of v2
     assert Label.objects.get(app=app, name="staging").version.number == 2
     assert canary.returncode == 0, canary.stderr
     assert canary.stdout == f"app {app.pk}: production split v1 90 % · v2 10 %\n"

@@ -18,35 +18,9 @@ export interface PromoteDialogProps {
   variant: Variant;
   onClose: () => void;
   onPromoted: (promotion: Promotion) => void;
-  /** The experiment's results: the dialog says where the variant stands before it is promoted. */
+  /** The experiment's results: the dialog says where the variant stands (the summary's own
+   * sentence, the one the API and `llmops experiment promote` give) before it is promoted. */
   summary?: ExperimentSummary | null;
-}
-
-const percent = (ratio: number | null) => (ratio === null ? '–' : `${Math.round(ratio * 100)} %`);
-
-/** Where a variant stands in the experiment, in one sentence; ``warn`` when the results do not
- * back promoting it (nothing judged, a tie, another variant ahead, a lead within chance). */
-export function standing(summary: ExperimentSummary, variantId: number): { warn: boolean; text: string } {
-  const mine = summary.variants.find((v) => v.id === variantId);
-  const name = (id: number) => summary.variants.find((v) => v.id === id)?.name ?? `#${id}`;
-  const ratioOf = (id: number) => summary.variants.find((v) => v.id === id)?.ratio ?? null;
-  if (!mine || mine.n === 0) return { warn: true, text: 'Nothing is judged for this variant yet: the experiment does not back this promotion.' };
-  const best = summary.best_variant_id;
-  if (best === null) return { warn: true, text: 'No variant is judged yet.' };
-  if (summary.tied && mine.ratio === ratioOf(best)) {
-    const others = summary.variants.filter((v) => v.id !== variantId && v.n > 0 && v.ratio === mine.ratio).map((v) => v.name);
-    return { warn: true, text: `A tie: ${others.join(', ')} did as well (${percent(mine.ratio)} good). The experiment shows no winner.` };
-  }
-  if (best !== variantId) return { warn: true, text: `${name(best)} did better: ${percent(ratioOf(best))} good against ${percent(mine.ratio)}.` };
-  const close = summary.comparisons.filter((c) => !c.significant);
-  if (close.length > 0) {
-    const c = close[0]!;
-    return {
-      warn: true,
-      text: `Best at ${percent(mine.ratio)} good, but not clearly ahead of ${name(c.other_id)} (${percent(ratioOf(c.other_id))}; p = ${c.p_value.toFixed(2)} on ${c.pairs} paired rows).`,
-    };
-  }
-  return { warn: false, text: `Best at ${percent(mine.ratio)} good (n = ${mine.n}), ahead of every other variant beyond chance.` };
 }
 
 export function PromoteDialog({ workspaceId, experimentId, variant, onClose, onPromoted, summary }: PromoteDialogProps) {
@@ -58,7 +32,7 @@ export function PromoteDialog({ workspaceId, experimentId, variant, onClose, onP
   const [error, setError] = useState<unknown>(null);
   const labelRef = useRef<HTMLInputElement>(null);
   const version = isApp ? variant.app_version_number : variant.prompt_version_number;
-  const stands = summary ? standing(summary, variant.id) : null;
+  const stands = summary?.variants.find((v) => v.id === variant.id)?.standing ?? null;
 
   const choose = (next: How) => {
     setHow(next);

@@ -154,6 +154,8 @@ export interface VariantSummary extends Tally {
   tokens_in: number;
   tokens_out: number;
   latency_p50_ms: number | null;
+  /** Where the variant stands, in a sentence; `warn` when the results do not back promoting it. */
+  standing: { warn: boolean; text: string };
 }
 
 export interface Comparison {

@@ -157,6 +157,8 @@ def test_promote_points_the_prompts_label_at_the_winning_version(lab):
                                f"{winner['id']}/promote/", {"label": "staging"}, format="json")
 
     assert promoted.status_code == 200 and promoted.json()["moved"] == {"from": None, "to": 2}
+    # the answer says what the experiment said of the variant (nothing judged yet: a warning, not a refusal)
+    assert promoted.json()["standing"]["warn"] and "Nothing is judged" in promoted.json()["standing"]["text"]
     assert PromptLabel.objects.get(prompt=lab.prompt, name="staging").version.number == 2
     moves = lab.client.get(f"/api/workspaces/{lab.workspace.pk}/prompts/{lab.prompt.pk}/label-moves/").json()["results"]
     assert moves[0]["evidence"] == {"experiment": experiment["id"], "experiment_name": "v1 vs v2",
@@ -203,8 +205,9 @@ def test_an_app_version_goes_from_the_matrix_to_staging_and_then_to_a_share_of_p
 
     staged = lab.client.post(promote, {"label": "staging"}, format="json")
     assert staged.status_code == 200, staged.content
-    assert staged.json() == {"target": "app", "app_id": app.pk, "label": "staging", "version": 2,
-                             "moved": {"from": None, "to": 2}, "split": []}
+    assert {k: v for k, v in staged.json().items() if k != "standing"} == {
+        "target": "app", "app_id": app.pk, "label": "staging", "version": 2, "moved": {"from": None, "to": 2},
+        "split": []}
 
     canary = lab.client.post(promote, {"label": "production", "share": 10}, format="json")
     assert canary.status_code == 200, canary.content

@@ -51,3 +51,24 @@ def test_nothing_judged_has_no_winner():
 
     assert summary["best_variant_id"] is None and summary["comparisons"] == [] and summary["tasks"] == []
     assert summary["variants"][0]["ratio"] is None and summary["variants"][0]["ci_high"] == 1.0
+
+
+def standings(rows: dict[str, tuple[list[str], bool | None, bool | None]]) -> list[dict]:
+    return [v["standing"] for v in experiment_summary(VARIANTS, cells(rows))["variants"]]
+
+
+def test_each_variant_says_where_it_stands_and_warns_when_the_results_do_not_back_promoting_it():
+    tie = standings({f"r{i}": ([], False, False) for i in range(4)})
+    assert tie[1] == {"warn": True, "text": "A tie: A did as well (0 % good). The experiment shows no winner."}
+
+    close = standings({"r1": ([], False, True), "r2": ([], True, True), "r3": ([], False, False),
+                       "r4": ([], False, True)})  # B 3/4 against A 1/4: two discordant pairs
+    assert close[0] == {"warn": True, "text": "B did better: 75 % good against 25 %."}
+    assert close[1] == {"warn": True, "text": "Best at 75 % good, but not clearly ahead of A (25 %; p = 0.50 "
+                                              "on 4 paired rows)."}
+
+    clear = standings({f"r{i}": ([], False, True) for i in range(8)})  # eight discordant pairs: p < 0.01
+    assert clear[1] == {"warn": False, "text": "Best at 100 % good (n = 8), ahead of every other variant "
+                                               "beyond chance."}
+    nothing = experiment_summary(VARIANTS, [])["variants"][0]["standing"]
+    assert nothing["warn"] and "Nothing is judged" in nothing["text"]
