@@ -5,8 +5,6 @@ scores are settled by the owner on the Disagreements tab."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
@@ -19,17 +17,11 @@ from tests.e2e.test_platform_shell import sign_in
 from tests.factories import PASSWORD
 from tests.support.members import make_member
 from tests.support.processes import Backends, web_server
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
 SCREENSHOT = "/tmp/annotation-review.png"
-
-
-def wait_for(condition, what: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def submitted_scores(queue) -> dict[str, tuple]:

@@ -42,6 +42,7 @@ from tests.factories import PASSWORD, UserFactory
 from tests.support.members import make_member
 from tests.support.processes import Backends, celery_worker, web_server
 from tests.support.screens import whole_page
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow,
               pytest.mark.timeout(900)]
@@ -80,13 +81,6 @@ FACTS = dict(zip(ANSWERS, ["4040", "5 working days", "red button", "free", "bill
 
 def shot(page, name: str) -> None:
     whole_page(page, SCREENSHOTS / f"loop-{name}.png")
-
-
-def wait_for(condition, what: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def ask(base: str, slug: str, secret: str, question: str, user: str) -> dict:

@@ -6,7 +6,6 @@ ratios and the task matrix name the winner, which is promoted to production in o
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -25,6 +24,7 @@ from tests.runtime.support.openai_stand_in import Reply
 from tests.support.members import make_member
 from tests.support.processes import Backends, celery_worker, web_server
 from tests.support.screens import whole_page
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
@@ -34,13 +34,6 @@ CAPITALS = {"France": "Paris", "Japan": "Tokyo"}
 
 def shot(page, name: str) -> None:
     whole_page(page, SCREENSHOTS / f"experiments-{name}.png")
-
-
-def wait_for(condition, what: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def capital_answers(body: dict) -> Reply:
