@@ -322,13 +322,6 @@ def annotation_scores(scope: Scope) -> list[dict[str, Any]]:
             for e in sorted(per.values(), key=lambda e: e["name"])]
 
 
-def score_figure(score: dict[str, Any]) -> str:
-    """A score config's figure in words: ``4.00`` for numbers, ``67 % yes`` for yes/no and options."""
-    if score["first"] is None:
-        return f"{score['mean']:.2f}"
-    return f"{round(score['mean'] * 100)} % {score['first']}"
-
-
 def _score_number(row: dict[str, Any]) -> float | None:
     value = row["value"]
     if row["kind"] == "boolean":

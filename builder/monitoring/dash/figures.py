@@ -98,6 +98,14 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f} %"
 
 
+def score(entry: dict[str, Any]) -> str:
+    """A reviewers' score config in words (:func:`selectors.annotation_scores`): ``4.00`` for
+    numbers, ``67 % yes`` for yes/no and options."""
+    if entry["first"] is None:
+        return f"{entry['mean']:.2f}"
+    return f"{percent(entry['mean'], digits=0)} {entry['first']}"
+
+
 def interval(p: dict[str, Any]) -> str:
     if p.get("value") is None:
         return "—"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from builder.accounts.models import Role
 from builder.monitoring import selectors
+from builder.monitoring.dash import figures
 from builder.monitoring.models import Budget, RunRollup
 from builder.monitoring.selectors import Scope
 from builder.monitoring.services import budget_set, rollups_prune
@@ -213,7 +214,7 @@ def test_reviewers_scores_of_every_kind_are_averaged_from_their_values(member_fa
     scores = {s["name"]: (s["n"], round(s["mean"], 4))
               for s in selectors.annotation_scores(Scope(owner.workspace.pk, at - timedelta(hours=1), timezone.now()))}
     assert scores == {"Correct": (3, round(2 / 3, 4)), "Polite": (3, round(2 / 3, 4)), "Stars": (3, 4.0)}
-    words = {s["name"]: selectors.score_figure(s) for s in selectors.annotation_scores(
+    words = {s["name"]: figures.score(s) for s in selectors.annotation_scores(
         Scope(owner.workspace.pk, at - timedelta(hours=1), timezone.now()))}
     assert words == {"Correct": "67 % yes", "Polite": "67 % yes", "Stars": "4.00"}
     elsewhere = Scope(owner.workspace.pk, at - timedelta(days=3), at - timedelta(days=2))

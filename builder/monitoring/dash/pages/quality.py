@@ -90,7 +90,7 @@ def register(app: Dash) -> None:
             feedback_fig = figures.empty(theme, "Share of positive ratings", "No ratings in this range.")
         if scores:
             scores_fig = go.Figure(go.Bar(x=[s["name"] for s in scores], y=[s["mean"] for s in scores],
-                                          customdata=[[s["n"], selectors.score_figure(s)] for s in scores],
+                                          customdata=[[s["n"], figures.score(s)] for s in scores],
                                           hovertemplate="%{x}: %{customdata[1]} (n = %{customdata[0]})<extra></extra>"))
             scores_fig.update_yaxes(range=[0, None])
             scores_fig = figures.styled(scores_fig, theme, title="Scores: mean, or share of yes / first option")
@@ -146,7 +146,7 @@ def register(app: Dash) -> None:
                 html.Td(figures.interval(arm["error_rate"])), html.Td(figures.interval(arm["positive_share"])),
                 html.Td(figures.ms(arm["p50"])), html.Td(figures.ms(arm["p95"])),
                 html.Td(figures.money(arm["cost_per_run"])),
-                *[html.Td(f"{selectors.score_figure(by_name[n])} (n = {by_name[n]['n']})" if n in by_name else "—")
+                *[html.Td(f"{figures.score(by_name[n])} (n = {by_name[n]['n']})" if n in by_name else "—")
                   for n in config_names],
             ]))
         table = html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
