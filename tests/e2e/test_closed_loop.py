@@ -231,8 +231,7 @@ def test_the_closed_loop_from_a_bad_answer_in_production_to_a_better_version_in_
             try:
                 other = context.new_page()
                 sign_in(other, base, reviewer.username, PASSWORD)
-                expect(other).to_have_url(f"{base}/app/")
-                other.get_by_role("navigation", name="Main").get_by_role("link", name="Annotation").click()
+                expect(other).to_have_url(f"{base}/app/annotation")  # an annotator lands on their queues
                 other.get_by_test_id("queue-row").get_by_role("link", name="Start reviewing").click()
                 review_all(other, total, correct_key, picture=f"0{4 + n}-review-{n + 1}")
             finally:
