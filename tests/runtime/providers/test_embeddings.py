@@ -54,3 +54,31 @@ async def test_no_texts_no_vectors() -> None:
 async def test_unknown_embedding_model_is_reported() -> None:
     with pytest.raises(UnknownModel):
         await LocalProvider().embed("text-embedding-3-small", ["x"])
+
+
+_PARAGRAPHS = [
+    "Return a new QuerySet instance that will select objects with a FOR UPDATE lock; rows stay locked "
+    "until the end of the transaction, and other transactions that try to lock them wait.",
+    "The knowledge base keeps the original files beside their chunks, so that changing how documents are "
+    "cut re-indexes them without asking for the uploads again.",
+    "A kitten is napping on the couch.",
+    "Quarterly tax filings are due in April, and late filings pay interest from the first day after.",
+]
+
+
+def test_bfloat16_vectors_are_the_float32_ones_within_tolerance() -> None:
+    """Knowledge bases indexed in float32 stay searchable by queries embedded in bfloat16."""
+    from runtime.providers.embeddings import SentenceEmbedder, minilm_dir
+
+    exact = SentenceEmbedder(minilm_dir(), precision="float32").embed(_PARAGRAPHS)
+    fast = SentenceEmbedder(minilm_dir(), precision="bfloat16").embed(_PARAGRAPHS)
+
+    assert all(dot(a, b) > 0.9995 for a, b in zip(exact, fast, strict=True))
+    assert min(dot(a, b) for a, b in zip(exact, fast, strict=True)) < 1 - 1e-9  # it did compute in bfloat16
+
+
+def test_auto_precision_is_bfloat16_only_where_the_cpu_has_it() -> None:
+    from runtime.providers.embeddings import SentenceEmbedder, minilm_dir, native_bfloat16
+
+    assert SentenceEmbedder(minilm_dir()).bfloat16 is native_bfloat16()
+    assert SentenceEmbedder(minilm_dir(), precision="float32").bfloat16 is False
