@@ -39,6 +39,7 @@ class SearchCapabilities:
                  else "HNSW over full-precision vectors")
         share = ("iterative index scans for knowledge bases that are a small share of all chunks"
                  if self.iterative_scan else "a candidate list scaled to the knowledge base's share of all chunks")
+        share += "; an exact scan when the index comes back short"
         return {
             "vector": f"{index}, with {share}",
             "full_text": "GIN tsvector index: chunks with all the words first, then the rarer words, bounded",

@@ -8,15 +8,18 @@ normalised as rank/(rank+1) for full-text, and the RRF sum divided by its maximu
 Paths (see :mod:`builder.knowledge.capabilities` for what the database decides): small or
 document-filtered searches scan exactly; larger ones walk the HNSW index of their vector size —
 iteratively where pgvector can, so a knowledge base that is a small share of all chunks still gets
-its own top-k — and re-rank half-precision candidates at full precision. Full-text search ranks a
-bounded set of chunks with all the query's words, then with its rarer words.
+its own top-k — and re-rank half-precision candidates at full precision. An index scan that comes
+back short (its bound on how far it walks, or an older pgvector's filtered candidate list) is
+followed by an exact scan, so every path returns the knowledge base's own top-k. Full-text search
+ranks a bounded set of chunks with all the query's words, then with its rarer words.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -28,6 +31,8 @@ from builder.knowledge.full_text import text_candidates, tsquery
 from builder.knowledge.indexes import distance_expression
 from builder.knowledge.models import TEXT_SEARCH_CONFIG, KnowledgeBase
 from builder.knowledge.search_settings import SearchMode
+
+logger = logging.getLogger(__name__)
 
 RRF_K = 60
 #: Candidate list size of the HNSW scan (pgvector's hnsw.ef_search): higher is slower and more exact.
@@ -41,6 +46,10 @@ HNSW_EF_SEARCH_MAX = 1000
 LARGE_KNOWLEDGE_BASE = 300_000
 #: The furthest an iterative index scan may go for a knowledge base that is a small share of it.
 MAX_SCAN_TUPLES_CAP = 1_000_000
+#: Rows of an exact scan that cost as much as one tuple of an iterative index scan (measured by
+#: builder/knowledge/bench.py: a query far from a 100k-chunk knowledge base, 9 % of a 1.1M index,
+#: walked 20,000 tuples in ~0.8 s; the exact scan of its 100k rows took 83 ms).
+INDEX_TUPLE_COST = 50
 _MARK_START, _MARK_END = "\u27e6", "\u27e7"
 _MARKED = re.compile(f"{_MARK_START}(.*?){_MARK_END}", re.S)
 
@@ -221,11 +230,13 @@ def ef_search_for(indexed_chunks: int, all_chunks: int, *, iterative: bool = Fal
     return int(min(HNSW_EF_SEARCH_MAX, base / max(share, 1e-6)))
 
 
-def max_scan_tuples_for(indexed_chunks: int, all_chunks: int, wanted: int) -> int:
-    """How far an iterative scan may go: far enough to meet ``wanted`` rows of this knowledge base
-    four times over at its share of the index (pgvector's default is 20,000)."""
-    share = indexed_chunks / max(all_chunks, indexed_chunks, 1)
-    return int(min(MAX_SCAN_TUPLES_CAP, max(20_000, 4 * wanted / max(share, 1e-6))))
+def max_scan_tuples_for(indexed_chunks: int, wanted: int) -> int:
+    """How far an iterative scan may go before an exact scan of the knowledge base would have been
+    cheaper: one index tuple of such a scan costs about as much as ``INDEX_TUPLE_COST`` rows of an
+    exact scan, so at most ``indexed_chunks / INDEX_TUPLE_COST`` tuples (never fewer than four times
+    the rows wanted). A scan cut short there ends in an exact scan, so the worst case costs about
+    two exact scans instead of a long walk through other knowledge bases' rows."""
+    return int(min(MAX_SCAN_TUPLES_CAP, max(4 * wanted, indexed_chunks // INDEX_TUPLE_COST)))
 
 
 def _ensure_session(settings: tuple[tuple[str, str], ...]) -> None:
@@ -257,16 +268,23 @@ def _vector_candidates(knowledge_base, scope: _Scope, query_vector, limit) -> li
                                            iterative=capabilities.iterative_scan))
         settings: tuple[tuple[str, str], ...] = (("hnsw.ef_search", str(ef)),)
         if capabilities.iterative_scan:
-            scan = max_scan_tuples_for(scope.indexed_chunks, scope.all_chunks, candidates)
+            scan = max_scan_tuples_for(scope.indexed_chunks, candidates)
             settings += (("hnsw.iterative_scan", "relaxed_order"), ("hnsw.max_scan_tuples", str(scan)))
         _ensure_session(settings)
         sql = (f"SELECT id, 1 - distance FROM (SELECT c.id, {full} AS distance FROM knowledge_chunk c "
                f"WHERE {scope.where} AND c.dims = {dims} ORDER BY {indexed} LIMIT %s) AS candidates "
-               f"ORDER BY distance, id LIMIT %s")
-        params = [vector, *scope.params, vector, candidates, limit]
+               f"ORDER BY distance, id")
+        params = [vector, *scope.params, vector, candidates]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    if not scope.exact and len(rows) < candidates:
+        # the index scan stopped before it met enough of this knowledge base's rows (its bound, or
+        # a candidate list the filter emptied on an older pgvector): the exact scan finds them all
+        logger.debug("knowledge base %s: index scan found %d of %d candidates, scanning exactly",
+                     knowledge_base.pk, len(rows), candidates)
+        return _vector_candidates(knowledge_base, replace(scope, exact=True), query_vector, limit)
+    return [(row[0], float(row[1])) for row in rows[:limit]]
 
 
 _HIGHLIGHT = f"HighlightAll=TRUE, StartSel={_MARK_START}, StopSel={_MARK_END}"

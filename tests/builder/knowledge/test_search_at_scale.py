@@ -13,7 +13,13 @@ from pgvector.psycopg import register_vector
 
 from builder.knowledge.indexes import index_name, rebuild
 from builder.knowledge.models import Chunk, Document, KnowledgeBase
-from builder.knowledge.search import knowledge_search, search_paths
+from builder.knowledge.search import (
+    INDEX_TUPLE_COST,
+    MAX_SCAN_TUPLES_CAP,
+    knowledge_search,
+    max_scan_tuples_for,
+    search_paths,
+)
 from builder.knowledge.services import knowledge_base_create
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -147,3 +153,23 @@ def test_a_small_knowledge_base_is_searched_exactly(archive):
         assert index_name(DIMS) not in vector_plan(queries.captured_queries)
         assert {hit.chunk_id - firsts["small"] for hit in hits} == small.exact(vector)
     assert "exact scan of its 2,000 chunks" in search_paths(kbs["small"])["paths"]["vector"]
+
+
+def test_a_query_among_another_knowledge_base_s_chunks_still_gets_its_own_top_k(archive, settings):
+    """The big knowledge base's queries lie among its chunks, far from the small one's: searched in
+    the small one through the index path, they still get its own exact top-k (the scan walks past
+    the other base's rows, bounded, and ends in an exact scan if it comes back short)."""
+    settings.KNOWLEDGE_EXACT_SEARCH_BELOW = 0  # the 2,000-chunk knowledge base takes the index path
+    kbs, firsts, big, small = archive
+    for text, vector in zip(big.query_texts, big.queries, strict=True):
+        hits = search(kbs["small"], text, vector)
+        assert {hit.chunk_id - firsts["small"] for hit in hits} == small.exact(vector)
+
+
+def test_an_iterative_scan_walks_no_further_than_an_exact_scan_would_cost():
+    # one index tuple costs about INDEX_TUPLE_COST exact-scan rows: a 100k-chunk base may walk
+    # 2,000 tuples, a 1M-chunk one 20,000 (pgvector's default), never fewer than 4x the rows wanted
+    assert max_scan_tuples_for(100_000, wanted=40) == 100_000 // INDEX_TUPLE_COST == 2_000
+    assert max_scan_tuples_for(1_000_000, wanted=40) == 20_000
+    assert max_scan_tuples_for(3_000, wanted=40) == 160
+    assert max_scan_tuples_for(10**9, wanted=40) == MAX_SCAN_TUPLES_CAP
