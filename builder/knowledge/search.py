@@ -46,8 +46,8 @@ HNSW_EF_SEARCH_MAX = 1000
 LARGE_KNOWLEDGE_BASE = 300_000
 #: The furthest an iterative index scan may go for a knowledge base that is a small share of it.
 MAX_SCAN_TUPLES_CAP = 1_000_000
-#: Rows of an exact scan that cost as much as one tuple of an iterative index scan (measured by
-#: builder/knowledge/bench.py: a query far from a 100k-chunk knowledge base, 9 % of a 1.1M index,
+#: Rows of an exact scan that cost as much as one tuple of an iterative index scan (measured on the
+#: knowledge benchmark's data: queries far from a 100k-chunk knowledge base, 9 % of a 1.1M index,
 #: walked 20,000 tuples in ~0.8 s; the exact scan of its 100k rows took 83 ms).
 INDEX_TUPLE_COST = 50
 _MARK_START, _MARK_END = "\u27e6", "\u27e7"
