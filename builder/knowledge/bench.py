@@ -433,7 +433,11 @@ def _ef_search(ef: int):
 
 
 def _drop_other_corpora(workspace, kind: str) -> None:
-    """Another corpus's knowledge bases leave the shared index, so that it holds what is measured."""
+    """Another corpus's knowledge bases leave the shared index, so that it holds what is measured
+    (the index is dropped with them and built again over what stays)."""
+    from django.db import connection
+
+    from builder.knowledge.indexes import index_name
     from builder.knowledge.models import KnowledgeBase
 
     others = KnowledgeBase.objects.filter(workspace=workspace, name__startswith="bench-").exclude(
@@ -441,6 +445,8 @@ def _drop_other_corpora(workspace, kind: str) -> None:
     if others.exists():
         print(f"  dropping the knowledge bases of another corpus: {', '.join(others.values_list('name', flat=True))}")
         others.delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX IF EXISTS {index_name(DIMS)}")
 
 
 def search_bench(workspace, size: int, query_count: int, kind: str = "minilm") -> None:
