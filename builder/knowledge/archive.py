@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import tempfile
 import zipfile
 from typing import IO, Any
@@ -42,13 +43,15 @@ def _embedding_of(kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def knowledge_base_export(*, knowledge_base: KnowledgeBase) -> IO[bytes]:
-    """The archive of a knowledge base, as an open temporary file (deleted when closed)."""
+    """The archive of a knowledge base, as an open temporary file (deleted when closed). Chunks and
+    vectors go through temporary files too, so memory stays flat whatever the knowledge base's size."""
     documents = list(knowledge_base.documents.filter(state=DocumentState.INDEXED).order_by("pk"))
+    dims = knowledge_base.embedding_dimensions
     out = tempfile.TemporaryFile()
-    vectors: list[np.ndarray] = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf, \
-            tempfile.NamedTemporaryFile("w+b", suffix=".jsonl") as chunk_lines:
-        entries = []
+            tempfile.NamedTemporaryFile("w+b", suffix=".jsonl") as chunk_lines, \
+            tempfile.TemporaryFile() as vector_rows:
+        entries, vectors = [], 0
         for number, document in enumerate(documents, start=1):
             ref = f"d{number}"
             member = f"files/{ref}{EXTENSIONS[document.file_type]}"
@@ -63,13 +66,15 @@ def knowledge_base_export(*, knowledge_base: KnowledgeBase) -> IO[bytes]:
                        "page": chunk.page, "heading": chunk.heading}
                 chunk_lines.write((json.dumps(row, ensure_ascii=False) + "\n").encode())
                 if chunk.embedding is not None:
-                    vectors.append(np.asarray(chunk.embedding, dtype=np.float32))
+                    vector_rows.write(np.asarray(chunk.embedding, dtype="<f4").tobytes())
+                    vectors += 1
         chunk_lines.flush()
         zf.write(chunk_lines.name, "chunks.jsonl")
-        matrix = np.vstack(vectors) if vectors else np.zeros((0, knowledge_base.embedding_dimensions), np.float32)
-        buffer = io.BytesIO()
-        np.save(buffer, matrix, allow_pickle=False)
-        zf.writestr("embeddings.npy", buffer.getvalue())
+        with zf.open("embeddings.npy", "w", force_zip64=True) as npy:  # an .npy file, written as it streams
+            np.lib.format.write_array_header_1_0(npy, {"descr": "<f4", "fortran_order": False,
+                                                       "shape": (vectors, dims)})
+            vector_rows.seek(0)
+            shutil.copyfileobj(vector_rows, npy, 2**20)
         manifest = {
             "format": FORMAT, "version": VERSION, "exported_at": timezone.now().isoformat(),
             "knowledge_base": {"name": knowledge_base.name, "description": knowledge_base.description,

@@ -94,3 +94,46 @@ def test_a_file_that_is_no_archive_is_refused(owner):
     response = import_archive(owner, b"not a zip")
 
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_archive"
+
+
+@pytest.mark.slow
+def test_exporting_a_large_knowledge_base_streams_its_vectors(knowledge_base):
+    """8,000 chunks (12 MB of vectors) go out with less memory than their vectors take, and come back
+    the same."""
+    import tracemalloc
+
+    import numpy as np
+    from django.db import connection
+    from pgvector.psycopg import register_vector
+
+    from builder.knowledge import storage
+    from builder.knowledge.archive import knowledge_base_export
+    from builder.knowledge.models import Document
+
+    rows, dims = 8_000, knowledge_base.embedding_dimensions
+    key = storage.storage_key_new(knowledge_base_id=knowledge_base.pk, extension=".txt")
+    storage.file_store(key=key, chunks=[b"archive"])
+    document = Document.objects.create(workspace=knowledge_base.workspace, knowledge_base=knowledge_base,
+                                       name="archive.txt", file_type="txt", size_bytes=7, sha256="",
+                                       storage_key=key, state="indexed", chunk_count=rows, chunks_done=rows)
+    vectors = np.random.default_rng(5).normal(size=(rows, dims)).astype(np.float32)
+    register_vector(connection.connection)
+    columns = "workspace_id, knowledge_base_id, document_id, position, role, text, heading, dims, embedding"
+    with connection.connection.cursor() as raw, raw.copy(
+            f"COPY knowledge_chunk ({columns}) FROM STDIN WITH (FORMAT BINARY)") as copy:
+        copy.set_types(["int8", "int8", "int8", "int4", "varchar", "text", "varchar", "int2", "vector"])
+        for position, vector in enumerate(vectors):
+            copy.write_row((knowledge_base.workspace_id, knowledge_base.pk, document.pk, position, "chunk",
+                            f"chunk {position}", "", dims, vector))
+
+    tracemalloc.start()
+    try:
+        archive = knowledge_base_export(knowledge_base=knowledge_base)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    # less than the vectors themselves: they were never all in memory (8 MB here; 61 MB when they were)
+    assert peak < vectors.nbytes, f"{peak / 2**20:.1f} MB for {vectors.nbytes / 2**20:.0f} MB of vectors"
+    with archive, zipfile.ZipFile(archive) as zf, zf.open("embeddings.npy") as npy:
+        assert np.array_equal(np.load(io.BytesIO(npy.read())), vectors)
