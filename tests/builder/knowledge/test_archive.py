@@ -103,28 +103,15 @@ def test_exporting_a_large_knowledge_base_streams_its_vectors(knowledge_base):
     import tracemalloc
 
     import numpy as np
-    from django.db import connection
-    from pgvector.psycopg import register_vector
 
     from builder.knowledge import storage
     from builder.knowledge.archive import knowledge_base_export
-    from builder.knowledge.models import Document
+    from tests.builder.knowledge.test_search_at_scale import load
 
     rows, dims = 8_000, knowledge_base.embedding_dimensions
-    key = storage.storage_key_new(knowledge_base_id=knowledge_base.pk, extension=".txt")
-    storage.file_store(key=key, chunks=[b"archive"])
-    document = Document.objects.create(workspace=knowledge_base.workspace, knowledge_base=knowledge_base,
-                                       name="archive.txt", file_type="txt", size_bytes=7, sha256="",
-                                       storage_key=key, state="indexed", chunk_count=rows, chunks_done=rows)
     vectors = np.random.default_rng(5).normal(size=(rows, dims)).astype(np.float32)
-    register_vector(connection.connection)
-    columns = "workspace_id, knowledge_base_id, document_id, position, role, text, heading, dims, embedding"
-    with connection.connection.cursor() as raw, raw.copy(
-            f"COPY knowledge_chunk ({columns}) FROM STDIN WITH (FORMAT BINARY)") as copy:
-        copy.set_types(["int8", "int8", "int8", "int4", "varchar", "text", "varchar", "int2", "vector"])
-        for position, vector in enumerate(vectors):
-            copy.write_row((knowledge_base.workspace_id, knowledge_base.pk, document.pk, position, "chunk",
-                            f"chunk {position}", "", dims, vector))
+    load(knowledge_base, vectors, [f"chunk {position}" for position in range(rows)])
+    storage.file_store(key=knowledge_base.documents.get().storage_key, chunks=[b"archive"])  # the original file
 
     tracemalloc.start()
     try:
